@@ -1,0 +1,10 @@
+"""App configuration for core."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "socplan.core"
+    label = "core"
+    verbose_name = _("Společné")

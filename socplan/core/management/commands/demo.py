@@ -1,0 +1,47 @@
+"""`socplan demo`: the one-command start — migrate, load the demo region and users, print logins, serve.
+
+Idempotent: running it again reuses the existing database and changes nothing that is already loaded.
+"""
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Připraví demo (databáze, území, demo kraj, uživatelé) a spustí webový server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="jen připravit data, server nespouštět")
+
+    def handle(self, *args, addrport, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Databáze: %s" % settings.DATABASES["default"]["NAME"])
+        commands = get_commands()
+        if "load_demo" in commands:
+            call_command("load_demo", stdout=self.stdout)
+        else:
+            call_command("import_territory", stdout=self.stdout)
+        logins = self._users()
+        url = f"http://{addrport}/"
+        self.stdout.write(self.style.SUCCESS(f"\nsocplan běží na {url}"))
+        self.stdout.write("Demo přihlášení (uživatel / heslo):")
+        for username, password, role in logins:
+            self.stdout.write(f"  {username:24} {password:20} {role}")
+        if not no_serve:
+            call_command("runserver", addrport, use_reloader=False)
+
+    def _users(self):
+        try:
+            from socplan.accounts.demo import demo_users_create
+        except ImportError:
+            from django.contrib.auth import get_user_model
+
+            User = get_user_model()
+            user, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
+            if created:
+                user.set_password("socplan-demo")
+                user.save()
+            return [("admin", "socplan-demo", "správce")]
+        return demo_users_create()

@@ -1,0 +1,10 @@
+"""App configuration for planning."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningConfig(AppConfig):
+    name = "socplan.planning"
+    label = "planning"
+    verbose_name = _("Plánování")

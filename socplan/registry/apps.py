@@ -1,0 +1,10 @@
+"""App configuration for registry."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "socplan.registry"
+    label = "registry"
+    verbose_name = _("Registr služeb")

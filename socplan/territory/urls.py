@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "territory"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("kraj/<str:code>/", views.region, name="region"),
+    path("okres/<str:code>/", views.district, name="district"),
+    path("orp/<str:code>/", views.orp, name="orp"),
+    path("obec/<str:code>/", views.municipality, name="municipality"),
+]
