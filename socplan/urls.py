@@ -12,6 +12,7 @@ from socplan.core import views as core_views
 
 # app → URL prefix of its pages (Czech, as citizens and officers see them)
 PAGE_PREFIXES = {
+    "core": "ulohy/",
     "accounts": "ucet/sprava/",
     "territory": "uzemi/",
     "registry": "registr/",

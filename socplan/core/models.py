@@ -33,3 +33,43 @@ class ProvenanceModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Job(models.Model):
+    """A long-running piece of work (national import, document generation, optimisation run).
+
+    The work itself runs in a Django task (django-tasks, database-backed worker `socplan db_worker`);
+    this row is what users and the CLI watch: status, progress 0–100 %, a message and the result.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("čeká ve frontě")
+        RUNNING = "running", _("běží")
+        DONE = "done", _("dokončeno")
+        FAILED = "failed", _("selhalo")
+
+    kind = models.CharField(_("druh úlohy"), max_length=64)
+    params = models.JSONField(_("parametry"), default=dict, blank=True)
+    status = models.CharField(_("stav"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("průběh (%)"), default=0)
+    message = models.TextField(_("zpráva"), blank=True)
+    result = models.JSONField(_("výsledek"), null=True, blank=True)
+    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   verbose_name=_("zadal"))
+    created_at = models.DateTimeField(_("zadáno"), auto_now_add=True)
+    started_at = models.DateTimeField(_("spuštěno"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("dokončeno"), null=True, blank=True)
+    task_id = models.CharField(_("id úlohy ve frontě"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("úloha na pozadí")
+        verbose_name_plural = _("úlohy na pozadí")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_max_100")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

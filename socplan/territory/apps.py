@@ -8,3 +8,6 @@ class TerritoryConfig(AppConfig):
     name = "socplan.territory"
     label = "territory"
     verbose_name = _("Území")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the job kinds)

@@ -18,6 +18,7 @@ The whole file is checked first; any error → `PopulationFileError` listing eve
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -71,9 +72,15 @@ def parse_population_file(path: Path) -> dict[tuple, tuple[int, bool, str]]:
     name = Path(path).name
     errors: list[CellError] = []
     try:
-        fh = open(path, encoding="utf-8-sig", newline="")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise PopulationFileError([CellError(name, 0, "-", f"soubor nelze otevřít ({exc.strerror})")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PopulationFileError([CellError(name, line, "-", "soubor není v kódování UTF-8 (uložte jej jako CSV UTF-8)")])
+    fh = io.StringIO(text, newline="")
     codes = {
         Level.MUNICIPALITY: {c: c for c in Municipality.objects.values_list("code", flat=True)},
         Level.ORP: {c: c for c in Orp.objects.values_list("code", flat=True)},
@@ -131,8 +138,8 @@ def parse_population_file(path: Path) -> dict[tuple, tuple[int, bool, str]]:
                     errors.append(CellError(name, line_no, "vuzemi_kod", "stejné území, datum a věková skupina je v souboru podruhé"))
                     continue
                 rows[key] = (int(value_txt), False, source)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            errors.append(CellError(name, reader.line_num, "-", f"soubor není platné CSV v kódování UTF-8 ({exc})"))
+        except csv.Error as exc:
+            errors.append(CellError(name, reader.line_num, "-", f"soubor není platné CSV ({exc})"))
     if not rows and not errors:
         errors.append(CellError(name, 2, "-", "soubor neobsahuje žádná data"))
     if errors:
