@@ -20,9 +20,9 @@ def _fail(progress):
     raise ValueError("schválně")
 
 
-def test_enqueued_job_runs_in_the_worker(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue(actor=None, kind="test_count", params={"n": "5"})
+def test_enqueued_job_runs_in_the_worker(transactional_db):
+    # Real commits: the worker closes its database connections between tasks, as in production.
+    job = job_enqueue(actor=None, kind="test_count", params={"n": "5"})
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED and job.task_id
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)

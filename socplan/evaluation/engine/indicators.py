@@ -27,7 +27,7 @@ assess_*           grades entered by the region (any column with this prefix is 
 Missing and invalid inputs
 --------------------------
 A missing input (NaN/None) or an impossible one (negative; zero in a denominator) makes the indicator NaN –
-it is **never** treated as 0. :func:`missing_inputs` tells which inputs caused it. A zero in a numerator is a
+it is **never** treated as 0. So is a result that is not a finite number (an absurdly small denominator). :func:`missing_inputs` tells which inputs caused it. A zero in a numerator is a
 real value (e.g. 0 clients → 0 clients per FTE).
 """
 
@@ -108,7 +108,7 @@ def compute_indicators(frame: pd.DataFrame, *, days_in_year: int = 365) -> pd.Da
     """
     cols = {name: _column(frame, name) for name in NUMERIC_COLUMNS}
     out: dict[str, np.ndarray] = {}
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for code, (num, den) in FORMULAS.items():
             n = cols[num[0]].copy()
             for c in num[1:]:
@@ -117,7 +117,7 @@ def compute_indicators(frame: pd.DataFrame, *, days_in_year: int = 365) -> pd.Da
             for c in den[1:]:
                 d = d + cols[c]
             v = n / d
-            v[~(d > 0)] = np.nan
+            v[~(d > 0) | ~np.isfinite(v)] = np.nan
             out[code] = v
         out["occupancy"] = out["occupancy"] / float(days_in_year)
     for name in frame.columns:

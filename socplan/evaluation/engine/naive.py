@@ -33,6 +33,8 @@ def _indicator(rec: dict, code: str, days: int) -> float:
     if math.isnan(n) or math.isnan(d) or d <= 0:
         return math.nan
     v = n / d
+    if not math.isfinite(v):
+        return math.nan
     return v / days if code == "occupancy" else v
 
 
@@ -55,11 +57,11 @@ def evaluate_naive(records: list[dict], m: Methodology) -> list[dict]:
             value = _indicator(rec, ind.code, days)
             if ind.relative:
                 value = value / m.reference_for(ind, kind, form)
-            if math.isnan(value):
+            if not math.isfinite(value):
                 missing.append(ind.code)
                 pts = 0.0
             else:
-                value = round(value, 9)
+                value = round(value, 9) if abs(value) < 1e12 else value
                 if ind.direction == "lower":
                     idx = bisect.bisect_left(scale.thresholds, value)
                 else:

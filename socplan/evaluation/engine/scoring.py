@@ -198,10 +198,11 @@ def evaluate(
         if code in ind.columns:
             V[:, c] = ind[code].to_numpy(dtype=float)
     rel = np.array([i.relative for i in inds], dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         X = np.where(rel[None, :], V / REF, V)
-    X = np.round(X, COMPARE_DECIMALS)
-    X[~APP] = np.nan
+        small = np.abs(X) < 1e12  # rounding to 9 decimals only matters (and only is safe) for usual magnitudes
+        X = np.where(small, np.round(np.where(small, X, 0.0), COMPARE_DECIMALS), X)
+    X[~APP | ~np.isfinite(X)] = np.nan
 
     P = np.full((n, k), np.nan)
     for c, ind_def in enumerate(inds):

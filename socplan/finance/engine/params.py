@@ -168,13 +168,7 @@ class FinanceParams:
             k = self.kinds[kind]
         except KeyError:
             raise KeyError(f"unknown kind {kind!r}") from None
-        form = Form(form)
-        if form not in k.forms:
-            raise ValueError(f"kind §{kind} is not provided in form {form.value!r}")
-        care = k.category == Category.CARE
-        if form == Form.RESIDENTIAL:
-            return Group.D if care else Group.C
-        return Group.B if care else Group.A
+        return derive_group(k, form)
 
     def rate(self, kind: str, group: Group) -> Rate:
         try:
@@ -227,6 +221,17 @@ class FinanceParams:
         shares = dict(self.cofinancing_share)
         shares[Group(group)] = to_decimal(share)
         return replace(self, cofinancing_share=shares)
+
+
+def derive_group(kind: Kind, form: str) -> Group:
+    """The group rule of domain.md §2: residential → C (prevention) / D (care); otherwise A / B."""
+    form = Form(form)
+    if form not in kind.forms:
+        raise ValueError(f"kind §{kind.code} is not provided in form {form.value!r}")
+    care = kind.category == Category.CARE
+    if form == Form.RESIDENTIAL:
+        return Group.D if care else Group.C
+    return Group.B if care else Group.A
 
 
 def _check_digits(value: Decimal, digits: int, name: str) -> None:
@@ -310,12 +315,9 @@ def default_params(year: int = 2025, region: str = "CZ064") -> FinanceParams:
     """
     kinds = {k.code: k for k in KINDS}
     rates: dict[tuple[str, Group], Rate] = {}
-    probe = FinanceParams.__new__(FinanceParams)
-    object.__setattr__(probe, "kinds", kinds)
-    object.__setattr__(probe, "group_overrides", {})
     for kind in KINDS:
         for form in kind.forms:
-            group = FinanceParams.group_of(probe, kind.code, form)
+            group = derive_group(kind, form)
             if (kind.code, group) in rates:
                 continue
             if GROUP_UNIT[group] == Unit.FTE_MONTH:

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Databáze: %s" % settings.DATABASES["default"]["NAME"])
+        self.stdout.write(f"Databáze: {settings.DATABASES['default']['NAME']}")
         commands = get_commands()
         if "load_demo" in commands:
             call_command("load_demo", stdout=self.stdout)
