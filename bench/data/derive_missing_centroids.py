@@ -53,7 +53,9 @@ def main(geojson_path):
         code = str(feat["properties"]["kod_obce"])
         if code in missing:
             lat, lon = centroid(feat["geometry"])
-            out.writerow([code, missing[code], f"{lat:.6f}", f"{lon:.6f}", "centroid cz_obce_hranice.geojson"])
+            out.writerow(
+                [code, missing[code], f"{lat:.6f}", f"{lon:.6f}", "centroid cz_obce_hranice.geojson"]
+            )
             found += 1
     if found != len(missing):
         raise SystemExit(f"only {found} of {len(missing)} obce found in the GeoJSON")

@@ -58,6 +58,7 @@ def test_kdtree_pairs_equal_brute_force():
     s_lat, s_lon = rng.uniform(48.6, 51.0, 150), rng.uniform(12.1, 18.8, 150)
     cutoff = 25.0
     costs = build_distance_costs(range(400), o_lat, o_lon, range(150), s_lat, s_lon, cutoff_km=cutoff)
+
     # independent brute force: central angle from the dot product of unit vectors
     def unit(lat, lon):
         la, lo = np.radians(lat), np.radians(lon)
@@ -79,7 +80,9 @@ def test_cutoff_inclusive_and_zero_distance_pair_kept():
     kept = build_distance_costs(ids, [49.0, 49.1], [16.0, 16.0], ["s"], [49.0], [16.0], cutoff_km=d)
     assert kept.nnz == 2  # o1 at distance 0 (stored), o2 exactly at the cut-off
     assert sorted(kept.cost.tolist()) == [0.0, d]
-    cut = build_distance_costs(ids, [49.0, 49.1], [16.0, 16.0], ["s"], [49.0], [16.0], cutoff_km=d * (1 - 1e-9))
+    cut = build_distance_costs(
+        ids, [49.0, 49.1], [16.0, 16.0], ["s"], [49.0], [16.0], cutoff_km=d * (1 - 1e-9)
+    )
     assert cut.nnz == 1
 
 
@@ -91,7 +94,10 @@ def test_include_obec_sites():
     assert costs.site_ids.tolist() == ["500011", "500020", "misto-1"]
     assert costs.obec_site.tolist() == [0, 1]
     frame = costs.pairs_frame()
-    assert set(map(tuple, frame[["origin", "dest"]].to_numpy().tolist())) >= {("500011", "500011"), ("500020", "500011")}
+    assert set(map(tuple, frame[["origin", "dest"]].to_numpy().tolist())) >= {
+        ("500011", "500011"),
+        ("500020", "500011"),
+    }
     with pytest.raises(ValueError):
         build_distance_costs(["1"], [49], [16], ["1"], [49], [16], cutoff_km=5, include_obec_sites=True)
 

@@ -17,7 +17,7 @@ from socplan.availability.engine import (
     reach_matrix,
 )
 
-from .toy import CAP, CUTOFF, COST, OBCE, POP, SITES, toy_costs
+from .toy import CAP, COST, CUTOFF, OBCE, POP, SITES, toy_costs
 
 REL = 1e-13
 
@@ -109,7 +109,11 @@ def test_field_service_uses_declared_reach_not_distance():
     reach = reach_matrix(4, np.array([0, 0]), np.array([2, 3]))
     model = AccessibilityModel(toy_costs(), None, reach=reach)
     fac = Facilities.build(
-        ids=["X", "Y", "Z", "T"], kind=["k"] * 4, capacity=[30, 10, 20, 12], site=[0, 1, 2, -1], field=[-1, -1, -1, 0]
+        ids=["X", "Y", "Z", "T"],
+        kind=["k"] * 4,
+        capacity=[30, 10, 20, 12],
+        site=[0, 1, 2, -1],
+        field=[-1, -1, -1, 0],
     )
     res = model.compute(POP, model.supply(fac))
     # D_T = 500 + 1500 = 2000, R_T = 12/2000 = 0.006 is added to C and D only
@@ -173,7 +177,9 @@ def instances(draw):
 
 
 @settings(max_examples=60, deadline=None)
-@given(instances(), st.sampled_from([None, GaussianDecay(12.0), StepDecay.from_dict({10: 1, 25: 0.6, 40: 0.1})]))
+@given(
+    instances(), st.sampled_from([None, GaussianDecay(12.0), StepDecay.from_dict({10: 1, 25: 0.6, 40: 0.1})])
+)
 def test_supply_is_conserved(inst, decay):
     """Σ_i P_i A_i = Σ_j R_j D_j = Σ_{j: D_j > 0} S_j — every reachable place is shared out exactly once."""
     pop, cap, cost = inst
@@ -189,7 +195,9 @@ def test_equals_pysal_access_on_toy(decay):
     access = pytest.importorskip("access")
     import pandas as pd
 
-    cost_df = pd.DataFrame([(o, s, float(c)) for (o, s), c in COST.items()], columns=["origin", "dest", "cost"])
+    cost_df = pd.DataFrame(
+        [(o, s, float(c)) for (o, s), c in COST.items()], columns=["origin", "dest", "cost"]
+    )
     demand_df = pd.DataFrame({"geoid": OBCE, "pop": POP}).set_index("geoid")
     supply_df = pd.DataFrame({"geoid": SITES, "cap": CAP}).set_index("geoid")
     acc = access.Access(
@@ -199,6 +207,8 @@ def test_equals_pysal_access_on_toy(decay):
     if decay is None:
         ref = acc.two_stage_fca(name="r", max_cost=CUTOFF)["r_cap"]
     else:
-        ref = acc.enhanced_two_stage_fca(name="r", max_cost=CUTOFF, weight_fn=access.weights.gaussian(10.0))["r_cap"]
+        ref = acc.enhanced_two_stage_fca(name="r", max_cost=CUTOFF, weight_fn=access.weights.gaussian(10.0))[
+            "r_cap"
+        ]
     ours = AccessibilityModel(toy_costs(), decay).compute(POP, CAP).access
     assert ours == pytest.approx(ref.reindex(OBCE).to_numpy(), rel=1e-12)

@@ -102,3 +102,19 @@ def test_optimal_against_brute_force(data):
         best = max(best, float(need[reached].sum()))
     assert res.gain == pytest.approx(best)
     assert len(res.selected) <= k
+
+
+def test_field_service_reach_counts_as_existing_coverage():
+    from socplan.availability.engine import reach_matrix
+
+    costs = line_costs(6)
+    reach = reach_matrix(6, np.array([0]), np.array([5]))  # a field service declares it serves o5
+    model = AccessibilityModel(costs, reach=reach)
+    supply = np.zeros(model.n_columns)
+    supply[0] = 20.0  # facility in o0
+    supply[6] = 4.0  # the field service
+    done = existing_coverage(model, supply, radius=10.0)
+    assert done.tolist() == [True, True, False, False, False, True]
+    # open need o2 12, o3 5, o4 30: o3 covers {o2, o3, o4} = 47, o4 covers {o3, o4} = 35
+    res = maximal_covering(need=NEED, coverage=coverage_matrix(costs, 10.0), k=1, already_covered=done)
+    assert res.selected.tolist() == [3] and res.gain == 47.0

@@ -27,7 +27,9 @@ def test_to_json_dict_shape_and_values():
         lat=np.array([49.19, 49.2, 49.3, np.nan]),
         lon=np.array([16.6, 16.7, 16.8, 17.6]),
     )
-    out = to_json_dict(kind="13", method="2sfca", radius_km=30, demand=demand, values=res.access[:, 0], facilities=fac)
+    out = to_json_dict(
+        kind="13", method="2sfca", radius_km=30, demand=demand, values=res.access[:, 0], facilities=fac
+    )
     assert json.loads(json.dumps(out)) == out  # plain JSON types only
     assert set(out) == {"kind", "method", "radius_km", "results", "facilities"}
     assert out["kind"] == "13" and out["method"] == "2sfca" and out["radius_km"] == 30.0

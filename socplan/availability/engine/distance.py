@@ -248,7 +248,9 @@ def build_distance_costs(
 
     if len(s_ids) == 0 or len(o_ids) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return costs_from_pairs(o_ids, s_ids, empty, empty, np.zeros(0), cutoff=cutoff_km, obec_site=obec_site)
+        return costs_from_pairs(
+            o_ids, s_ids, empty, empty, np.zeros(0), cutoff=cutoff_km, obec_site=obec_site
+        )
 
     # chord for the cut-off angle, slightly enlarged so boundary pairs are never lost to rounding
     angle = min(cutoff_km / radius_km, np.pi)
@@ -308,5 +310,12 @@ def load_travel_time_csv(
         di = np.concatenate([di, missing])
         minutes = np.concatenate([minutes, np.zeros(len(missing))])
     return costs_from_pairs(
-        ids, ids, oi, di, minutes, cutoff=cutoff_min, unit="min", obec_site=np.arange(len(ids), dtype=np.int64)
+        ids,
+        ids,
+        oi,
+        di,
+        minutes,
+        cutoff=cutoff_min,
+        unit="min",
+        obec_site=np.arange(len(ids), dtype=np.int64),
     )

@@ -53,7 +53,8 @@ def coverage_matrix(costs: CostStructure, radius: float) -> sparse.csr_array:
     keep = (cols >= 0) & (costs.cost <= radius)
     rows = costs.rows[keep]
     return sparse.csr_array(
-        (np.ones(int(keep.sum()), dtype=np.int8), (rows, cols[keep])), shape=(costs.n_origins, costs.n_origins)
+        (np.ones(int(keep.sum()), dtype=np.int8), (rows, cols[keep])),
+        shape=(costs.n_origins, costs.n_origins),
     )
 
 

@@ -60,7 +60,9 @@ def to_json_dict(
             "lon": _num(lon),
             "value": _num(v),
         }
-        for code, pop, lat, lon, v in zip(demand.codes, demand.population, demand.lat, demand.lon, vals, strict=True)
+        for code, pop, lat, lon, v in zip(
+            demand.codes, demand.population, demand.lat, demand.lon, vals, strict=True
+        )
     ]
     mask = np.array([k == kind for k in facilities.kind], dtype=bool)
     fac = facilities.take(mask)
