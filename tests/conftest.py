@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
 def _load_base_data():
     if "load_demo" in get_commands():
         call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+        from socplan.core.demo import app_demos_load
+
+        app_demos_load()
     else:
         call_command("import_territory", verbosity=0, stdout=open(os.devnull, "w"))
 

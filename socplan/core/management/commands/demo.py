@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
+from socplan.core.demo import app_demos_load
+
 
 class Command(BaseCommand):
     help = "Připraví demo (databáze, území, demo kraj, uživatelé) a spustí webový server."
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         commands = get_commands()
         if "load_demo" in commands:
             call_command("load_demo", stdout=self.stdout)
+            app_demos_load(self.stdout)
         else:
             call_command("import_territory", stdout=self.stdout)
         logins = self._users()
