@@ -1,0 +1,51 @@
+"""Framework-free financing engine (issue 7): optimal support, allocation, financial chapter, co-financing
+split, settlement and overcompensation. No Django imports; see docs/financing.md for the formulas."""
+
+from .allocation import (
+    AllocationResult,
+    KindBounds,
+    TierOutcome,
+    allocate_optimise,
+    allocate_rules,
+    compare_allocations,
+    to_json_dict,
+)
+from .chapter import (
+    cost_table,
+    planned_sources,
+    share_pct,
+    source_split,
+    sources_table,
+    state_need,
+    year_on_year,
+)
+from .cofinancing import (
+    MunicipalSplit,
+    SplitMethod,
+    municipal_amounts,
+    municipal_statement,
+    municipality_totals,
+    split_municipal_share,
+    statement_text,
+)
+from .params import KINDS, FinanceParams, Form, Group, Kind, Rate, Source, Unit, default_params
+from .settlement import (
+    INELIGIBLE_COSTS,
+    EntrustmentCheck,
+    SettlementParams,
+    YearAccount,
+    YearSettlement,
+    check_entrustment,
+    settle_year,
+)
+from .support import InputError, SupportResult, compute_support
+
+__all__ = [
+    "INELIGIBLE_COSTS", "KINDS", "AllocationResult", "EntrustmentCheck", "FinanceParams", "Form", "Group",
+    "InputError", "Kind", "KindBounds", "MunicipalSplit", "Rate", "SettlementParams", "Source", "SplitMethod",
+    "SupportResult", "TierOutcome", "Unit", "YearAccount", "YearSettlement", "allocate_optimise", "allocate_rules",
+    "check_entrustment", "compare_allocations", "compute_support", "cost_table", "default_params",
+    "municipal_amounts", "municipal_statement", "municipality_totals", "planned_sources", "settle_year",
+    "share_pct", "source_split", "sources_table", "split_municipal_share", "state_need", "statement_text",
+    "to_json_dict", "year_on_year",
+]

@@ -1,0 +1,165 @@
+"""Financial chapter of the plan: network costs and sources by kind, group, target group, district and ORP.
+
+All functions take a *frame* — one row per network entry with whole-CZK amount columns (ints or whole
+Decimals), e.g. ``SupportResult.to_frame()`` or rows read from the database — and return DataFrames of
+Decimal amounts. Sums are exact integer sums, so every table reconciles to the crown: the ``"Celkem"`` row
+equals the sum of the rows, and the sources of an entry add up to its optimised cost.
+
+Sources of one entry's optimised cost ON (docs/financing.md §4)::
+
+    users            = min(ÚH, ON)
+    health_insurance = min(ZP, ON − users)
+    co-financing     = min(SF, ON − users − health_insurance)   split into region / municipalities / other
+                                                                 by params.cofinancing_split (largest remainder)
+    state            = ON − users − health_insurance − co-financing   (= the optimal support OP)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from socplan.core.money import largest_remainder, to_decimal
+
+from .params import SHARE_DIGITS, FinanceParams, Source
+
+DIMENSIONS = ("kind", "group", "target_group", "district", "orp")
+COST_COLUMNS = ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support")
+SOURCE_COLUMNS = ("state", "region", "municipalities", "users", "health_insurance", "other")
+TOTAL = "Celkem"
+_SPLIT_ORDER = (Source.REGION, Source.MUNICIPALITIES, Source.OTHER)
+
+
+def money_column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A whole-CZK column as int64 (exact; Decimals must be whole crowns)."""
+    col = frame[name]
+    if pd.api.types.is_integer_dtype(col) and not col.isna().any():
+        return col.to_numpy(dtype=np.int64)
+    out = np.empty(len(col), dtype=np.int64)
+    for i, v in enumerate(col.tolist()):
+        d = to_decimal(0 if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+        if d != d.to_integral_value():
+            raise ValueError(f"{name}: {v} is not whole crowns")
+        out[i] = int(d)
+    return out
+
+
+def share_pct(part, whole, decimals: int = 2) -> Decimal | None:
+    """``part / whole`` in per cent, rounded half up (None when ``whole`` is 0)."""
+    part, whole = to_decimal(part), to_decimal(whole)
+    if whole == 0:
+        return None
+    return (part * 100 / whole).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def source_split(frame: pd.DataFrame, params: FinanceParams) -> dict[str, np.ndarray]:
+    """Per entry: the six sources (int64 whole CZK) adding up exactly to its optimised cost."""
+    on = money_column(frame, "optimised_cost")
+    fees = money_column(frame, "user_fees")
+    hi = money_column(frame, "health_insurance")
+    cofin = money_column(frame, "cofinancing")
+    users = np.minimum(fees, on)
+    health = np.minimum(hi, on - users)
+    co = np.minimum(cofin, on - users - health)
+    state = on - users - health - co
+    # co-financing split by shares (10⁻⁴), largest remainder per entry, ties in the order region, municipalities, other
+    unit = 10**SHARE_DIGITS
+    shares = np.array([int(params.cofinancing_split.get(s, Decimal(0)).scaleb(SHARE_DIGITS)) for s in _SPLIT_ORDER])
+    exact = co[:, None] * shares[None, :]
+    parts = exact // unit
+    rem = exact % unit
+    left = co - parts.sum(axis=1)
+    order = np.argsort(-rem, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(len(_SPLIT_ORDER))[None, :].repeat(len(co), axis=0), axis=1)
+    parts = parts + (rank < left[:, None])
+    return {
+        "state": state, "region": parts[:, 0], "municipalities": parts[:, 1], "users": users,
+        "health_insurance": health, "other": parts[:, 2],
+    }
+
+
+def _table(frame: pd.DataFrame, by: str | Sequence[str], columns: Mapping[str, np.ndarray], total: bool,
+           count: bool = True) -> pd.DataFrame:
+    keys = [by] if isinstance(by, str) else list(by)
+    for k in keys:
+        if k not in frame.columns:
+            raise KeyError(f"column {k!r} not in the frame")
+    data = {k: frame[k].astype(object).where(frame[k].notna(), "–").astype(str).to_numpy() for k in keys}
+    data.update(columns)
+    df = pd.DataFrame(data)
+    agg = df.groupby(keys, sort=True)[list(columns)].sum()
+    if count:
+        agg.insert(0, "services", df.groupby(keys, sort=True).size())
+    agg = agg.reset_index()
+    if total:
+        row = {k: TOTAL if j == 0 else "" for j, k in enumerate(keys)}
+        row.update({c: int(agg[c].sum()) for c in agg.columns if c not in keys})
+        agg = pd.concat([agg, pd.DataFrame([row])], ignore_index=True)
+    for c in columns:
+        agg[c] = [Decimal(int(v)) for v in agg[c]]
+    if count:
+        agg["services"] = agg["services"].astype(int)
+    return agg
+
+
+def cost_table(frame: pd.DataFrame, by: str | Sequence[str] = "kind", *, total: bool = True) -> pd.DataFrame:
+    """Optimised costs, fees, health insurance, co-financing and state need (= OP) with the state share in %.
+
+    If the frame has an ``allocated`` column it is summed too.
+    """
+    cols = {c: money_column(frame, c) for c in COST_COLUMNS}
+    if "allocated" in frame.columns:
+        cols["allocated"] = money_column(frame, "allocated")
+    out = _table(frame, by, cols, total)
+    out["state_share_pct"] = [share_pct(s, o) for s, o in zip(out["optimal_support"], out["optimised_cost"], strict=True)]
+    return out
+
+
+def sources_table(frame: pd.DataFrame, params: FinanceParams, by: str | Sequence[str] = "kind", *,
+                  total: bool = True) -> pd.DataFrame:
+    """Optimised cost and its six sources per group; each row's sources add up to its optimised cost."""
+    split = source_split(frame, params)
+    cols = {"optimised_cost": money_column(frame, "optimised_cost")}
+    cols.update({c: split[c] for c in SOURCE_COLUMNS})
+    return _table(frame, by, cols, total)
+
+
+def planned_sources(total_cost, params: FinanceParams) -> dict[str, Decimal]:
+    """The region's planned source shares applied to a whole-CZK total (parts add up exactly)."""
+    order = [Source.STATE, Source.REGION, Source.MUNICIPALITIES, Source.USERS, Source.HEALTH_INSURANCE, Source.OTHER]
+    parts = largest_remainder(to_decimal(total_cost), [params.source_shares.get(s, Decimal(0)) for s in order])
+    return {s.value: p for s, p in zip(order, parts, strict=True)}
+
+
+def state_need(frame: pd.DataFrame) -> dict[str, Decimal | None]:
+    """``{"optimised_cost", "state_need", "state_share_pct"}`` of the whole network."""
+    on = Decimal(int(money_column(frame, "optimised_cost").sum()))
+    state = Decimal(int(money_column(frame, "optimal_support").sum()))
+    return {"optimised_cost": on, "state_need": state, "state_share_pct": share_pct(state, on)}
+
+
+def year_on_year(previous: pd.DataFrame, current: pd.DataFrame, by: str | Sequence[str],
+                 columns: Sequence[str] = ("optimised_cost", "optimal_support")) -> pd.DataFrame:
+    """Two tables of the same shape (e.g. :func:`cost_table` of two years) joined on ``by``.
+
+    For each column: ``<c>_previous``, ``<c>_current``, ``<c>_delta`` (Decimal) and ``<c>_change_pct``
+    (per cent, 2 decimals, None when the previous value is 0). Rows present in one year only count 0 in the other.
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    a = previous[keys + list(columns)].rename(columns={c: f"{c}_previous" for c in columns})
+    b = current[keys + list(columns)].rename(columns={c: f"{c}_current" for c in columns})
+    m = a.merge(b, on=keys, how="outer")
+    is_total = m[keys[0]] == TOTAL
+    m = pd.concat([m[~is_total].sort_values(keys, key=lambda s: s.astype(str)), m[is_total]], ignore_index=True)
+    for c in columns:
+        prev = [to_decimal(v) if isinstance(v, (int, Decimal)) else Decimal(0) for v in m[f"{c}_previous"]]
+        cur = [to_decimal(v) if isinstance(v, (int, Decimal)) else Decimal(0) for v in m[f"{c}_current"]]
+        m[f"{c}_previous"] = prev
+        m[f"{c}_current"] = cur
+        m[f"{c}_delta"] = [y - x for x, y in zip(prev, cur, strict=True)]
+        m[f"{c}_change_pct"] = [share_pct(y - x, x) for x, y in zip(prev, cur, strict=True)]
+    return m

@@ -1,0 +1,128 @@
+"""Financial chapter tables (docs/financing.md §4): exact sums that reconcile to the crown."""
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socplan.finance.engine import (
+    compute_support,
+    cost_table,
+    planned_sources,
+    share_pct,
+    source_split,
+    sources_table,
+    state_need,
+    year_on_year,
+)
+
+from .worked import PARAMS, network
+
+
+def frame():
+    return compute_support(network(), PARAMS).to_frame()
+
+
+def test_seed_plan_state_share_is_35_percent():
+    assert share_pct(1063937222, 3039820634) == Decimal("35.00")
+    seed = pd.DataFrame({
+        "kind": ["49", "37"], "optimised_cost": [2_000_000_000, 1_039_820_634],
+        "optimal_support": [700_000_000, 363_937_222], "user_fees": [0, 0], "health_insurance": [0, 0],
+        "cofinancing": [0, 0],
+    })
+    assert state_need(seed) == {"optimised_cost": Decimal(3039820634), "state_need": Decimal(1063937222),
+                                "state_share_pct": Decimal("35.00")}
+    total = cost_table(seed, "kind").iloc[-1]
+    assert total["kind"] == "Celkem" and total["optimised_cost"] == 3039820634
+    assert total["optimal_support"] == 1063937222 and total["state_share_pct"] == Decimal("35.00")
+
+
+def test_cost_table_by_group_hand_values():
+    t = cost_table(frame(), "group").set_index("group")
+    # A = A1 + R1 + R3, B = B1 + R2 (docs/financing.md §4.3)
+    assert t.loc["A", "optimised_cost"] == 1623977 + 1320000 + 648000
+    assert t.loc["A", "optimal_support"] == 1299182 + 1056000 + 518400
+    assert t.loc["A", "state_share_pct"] == Decimal("80.00")
+    assert t.loc["B", "user_fees"] == 648000 and t.loc["B", "state_share_pct"] == Decimal("61.99")
+    assert t.loc["C", "state_share_pct"] == Decimal("62.86")
+    assert t.loc["D", "state_share_pct"] == Decimal("50.00")
+    assert t.loc["Celkem", "optimised_cost"] == 49540427 and t.loc["Celkem", "optimal_support"] == 27023222
+    assert t.loc["Celkem", "state_share_pct"] == Decimal("54.55")
+    assert t.loc["Celkem", "services"] == 7
+    assert all(isinstance(v, Decimal) for v in t["optimised_cost"])
+
+
+def test_every_dimension_reconciles_to_the_total():
+    f = frame()
+    for by in ("kind", "group", "target_group", "district", "orp", ["district", "orp"]):
+        t = cost_table(f, by)
+        body, total = t.iloc[:-1], t.iloc[-1]
+        for c in ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support"):
+            assert sum(body[c], Decimal(0)) == total[c] == Decimal(int(f[c].sum()))
+
+
+def test_sources_of_d1_by_hand():
+    s = sources_table(frame(), PARAMS, "orp").set_index("orp")
+    z = s.loc["Znojmo"]  # D1 + R1
+    assert z["users"] == 12483000 and z["health_insurance"] == 2163720
+    assert z["region"] == 1464672 + 105600 and z["municipalities"] == 2197008 + 158400
+    assert z["state"] == 18308400 + 1056000
+    assert z["state"] + z["region"] + z["municipalities"] + z["users"] + z["health_insurance"] + z["other"] == \
+        z["optimised_cost"]
+
+
+def test_floored_entry_sources_cover_exactly_its_cost():
+    f = pd.DataFrame([dict(optimised_cost=6588250, user_fees=6000000, health_insurance=500000, cofinancing=658825,
+                           optimal_support=0)])
+    s = {k: int(v[0]) for k, v in source_split(f, PARAMS).items()}
+    assert s == {"state": 0, "region": 35300, "municipalities": 52950, "users": 6000000,
+                 "health_insurance": 500000, "other": 0}
+
+
+def test_cofinancing_split_largest_remainder():
+    f = pd.DataFrame([dict(optimised_cost=10, user_fees=0, health_insurance=0, cofinancing=1, optimal_support=9)])
+    s = source_split(f, PARAMS)
+    assert (int(s["region"][0]), int(s["municipalities"][0])) == (0, 1)  # 0.4 vs 0.6: the larger remainder wins
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 10**9), st.integers(0, 10**8),
+                          st.integers(0, 10**8)), min_size=1, max_size=30))
+def test_sources_always_add_up_to_the_optimised_cost(rows):
+    f = pd.DataFrame([dict(optimised_cost=on, user_fees=uf, health_insurance=hi, cofinancing=cf,
+                           optimal_support=max(0, on - uf - hi - cf)) for on, uf, hi, cf in rows])
+    s = source_split(f, PARAMS)
+    total = sum(s[k] for k in s)
+    assert (total == f["optimised_cost"].to_numpy()).all()
+    assert (s["state"] == f["optimal_support"].to_numpy()).all()
+    assert all((v >= 0).all() for v in s.values())
+
+
+def test_planned_sources_reconcile():
+    parts = planned_sources(Decimal(3039820634), PARAMS)
+    assert sum(parts.values()) == Decimal(3039820634)
+    assert parts["state"] == Decimal(1063937222)  # 35 % of 3 039 820 634 = 1 063 937 221,9
+
+
+def test_year_on_year_plus_25_percent():
+    prev = cost_table(frame(), "group")
+    cur = cost_table(compute_support(network(), PARAMS.with_normatives_scaled("1.25")).to_frame(), "group")
+    y = year_on_year(prev, cur, "group").set_index("group")
+    # group A: 3 591 977 → 2 029 971 + 1 650 000 + 810 000 = 4 489 971
+    assert y.loc["A", "optimised_cost_previous"] == 3591977
+    assert y.loc["A", "optimised_cost_current"] == 4489971
+    assert y.loc["A", "optimised_cost_delta"] == 897994
+    assert y.loc["A", "optimised_cost_change_pct"] == Decimal("25.00")
+    assert list(y.index)[-1] == "Celkem"
+
+
+def test_year_on_year_new_row_counts_zero_before():
+    prev = pd.DataFrame({"kind": ["49"], "optimised_cost": [Decimal(100)], "optimal_support": [Decimal(50)]})
+    cur = pd.DataFrame({"kind": ["49", "50"], "optimised_cost": [Decimal(110), Decimal(7)],
+                        "optimal_support": [Decimal(55), Decimal(3)]})
+    y = year_on_year(prev, cur, "kind").set_index("kind")
+    assert y.loc["50", "optimised_cost_previous"] == 0 and y.loc["50", "optimised_cost_change_pct"] is None
+    assert y.loc["49", "optimised_cost_change_pct"] == Decimal("10.00")
+    assert np.isfinite(float(y.loc["49", "optimal_support_delta"]))
