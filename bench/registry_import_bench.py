@@ -1,0 +1,314 @@
+"""Benchmark of the MPSV registry import (issue 3): a national-size file in the open-data schema.
+
+    python bench/registry_import_bench.py            # writes docs/perf/registry.md
+
+* Data: a deterministic synthetic rpss.json (seed 20260831) with the national size of 31 Aug 2026 —
+  6,733 services and 18,907 facilities (3.58 % of them without an address point, a share of duplicated
+  facilities and of services ended while their facilities look open) — in the record layout of
+  domain.md §4a, padded with the parts socplan does not keep (contacts, opening hours, statutory bodies,
+  attachment lists) to the size of the real file (~100 MB).  Municipality codes are real (all of ČR).
+* A fresh SQLite database in a temporary directory: migrate + import-territory (not timed).
+* Timed in one child process, side by side: the import (`registry_import_file`, streaming with ijson, bulk
+  upsert with history) and the reference, a plain `json.load` of the same file (best of 3). Peak memory of
+  the import: growth of the child's max RSS over its baseline right before the import, and (second child,
+  fresh copy of the database) the tracemalloc peak of the import.
+* Also timed: a second import of the same file (everything unchanged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SEED = 20260831
+N_SERVICES = 6733
+N_FACILITIES = 18907
+NO_POINT_SHARE = 0.0358
+OUT = ROOT / "docs" / "perf" / "registry.md"
+DATA = ROOT / "socplan" / "registry" / "data"
+
+
+# --- file generation -----------------------------------------------------------------------------------------
+
+def _kinds() -> list[tuple[str, list[str], str]]:
+    out = []
+    with open(DATA / "kinds.csv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            cap = "luzka" if r["forms"] == "pob" else "klient"
+            out.append((f"DruhSocialniSluzby/{r['mpsv_od_n']}", r["forms"].split("|"), cap))
+    return out
+
+
+def _municipalities() -> list[tuple[str, str]]:
+    with open(ROOT / "socplan" / "territory" / "data" / "cz_obce_uzemi.csv", encoding="utf-8") as fh:
+        return [(r["kod_obce"], r["nazev_obce"]) for r in csv.DictReader(fh)]
+
+
+def _ico(n: int) -> str:
+    from socplan.registry.ico import ico_check_digit
+
+    first7 = f"{1000000 + n * 37:07d}"
+    return first7 + str(ico_check_digit(first7))
+
+
+def _attachments(rng: random.Random, n: int) -> list[dict]:
+    return [{
+        "priloha": {"url": f"https://www.mpsv.cz/agportal-server/rest/documents/{rng.randrange(10**9)}",
+                    "nazev": f"Příloha {i + 1} – popis realizace poskytování sociální služby.pdf",
+                    "velikost": rng.randrange(10**4, 10**7), "mimeType": "application/pdf",
+                    "datumVlozeni": "2024-03-15T10:22:31"},
+        "platnostOd": "2024-01-01", "platnostDo": None,
+        "poznamka": "Dokument vložený poskytovatelem v rámci žádosti o změnu registrace.",
+    } for i in range(n)]
+
+
+def _hours(rng: random.Random) -> list[dict]:
+    days = ["pondělí", "úterý", "středa", "čtvrtek", "pátek", "sobota", "neděle"]
+    return [{"den": {"id": f"DenVTydnu/{i + 1}"}, "nazevDne": d, "od": "07:00", "do": f"{rng.randint(15, 20)}:30",
+             "poznamka": "Mimo pracovní dobu po předchozí telefonické domluvě."} for i, d in enumerate(days)]
+
+
+def _address(rng: random.Random, obec: str, name: str, point) -> dict:
+    return {
+        "cisloDomovni": rng.randint(1, 3000), "cisloOrientacni": str(rng.randint(1, 90)), "dodatekAdresy": None,
+        "kodAdresnihoMista": point, "psc": f"{rng.randint(10000, 79999)}",
+        "typCislaDomovniho": {"id": "TypStavebnihoObjektu/1"}, "kraj": {"id": f"Kraj/{rng.randint(19, 141)}"},
+        "okres": {"id": f"Okres/{rng.randint(3100, 3814)}"}, "obec": {"id": f"Obec/{obec}"},
+        "castObce": {"id": f"CastObce/{rng.randint(400000, 499999)}"}, "mestskyObvodMestskaCast": None,
+        "mestskyObvodVPraze": None, "ulice": {"nazev": f"{name} ulice"},
+    }
+
+
+def generate(path: Path) -> dict:
+    """Write the national-size file; return what it contains."""
+    rng = random.Random(SEED)
+    kinds = _kinds()
+    munis = _municipalities()
+    extra = N_FACILITIES - N_SERVICES
+    per_service = [1] * N_SERVICES
+    for _ in range(extra):
+        per_service[rng.randrange(N_SERVICES)] += 1
+    no_point = set(rng.sample(range(N_FACILITIES), round(N_FACILITIES * NO_POINT_SHARE)))
+    fac_no = 0
+    n_providers = 3600
+    stats = {"services": N_SERVICES, "facilities": N_FACILITIES, "no_point": len(no_point), "duplicates": 0,
+             "ended_open": 0}
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('{"polozky": [')
+        for i in range(N_SERVICES):
+            kind_id, forms, cap = kinds[rng.randrange(len(kinds))]
+            obec, obec_name = munis[rng.randrange(len(munis))]
+            start = date(2007, 1, 1) + timedelta(days=rng.randrange(6500))
+            ended = rng.random() < 0.03
+            end = (start + timedelta(days=rng.randrange(200, 3000))) if ended else None
+            facilities = []
+            for k in range(per_service[i]):
+                point = None if fac_no in no_point else 10_000_000 + fac_no
+                fac_no += 1
+                dup = k > 0 and rng.random() < 0.02
+                if dup:
+                    facilities.append(dict(facilities[-1]))
+                    stats["duplicates"] += 1
+                    continue
+                f_obec = obec if k == 0 or rng.random() < 0.7 else munis[rng.randrange(len(munis))][0]
+                facilities.append({
+                    "nazev": f"Zařízení {i}-{k} {obec_name}", "poskytujeOd": start.isoformat(), "poskytujeDo": None,
+                    "adresa": _address(rng, f_obec, obec_name, point),
+                    "telefony": [{"telefon": f"{rng.randint(200000000, 799999999)}", "poznamka": None}],
+                    "emaily": [{"email": f"zarizeni{i}-{k}@example.cz", "poznamka": None}],
+                    "vedouci": {"jmeno": "Jméno", "prijmeni": "Příjmení", "titulPred": "Bc."},
+                })
+            if ended:
+                stats["ended_open"] += 1
+            p = rng.randrange(n_providers)
+            rec = {
+                "portalId": 100000 + i, "id": f"https://data.mpsv.cz/od/soubory/rpss/sluzby/{100000 + i}",
+                "identifikator": f"{1000000 + i * 13:07d}", "datumPoskytovaniOd": start.isoformat(),
+                "datumPoskytovaniDo": end.isoformat() if end else None,
+                "kontaktniAdresy": [_address(rng, obec, obec_name, 20_000_000 + i)],
+                "druhSocialniSluzby": {"id": kind_id}, "zarizeni": facilities,
+                "poskytovatel": {
+                    "ico": _ico(p), "nazev": f"Poskytovatel sociálních služeb {p}, z. ú.", "dic": f"CZ{_ico(p)}",
+                    "weby": [{"web": f"https://www.poskytovatel{p}.cz", "poznamka": None}],
+                    "emaily": [{"email": f"info@poskytovatel{p}.cz", "poznamka": None}],
+                    "telefony": [{"telefon": f"{rng.randint(200000000, 799999999)}", "poznamka": None}],
+                    "statutarniOrgany": [{"jmeno": "Jméno", "prijmeni": "Příjmení", "titulPred": "Mgr.",
+                                          "titulZa": None, "funkce": "ředitel"} for _ in range(rng.randint(1, 3))],
+                },
+                "emaily": [{"email": f"sluzba{i}@example.cz", "poznamka": None}],
+                "telefony": [{"telefon": f"{rng.randint(200000000, 799999999)}", "poznamka": "recepce"}],
+                "faxy": [], "weby": [{"web": f"https://www.poskytovatel{p}.cz/sluzba{i}", "poznamka": None}],
+                "ciloveSkupiny": [{"cilovaSkupina": {"id": f"CilovaSkupinaOsoby/{g}"}}
+                                  for g in sorted(rng.sample(range(1, 32), rng.randint(1, 4)))],
+                "vekoveSkupiny": [{"vekovaSkupina": {"id": f"VekovaSkupinaOsoby/{g}"}}
+                                  for g in sorted(rng.sample(range(1, 10), rng.randint(1, 3)))],
+                "doplnujiciInformaceVekoveSkupiny": None,
+                "formy": [{
+                    "forma": {"id": f"FormaSocialniSluzby/{f}"}, "nepretrzitePoskytovani": f == "pob",
+                    "casoveRozsahy": None if f == "pob" else _hours(rng),
+                    "kapacity": [{"pocet": rng.randint(5, 120),
+                                  "popis": "Maximální kapacita služby s účinností od 01.01.2024.",
+                                  "typ": {"id": f"TypKapacitySocialniSluzby/{'luzka' if f == 'pob' else cap}"}}],
+                } for f in sorted(rng.sample(forms, rng.randint(1, len(forms))))],
+                "rozsirenePusobnostiVKraji": [],
+                "doplnkoveUdaje": {
+                    "realizacePoskytovani": _attachments(rng, rng.randint(4, 10)),
+                    "planyFinancnihoZajisteni": _attachments(rng, rng.randint(4, 10)),
+                    "personalniZajisteni": _attachments(rng, rng.randint(4, 10)),
+                },
+            }
+            if i:
+                fh.write(",")
+            fh.write(json.dumps(rec, ensure_ascii=False))
+        fh.write("]}")
+    stats["bytes"] = path.stat().st_size
+    return stats
+
+
+# --- measurement (child process) ------------------------------------------------------------------------------
+
+def _django(db: Path, data_dir: Path):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "socplan.settings"
+    os.environ["SOCPLAN_DATA_DIR"] = str(data_dir)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    import django
+
+    django.setup()
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def child_time(db: Path, data_dir: Path, file: Path) -> dict:
+    _django(db, data_dir)
+    from socplan.registry.services import codelists_load, registry_import_file
+
+    codelists_load()
+    base = _maxrss_mb()
+    t = time.perf_counter()
+    report = registry_import_file(path=file)
+    t_import = time.perf_counter() - t
+    peak = _maxrss_mb()
+    t = time.perf_counter()
+    report2 = registry_import_file(path=file)
+    t_reimport = time.perf_counter() - t
+    loads = []
+    for _ in range(3):
+        t = time.perf_counter()
+        with open(file, encoding="utf-8") as fh:
+            data = json.load(fh)
+        loads.append(time.perf_counter() - t)
+        del data
+    from socplan.registry.models import Facility, Service
+
+    return {"t_import": t_import, "t_reimport": t_reimport, "t_json": min(loads), "rss_base": base,
+            "rss_peak": peak, "created": report.created, "rejected": len(report.rejected),
+            "warnings": dict(report.warnings), "unchanged2": report2.unchanged, "updated2": report2.updated,
+            "created2": report2.created, "services": Service.objects.count(), "facilities": Facility.objects.count()}
+
+
+def child_tracemalloc(db: Path, data_dir: Path, file: Path) -> dict:
+    _django(db, data_dir)
+    import tracemalloc
+
+    from socplan.registry.services import codelists_load, registry_import_file
+
+    codelists_load()
+    tracemalloc.start()
+    registry_import_file(path=file)
+    _cur, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"tracemalloc_peak": peak / 2**20}
+
+
+def _child(mode: str, db: Path, data_dir: Path, file: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(db), str(data_dir), str(file)],
+                         check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", nargs=4, metavar=("MODE", "DB", "DATA_DIR", "FILE"))
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if args.child:
+        mode, db, data_dir, file = args.child
+        fn = child_time if mode == "time" else child_tracemalloc
+        print(json.dumps(fn(Path(db), Path(data_dir), Path(file))))
+        return
+
+    tmp = Path(tempfile.mkdtemp(prefix="socplan-registry-bench-"))
+    try:
+        file = tmp / "rpss.json"
+        t = time.perf_counter()
+        stats = generate(file)
+        print(f"file: {stats['bytes'] / 1e6:.1f} MB, generated in {time.perf_counter() - t:.1f} s")
+        db = tmp / "bench.sqlite3"
+        env = {**os.environ, "SOCPLAN_DATA_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{db}"}
+        cli = [sys.executable, "-m", "socplan.cli"]
+        subprocess.run([*cli, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        subprocess.run([*cli, "import-territory"], env=env, check=True, cwd=ROOT, capture_output=True)
+        db2 = tmp / "bench2.sqlite3"
+        shutil.copy(db, db2)
+        timing = _child("time", db, tmp, file)
+        print(json.dumps(timing, indent=1))
+        mem = _child("tracemalloc", db2, tmp, file)
+        print(json.dumps(mem, indent=1))
+        _write(stats, timing, mem)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write(stats: dict, t: dict, m: dict) -> None:
+    ratio = t["t_import"] / t["t_json"]
+    rss = t["rss_peak"] - t["rss_base"]
+    ok_ratio = "✓" if ratio <= 10 else "✗"
+    ok_mem = "✓" if max(rss, m["tracemalloc_peak"]) <= 500 else "✗"
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(f"""# Registry import benchmark (issue 3)
+
+Generated by `python bench/registry_import_bench.py` on {date.today().isoformat()}
+({platform.python_implementation()} {platform.python_version()}, {platform.machine()}, SQLite, {os.cpu_count()} CPU).
+
+**Input.** A synthetic file in the MPSV open-data schema with the national size of 31 Aug 2026:
+{stats['services']:,} services, {stats['facilities']:,} facility entries ({stats['no_point']} without an
+address point, {stats['duplicates']} duplicated entries, {stats['ended_open']} services ended while their
+facilities look open), {stats['bytes'] / 1e6:.1f} MB. Seed {SEED}; municipality codes are real.
+Database: a fresh SQLite file after `migrate` + `import-territory` (not timed).
+
+| measure | value | target |
+| --- | ---: | ---: |
+| plain `json.load` of the file (reference, best of 3, same process) | {t['t_json']:.2f} s | |
+| import (`socplan import-registry`, streaming parse + bulk upsert with history) | {t['t_import']:.2f} s | |
+| **import ÷ `json.load`** | **{ratio:.1f}×** {ok_ratio} | ≤ 10× |
+| peak memory of the import: max-RSS growth over the process baseline | {rss:.0f} MB {ok_mem} | ≤ 500 MB |
+| peak memory of the import: tracemalloc peak (separate run, fresh DB) | {m['tracemalloc_peak']:.0f} MB | ≤ 500 MB |
+| second import of the same file (all unchanged) | {t['t_reimport']:.2f} s | |
+
+Result check: {t['created']:,} services created, {t['rejected']} rejected; {t['services']:,} services and
+{t['facilities']:,} facilities stored (duplicates collapsed); warnings {t['warnings']}.
+The second import: {t['created2']} created, {t['updated2']} updated, {t['unchanged2']:,} unchanged.
+""", encoding="utf-8")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
