@@ -83,6 +83,15 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.scope_label})"
 
+    def save(self, *args, **kwargs):
+        # Derived territory is kept consistent even for writes that skip full_clean (imports, demo data).
+        if self.role == Role.DISTRICT_TEAM and self.district_id and not self.region_id:
+            self.region_id = self.district.region_id
+        if self.role == Role.ORP_COORDINATOR and self.orp_id:
+            self.district_id = self.district_id or self.orp.district_id
+            self.region_id = self.region_id or self.orp.region_id
+        super().save(*args, **kwargs)
+
     @property
     def scope_label(self) -> str:
         level = ROLE_LEVEL.get(self.role)
@@ -145,12 +154,3 @@ class RoleAssignment(models.Model):
         if self.region_id and self.region_id != region_id:
             errors["region"] = _("Zadaný kraj neodpovídá územní jednotce role.")
         self.region_id = region_id
-
-    def save(self, *args, **kwargs):
-        # Derived territory is kept consistent even for writes that skip full_clean (imports, demo data).
-        if self.role == Role.DISTRICT_TEAM and self.district_id and not self.region_id:
-            self.region_id = self.district.region_id
-        if self.role == Role.ORP_COORDINATOR and self.orp_id:
-            self.district_id = self.district_id or self.orp.district_id
-            self.region_id = self.region_id or self.orp.region_id
-        super().save(*args, **kwargs)

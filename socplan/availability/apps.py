@@ -8,3 +8,6 @@ class AvailabilityConfig(AppConfig):
     name = "socplan.availability"
     label = "availability"
     verbose_name = _("Dostupnost")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the job kinds)

@@ -8,3 +8,6 @@ class CatalogueConfig(AppConfig):
     name = "socplan.catalogue"
     label = "catalogue"
     verbose_name = _("Katalog")
+
+    def ready(self):
+        from . import jobs, signals  # noqa: F401  (job kinds and registry signal handlers)

@@ -1,4 +1,10 @@
-"""Generic write helpers used by every domain's services (HackSoft's `model_update`, plus optimistic locking)."""
+"""Generic write helpers used by every domain's services (HackSoft's `model_update`, plus optimistic locking).
+
+Optimistic locking: an editor loads a record at `version` n; its save passes `expected_version=n`. The save
+locks the row (SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers), and goes ahead only if the
+stored version is still n, bumping it with a compare-and-swap. Otherwise it raises `StaleEdit` listing what
+the other user changed (from the audit history when the model has one), and writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +16,98 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .display import display_value, related_names
+
+SKIP_FIELDS = {"version"}
+
 
 class StaleEdit(ValidationError):
-    """Raised when a record changed since the editor loaded it. `changes` lists (field, theirs, yours)."""
+    """Raised when a record changed since the editor loaded it. `changes` is a list of `FieldChange`."""
 
-    def __init__(self, message, changes):
+    def __init__(self, message, changes, *, stored_version: int | None = None):
         super().__init__(message, code="stale")
         self.changes = changes
+        self.stored_version = stored_version
 
 
 @dataclass
 class FieldChange:
+    """One field that differs: `loaded` = when the editor opened the record (if known), `stored` = now in
+    the database, `submitted` = what the editor sends. The `*_display` strings are for people."""
+
     field: str
     label: str
     stored: Any
     submitted: Any
+    loaded: Any = None
+    stored_display: str = ""
+    submitted_display: str = ""
+    loaded_display: str = ""
+    loaded_known: bool = False
+
+
+def has_version(model) -> bool:
+    return any(f.name == "version" for f in model._meta.concrete_fields)
+
+
+def _comparable_fields(model) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in SKIP_FIELDS]
+
+
+def _loaded_state(current: models.Model, expected_version: int, fallback: models.Model | None):
+    """The record as it was at `expected_version`: from the audit history, else the caller's instance."""
+    history = getattr(type(current), "history", None)
+    if history is not None and has_version(type(current)):
+        try:
+            record = (current.history.filter(version=expected_version)
+                      .order_by("-history_date", "-history_id").first())
+        except Exception:  # noqa: BLE001 - a model whose history lacks `version`
+            record = None
+        if record is not None:
+            return record
+    if fallback is not None and getattr(fallback, "version", None) == expected_version:
+        return fallback
+    return None
+
+
+def changes_since(current: models.Model, expected_version: int, data: dict[str, Any] | None = None,
+                  fallback: models.Model | None = None) -> list[FieldChange]:
+    """What changed in `current` since `expected_version` (with what the editor submits in `data`)."""
+    data = data or {}
+    model = type(current)
+    loaded = _loaded_state(current, expected_version, fallback)
+    changes = []
+    for f in _comparable_fields(model):
+        stored = getattr(current, f.attname)
+        if loaded is not None:
+            if getattr(loaded, f.attname, None) == stored:
+                continue
+        elif f.name not in data or _raw(f, data[f.name]) == stored:
+            continue
+        submitted = _raw(f, data[f.name]) if f.name in data else stored
+        changes.append(FieldChange(
+            f.name, str(f.verbose_name), stored, submitted,
+            loaded=getattr(loaded, f.attname, None) if loaded is not None else None,
+            loaded_known=loaded is not None,
+        ))
+    _fill_display(model, changes)
+    return changes
+
+
+def _raw(field: models.Field, value):
+    """Related objects are compared by primary key."""
+    if field.is_relation and isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _fill_display(model, changes: list[FieldChange]) -> None:
+    for c in changes:
+        field = model._meta.get_field(c.field)
+        names = related_names(field, [c.stored, c.submitted, c.loaded]) if field.is_relation else None
+        c.stored_display = display_value(field, c.stored, names)
+        c.submitted_display = display_value(field, c.submitted, names)
+        c.loaded_display = display_value(field, c.loaded, names) if c.loaded_known else ""
 
 
 @transaction.atomic
@@ -38,20 +121,16 @@ def model_update(*, instance: models.Model, data: dict[str, Any], actor=None, ex
     Returns (instance, changed).
     """
     model = type(instance)
-    has_version = any(f.name == "version" for f in model._meta.fields)
-    if expected_version is not None and has_version:
+    versioned = has_version(model)
+    if expected_version is not None and versioned:
         current = model._default_manager.select_for_update().get(pk=instance.pk)
         if current.version != expected_version:
-            changes = [
-                FieldChange(f, str(model._meta.get_field(f).verbose_name), getattr(current, f), v)
-                for f, v in data.items()
-                if getattr(current, f) != getattr(instance, f, None) or getattr(current, f) != v
-            ]
             raise StaleEdit(
                 _("Záznam mezitím změnil jiný uživatel (verze %(theirs)s, vy jste upravovali verzi %(yours)s). "
-                  "Nic nebylo uloženo; načtěte záznam znovu a změny zopakujte.")
+                  "Nic nebylo uloženo.")
                 % {"theirs": current.version, "yours": expected_version},
-                changes,
+                changes_since(current, expected_version, data, fallback=instance),
+                stored_version=current.version,
             )
     changed = [f for f, v in data.items() if getattr(instance, f) != v]
     if not changed:
@@ -64,7 +143,7 @@ def model_update(*, instance: models.Model, data: dict[str, Any], actor=None, ex
     if reason:
         instance._change_reason = reason
     update_fields = list(changed)
-    if has_version:
+    if versioned:
         if expected_version is not None:
             # Compare-and-swap: the row must still have the version we checked above.
             updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(

@@ -8,3 +8,6 @@ class DocumentsConfig(AppConfig):
     name = "socplan.documents"
     label = "documents"
     verbose_name = _("Dokumenty")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the document_render job kind)

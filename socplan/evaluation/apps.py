@@ -8,3 +8,6 @@ class EvaluationConfig(AppConfig):
     name = "socplan.evaluation"
     label = "evaluation"
     verbose_name = _("Hodnocení")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the job kinds)

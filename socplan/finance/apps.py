@@ -8,3 +8,6 @@ class FinanceConfig(AppConfig):
     name = "socplan.finance"
     label = "finance"
     verbose_name = _("Financování")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the job kinds)

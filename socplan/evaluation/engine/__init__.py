@@ -2,7 +2,7 @@
 benchmarking. No Django imports; numpy/pandas in, dataclasses/frames out. See docs/evaluation.md."""
 
 from .defaults import default_jmk_2014
-from .explain import Explanation, ExplanationRow, explain, to_json_dict
+from .explain import Explanation, ExplanationRow, explain, explain_all, to_json_dict
 from .indicators import COMPUTED_INDICATORS, INPUT_LABELS, compute_indicators, missing_inputs
 from .methodology import (
     Criterion,
@@ -31,6 +31,7 @@ __all__ = [
     "default_jmk_2014",
     "evaluate",
     "explain",
+    "explain_all",
     "methodology_from_dict",
     "methodology_to_dict",
     "missing_inputs",

@@ -94,6 +94,38 @@ def _kind_label(kind: str, form: str) -> str:
     return f"§ {kind}" + (f" ({form})" if form else "")
 
 
+def _message(score: float, thr: float, meets: bool, label: str, rows, top: int) -> str:
+    """The Czech message: threshold met or not (with the largest losses), and what missing data cost."""
+    missing_rows = [r for r in rows if r.missing]
+    if meets:
+        msg = (
+            f"Služba splňuje práh pro síť: získala {num(score, 2)} {_bodu(round(score, 2))} ze 100, "
+            f"práh pro druh {label} je {num(thr, 2)} {_bodu(thr)}."
+        )
+    else:
+        gap = round(thr - score, 6)
+        losses = sorted((r for r in rows if r.lost > 1e-9), key=lambda r: (-r.lost, r.indicator))[:top]
+        loss_text = ", ".join(
+            f"{r.indicator_name} ({num(r.contribution, 2)} z {num(r.weight, 2)})" for r in losses
+        )
+        msg = (
+            f"Služba nedosáhla prahu pro síť: získala {num(score, 2)} {_bodu(round(score, 2))} ze 100, "
+            f"práh pro druh {label} je {num(thr, 2)} {_bodu(thr)}, chybí {num(gap, 2)} {_bodu(round(gap, 2))}."
+        )
+        if loss_text:
+            msg += f" Nejvíce bodů ztrácí u ukazatelů: {loss_text}."
+    if missing_rows:
+        worth = sum(r.weight for r in missing_rows)
+        names = "; ".join(
+            f"{r.indicator_name} (chybí: {', '.join(r.missing_inputs) or 'údaj'})" for r in missing_rows
+        )
+        msg += (
+            f" Chybějící údaje se hodnotí 0 body: {names}. "
+            f"Jejich doplněním lze získat až {num(worth, 2)} {_bodu(round(worth, 2))}."
+        )
+    return msg
+
+
 def explain(result: EvaluationResult, service_id, *, top: int = 3) -> Explanation:
     """Breakdown indicator → points → weight → contribution, and a Czech message about the threshold."""
     m = result.methodology
@@ -135,35 +167,8 @@ def explain(result: EvaluationResult, service_id, *, top: int = 3) -> Explanatio
     score = float(svc["score"])
     thr = float(svc["threshold"])
     meets = bool(svc["meets_threshold"])
-    label = _kind_label(svc["kind"], svc["form"])
     missing_rows = [r for r in rows if r.missing]
-
-    if meets:
-        msg = (
-            f"Služba splňuje práh pro síť: získala {num(score, 2)} {_bodu(round(score, 2))} ze 100, "
-            f"práh pro druh {label} je {num(thr, 2)} {_bodu(thr)}."
-        )
-    else:
-        gap = round(thr - score, 6)
-        losses = sorted((r for r in rows if r.lost > 1e-9), key=lambda r: (-r.lost, r.indicator))[:top]
-        loss_text = ", ".join(
-            f"{r.indicator_name} ({num(r.contribution, 2)} z {num(r.weight, 2)})" for r in losses
-        )
-        msg = (
-            f"Služba nedosáhla prahu pro síť: získala {num(score, 2)} {_bodu(round(score, 2))} ze 100, "
-            f"práh pro druh {label} je {num(thr, 2)} {_bodu(thr)}, chybí {num(gap, 2)} {_bodu(round(gap, 2))}."
-        )
-        if loss_text:
-            msg += f" Nejvíce bodů ztrácí u ukazatelů: {loss_text}."
-    if missing_rows:
-        worth = sum(r.weight for r in missing_rows)
-        names = "; ".join(
-            f"{r.indicator_name} (chybí: {', '.join(r.missing_inputs) or 'údaj'})" for r in missing_rows
-        )
-        msg += (
-            f" Chybějící údaje se hodnotí 0 body: {names}. "
-            f"Jejich doplněním lze získat až {num(worth, 2)} {_bodu(round(worth, 2))}."
-        )
+    msg = _message(score, thr, meets, _kind_label(svc["kind"], svc["form"]), rows, top)
     return Explanation(
         service_id=service_id,
         kind=svc["kind"],
@@ -178,6 +183,84 @@ def explain(result: EvaluationResult, service_id, *, top: int = 3) -> Explanatio
         message=msg,
         missing=tuple(r.indicator for r in missing_rows),
     )
+
+
+def explain_all(result: EvaluationResult, *, top: int = 3) -> dict:
+    """``{service_id: Explanation}`` for every service – the same as :func:`explain` per service, built from
+    the result's arrays at once (the scale descriptions are resolved once per kind and form)."""
+    m = result.methodology
+    svc = result.services
+    inds = m.indicators
+    crit = {c.code: c for c in m.criteria}
+    order = [j for c in m.criteria for j, ind in enumerate(inds) if ind.criterion == c.code]
+    app = result.applicable.to_numpy(dtype=bool)
+    miss = result.missing.to_numpy(dtype=bool)
+    arrays = {name: getattr(result, name).to_numpy(dtype=float)
+              for name in ("values", "references", "compared", "points", "weights", "contributions")}
+    kinds = svc["kind"].tolist()
+    forms = svc["form"].tolist()
+    scores = svc["score"].to_numpy(dtype=float)
+    thresholds = svc["threshold"].to_numpy(dtype=float)
+    meets_all = svc["meets_threshold"].to_numpy(dtype=bool)
+    max_scores = svc["max_score"].to_numpy(dtype=float)
+    ranks = svc["rank"].tolist()
+    n_ranked = svc["n_ranked"].tolist()
+    described: dict = {}
+    out = {}
+    for s, sid in enumerate(svc.index.tolist()):
+        kind, form = kinds[s], forms[s]
+        rows = []
+        for j in order:
+            if not app[s, j]:
+                continue
+            ind = inds[j]
+            key = (kind, form, j)
+            if key not in described:
+                scale = m.scale_for(ind, kind, form or None)
+                described[key] = scale.describe(ind.direction) if scale is not None else ""
+            is_missing = bool(miss[s, j])
+            missing_labels = ()
+            if is_missing:
+                inputs = result.inputs.iloc[s]
+                missing_labels = tuple(INPUT_LABELS.get(x, x) for x in missing_inputs(inputs, ind.code))
+            c = crit[ind.criterion]
+            rows.append(
+                ExplanationRow(
+                    criterion=c.code,
+                    criterion_name=c.name,
+                    criterion_weight=c.weight,
+                    indicator=ind.code,
+                    indicator_name=ind.name,
+                    unit=ind.unit,
+                    value=float(arrays["values"][s, j]),
+                    reference=float(arrays["references"][s, j]),
+                    relative=ind.relative,
+                    compared=float(arrays["compared"][s, j]),
+                    scale=described[key],
+                    points=float(arrays["points"][s, j]),
+                    max_points=m.max_points,
+                    weight=float(arrays["weights"][s, j]),
+                    contribution=float(arrays["contributions"][s, j]),
+                    missing=is_missing,
+                    missing_inputs=missing_labels,
+                )
+            )
+        score, thr, meets = float(scores[s]), float(thresholds[s]), bool(meets_all[s])
+        out[sid] = Explanation(
+            service_id=sid,
+            kind=kind,
+            form=form,
+            score=score,
+            max_score=float(max_scores[s]),
+            rank=int(ranks[s]),
+            n_ranked=int(n_ranked[s]),
+            threshold=thr,
+            meets_threshold=meets,
+            rows=tuple(rows),
+            message=_message(score, thr, meets, _kind_label(kind, form), rows, top),
+            missing=tuple(r.indicator for r in rows if r.missing),
+        )
+    return out
 
 
 def _plain_id(x):

@@ -1,0 +1,165 @@
+"""Inline SVG maps and charts (no tile server, no JavaScript): choropleths of obce / ORP / okresy / kraje drawn
+from the shipped boundary polygons, facility markers, a legend with quantile classes, a ranking bar chart.
+
+`quantile_breaks` and `classify` are plain numpy (documented in docs/availability.md); the rest prepares
+data for the templates `availability/_map.html` and `availability/_bars.html`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from socplan.core.money import format_number
+from socplan.territory import geometry
+from socplan.territory.models import District, Level, Municipality, Orp, Region
+
+from . import adapter
+
+# Sequential blues (ColorBrewer "Blues", 5 classes): low → high.
+SEQUENTIAL = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+# Diverging red → blue for changes (negative = worse, positive = better).
+DIVERGING = ["#ca0020", "#f4a582", "#f7f7f7", "#92c5de", "#0571b0"]
+NO_DATA = "#d9d9d9"
+MODEL = {Level.MUNICIPALITY: Municipality, Level.ORP: Orp, Level.DISTRICT: District, Level.REGION: Region}
+
+
+def quantile_breaks(values, k: int = 5) -> list[float]:
+    """Upper bounds of k quantile classes over the finite values: the (i/k)-quantiles, i = 1 … k
+    (numpy's default linear interpolation), with repeated bounds dropped. The last bound is the maximum."""
+    v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype=float)
+    if v.size == 0:
+        return []
+    qs = np.quantile(v, [i / k for i in range(1, k + 1)])
+    out: list[float] = []
+    for q in qs:
+        if not out or q > out[-1]:
+            out.append(float(q))
+    return out
+
+
+def classify(value, breaks: list[float]) -> int | None:
+    """Class index of a value: the first class whose upper bound is ≥ the value (None for missing values)."""
+    if value is None or not math.isfinite(value) or not breaks:
+        return None
+    i = int(np.searchsorted(np.asarray(breaks), value, side="left"))
+    return min(i, len(breaks) - 1)
+
+
+def format_value(x: float, decimals: int = 1) -> str:
+    """Czech number format with `decimals` places (decimal comma, non-breaking thousands)."""
+    return format_number(float(x), decimals)  # Decimal, ROUND_HALF_UP
+
+
+_fmt = format_value
+
+
+def legend(values, breaks: list[float], colours: list[str], decimals: int = 1) -> list[dict]:
+    """Legend rows: colour, from–to label and the number of units in the class."""
+    v = [x for x in values if x is not None and math.isfinite(x)]
+    if not breaks:
+        return []
+    palette = _palette(colours, len(breaks))
+    rows = []
+    lower = min(v)
+    for i, upper in enumerate(breaks):
+        n = sum(1 for x in v if classify(x, breaks) == i)
+        rows.append({"colour": palette[i], "low": lower, "high": upper,
+                     "label": f"{_fmt(lower, decimals)} – {_fmt(upper, decimals)}", "count": n})
+        lower = upper
+    return rows
+
+
+def _palette(colours: list[str], n: int) -> list[str]:
+    if n >= len(colours):
+        return colours[:n]
+    idx = np.linspace(0, len(colours) - 1, n).round().astype(int)
+    return [colours[i] for i in idx]
+
+
+@dataclass(frozen=True)
+class Shapes:
+    projection: geometry.SvgProjection
+    paths: dict  # code → SVG path
+    width: int
+    height: int
+
+
+def shapes(level: str, scope: str, width: int = 720, version: str | None = None) -> Shapes | None:
+    """SVG paths of every unit of `level` inside a kraj (or the country), cached per data version."""
+    version = version or adapter.data_version()
+
+    def build():
+        model = MODEL[level]
+        qs = model.objects.exclude(boundary=None)
+        if scope != adapter.COUNTRY:
+            qs = qs.filter(code=scope) if level == Level.REGION else qs.filter(region__code=scope)
+        if level == Level.DISTRICT and scope != adapter.COUNTRY:
+            qs = District.objects.filter(municipalities__region__code=scope).exclude(boundary=None).distinct()
+        geoms = dict(qs.values_list("code", "boundary"))
+        if not geoms:
+            return None
+        proj = geometry.SvgProjection(geometry.bbox(geoms.values()), width=width)
+        return Shapes(proj, {c: proj.path(g) for c, g in geoms.items()}, round(proj.width), round(proj.height))
+
+    return adapter.cached(("shapes", level, scope, width, version), build)
+
+
+def choropleth(*, level: str, scope: str, values: dict[str, float | None], names: dict[str, str],
+               url=None, colours=SEQUENTIAL, breaks: list[float] | None = None, decimals: int = 1,
+               markers: list[dict] | None = None, title: str = "", version: str | None = None,
+               fmt_value=None) -> dict | None:
+    """Data for `availability/_map.html`: coloured units with tooltips, optional markers, and a legend."""
+    sh = shapes(level, scope, version=version)
+    if sh is None:
+        return None
+    vals = [values.get(c) for c in sh.paths]
+    if breaks is None:
+        breaks = quantile_breaks(vals)
+    palette = _palette(colours, len(breaks)) if breaks else []
+    fmt_value = fmt_value or (lambda v: "—" if v is None else _fmt(v, decimals))
+    parts = []
+    for code in sorted(sh.paths, key=lambda c: names.get(c, c)):
+        v = values.get(code)
+        cls = classify(v, breaks)
+        parts.append({
+            "code": code, "d": sh.paths[code], "fill": NO_DATA if cls is None else palette[cls],
+            "label": f"{names.get(code, code)}: {fmt_value(v)}", "url": url(code) if url else None,
+            "value": v, "cls": cls,
+        })
+    marks = []
+    for m in markers or []:
+        x, y = sh.projection.xy(m["lon"], m["lat"])
+        r = min(2.0 + math.sqrt(max(m.get("capacity", 0), 0)) / 2.0, 9.0)
+        marks.append({**m, "x": f"{x:.1f}", "y": f"{y:.1f}", "r": f"{r:.1f}"})
+    # SVG attributes are pre-formatted strings: templates would localise numbers (decimal comma)
+    return {"width": str(sh.width), "height": str(sh.height), "parts": parts, "markers": marks, "title": title,
+            "legend": legend(vals, breaks, colours, decimals)}
+
+
+def bars(rows: list[dict], *, width: int = 640, bar_height: int = 18, label_width: int = 190,
+         decimals: int = 1) -> dict:
+    """Horizontal bar chart data: rows [{"label", "value"}] in the order given; positive bars red
+    (missing capacity), negative green (surplus), around a zero line."""
+    vals = [r["value"] for r in rows if r["value"] is not None]
+    lo, hi = min(vals + [0.0]), max(vals + [0.0])
+    span = (hi - lo) or 1.0
+    plot = width - label_width - 70
+    zero = label_width + (0 - lo) / span * plot
+    out = []
+    for i, r in enumerate(rows):
+        v = r["value"]
+        y = i * (bar_height + 6) + 4
+        common = {**r, "y": str(y), "ty": str(y + bar_height - 5)}
+        if v is None:
+            out.append({**common, "x": f"{zero:.1f}", "w": "0", "cls": "none", "text": "—", "tx": f"{zero + 4:.1f}"})
+            continue
+        x1 = label_width + (v - lo) / span * plot
+        x, w = min(zero, x1), abs(x1 - zero)
+        out.append({**common, "x": f"{x:.1f}", "w": f"{w:.1f}", "cls": "gap" if v > 0 else "surplus",
+                    "text": _fmt(v, decimals), "tx": f"{max(x + w, zero) + 4:.1f}"})
+    # SVG attributes are pre-formatted strings: templates would localise numbers (decimal comma)
+    return {"width": str(width), "height": str(len(rows) * (bar_height + 6) + 8), "bar_height": str(bar_height),
+            "zero": f"{zero:.1f}", "label_x": str(label_width - 6), "rows": out}

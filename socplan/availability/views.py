@@ -1,0 +1,489 @@
+"""Availability pages: coverage and need (table, choropleth, ranking, RAG), accessibility (2SFCA / E2SFCA),
+scenarios (create, compare, save, share), 'where to add capacity' (background job), the region's parameters
+and travel-time matrices. Thin: read the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from socplan.accounts.history import history_rows
+from socplan.accounts.scope import can, can_any, require
+from socplan.core.models import Job
+from socplan.core.services import StaleEdit
+from socplan.registry.models import ServiceKind
+from socplan.territory.models import Level, Region
+
+from . import adapter, maps, selectors, services
+from .forms import (
+    AnalysisForm,
+    CoverageTargetForm,
+    PlacementForm,
+    PopulationProjectionForm,
+    ScenarioForm,
+    TravelTimeMatrixForm,
+    UtilisationRateForm,
+)
+from .models import CoverageTarget, PopulationProjection, Scenario, TravelTimeMatrix, UtilisationRate
+
+LEVEL_LABELS = {Level.MUNICIPALITY: gettext_lazy("obec"), Level.ORP: "ORP", Level.DISTRICT: gettext_lazy("okres"),
+                Level.REGION: gettext_lazy("kraj")}
+UNIT_URLS = {Level.MUNICIPALITY: "territory:municipality", Level.ORP: "territory:orp",
+             Level.DISTRICT: "territory:district", Level.REGION: "territory:region"}
+
+
+# --- request parameters -------------------------------------------------------------------------------------------
+
+class Params:
+    """The analysis choice from the query string, with defaults (the user's kraj, DpS, the latest target year)."""
+
+    def __init__(self, request):
+        get = request.GET
+        code = get.get("region")
+        self.region = (Region.objects.filter(code=code).first() if code else None) or selectors.default_region(
+            request.user)
+        if self.region is None:
+            raise Http404(_("Území není načteno."))
+        self.kind = ServiceKind.objects.filter(code=get.get("kind") or "49").first() or ServiceKind.objects.first()
+        if self.kind is None:
+            raise Http404(_("Číselník druhů služeb není načten."))
+        self.year = _int(get.get("year")) or selectors.default_year(self.region)
+        self.level = get.get("level") if get.get("level") in selectors.LEVELS else Level.ORP
+        self.method = get.get("method") if get.get("method") in ("2sfca", "e2sfca") else "2sfca"
+        self.radius = min(max(_float(get.get("radius_km")) or 30.0, 1.0), 100.0)
+
+    def query(self, **over) -> str:
+        from urllib.parse import urlencode
+
+        data = {"region": self.region.code, "kind": self.kind.code, "year": self.year, "level": self.level,
+                "method": self.method, "radius_km": f"{self.radius:g}"}
+        data.update(over)
+        return urlencode(data)
+
+    def form(self) -> AnalysisForm:
+        return AnalysisForm(initial={"region": self.region, "kind": self.kind, "year": self.year,
+                                     "level": self.level, "method": self.method, "radius_km": self.radius})
+
+
+def _int(x):
+    try:
+        return int(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(x):
+    try:
+        return float(str(x).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+def _unit_url(level):
+    name = UNIT_URLS[level]
+    return lambda code: reverse(name, args=[code])
+
+
+def _obec_names(region) -> dict[str, str]:
+    from socplan.territory.models import Municipality
+
+    return dict(Municipality.objects.filter(region=region).values_list("code", "name"))
+
+
+def _markers(sup) -> list[dict]:
+    return [
+        {"lat": float(la), "lon": float(lo), "capacity": float(c), "label": f"{n}: {c:g}"}
+        for n, la, lo, c in zip(sup.p_name, sup.p_lat, sup.p_lon, sup.p_capacity, strict=True)
+    ]
+
+
+# --- index --------------------------------------------------------------------------------------------------------
+
+@login_required
+def index(request):
+    p = Params(request)
+    return render(request, "availability/index.html", {
+        "p": p, "form": p.form(),
+        "targets": selectors.targets(p.region, p.year),
+        "scenarios": selectors.scenario_list(request.user)[:10],
+        "jobs": Job.objects.filter(kind=services.PLACEMENT_JOB, created_by=request.user)[:5],
+    })
+
+
+# --- coverage and need --------------------------------------------------------------------------------------------
+
+@login_required
+def coverage(request):
+    p = Params(request)
+    report = selectors.coverage_report(region=p.region, kind=p.kind, year=p.year, level=p.level)
+    values = {r.code: r.per_1000 for r in report.rows}
+    names = {r.code: r.name for r in report.rows}
+    map_data = maps.choropleth(level=p.level, scope=p.region.code, values=values, names=names,
+                               url=_unit_url(p.level), markers=_markers(report.supply),
+                               title=_("Kapacita na 1 000 obyvatel"), version=report.data_version)
+    ranking = sorted(report.orp_rows, key=lambda r: -(r.gap if r.gap is not None else float("-inf")))
+    bars = maps.bars([{"label": r.name, "value": r.gap, "code": r.code} for r in ranking])
+    sup, obec_names = report.supply, _obec_names(p.region)
+    report_facilities = [(n, obec_names.get(o, o), c) for n, o, c in zip(sup.p_name, sup.p_obec, sup.p_capacity,
+                                                                          strict=True)]
+    report_facilities += [(f"{n} ({_('terénní')})", obec_names.get(o, o), c)
+                          for n, o, c in zip(sup.f_name, sup.f_obec, sup.f_capacity, strict=True)]
+    return render(request, "availability/coverage.html", {
+        "report_facilities": sorted(report_facilities, key=lambda r: (r[1] or "", r[0])),
+        "own_rows": _own_orp_rows(request.user, report),
+        "p": p, "form": p.form(), "report": report, "map": map_data, "bars": bars,
+        "level_label": LEVEL_LABELS[p.level], "access_query": p.query(level=Level.MUNICIPALITY),
+    })
+
+
+def _own_orp_rows(user, report) -> list:
+    """The ORP rows of the user's own okres or ORP (district teams, ORP coordinators), for the 'at a glance' box."""
+    from socplan.accounts.scope import grants
+    from socplan.territory.models import Orp
+
+    orp_ids = {g.orp_id for g in grants(user) if g.orp_id}
+    district_ids = {g.district_id for g in grants(user) if g.district_id and not g.orp_id}
+    if not orp_ids and not district_ids:
+        return []
+    codes = set(Orp.objects.filter(Q(pk__in=orp_ids) | Q(district_id__in=district_ids)
+                                   | Q(municipalities__district_id__in=district_ids))
+                .values_list("code", flat=True))
+    return [r for r in report.orp_rows if r.code in codes]
+
+
+# --- accessibility ------------------------------------------------------------------------------------------------
+
+@login_required
+def accessibility(request):
+    p = Params(request)
+    matrix = None
+    if request.GET.get("matrix"):
+        matrix = get_object_or_404(selectors.matrices(request.user), pk=_int(request.GET["matrix"]))
+    try:
+        res = selectors.accessibility(scope=p.region.code, kind_code=p.kind.code, year=p.year, method=p.method,
+                                      radius=p.radius, matrix=matrix)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("availability:index") + "?" + p.query())
+    values = {c: v * 1000 for c, v in zip(res.frame.codes, res.values, strict=True)}
+    names = dict(zip(res.frame.codes, res.frame.names, strict=True))
+    map_data = maps.choropleth(level=Level.MUNICIPALITY, scope=p.region.code, values=values, names=names,
+                               url=_unit_url(Level.MUNICIPALITY), markers=_markers(res.supply),
+                               title=_("Dostupnost na 1 000 obyvatel skupiny"), decimals=2,
+                               version=res.data_version)
+    obce = [{"code": c, "name": n, "orp": res.frame.unit_names[Level.ORP].get(o), "population": pop,
+             "value": v * 1000}
+            for c, n, o, pop, v in zip(res.frame.codes, res.frame.names, res.frame.orp, res.demand.population,
+                                       res.values, strict=True)]
+    obce.sort(key=lambda r: r["value"])
+    return render(request, "availability/accessibility.html", {
+        "p": p, "form": p.form(), "res": res, "map": map_data, "orps": res.per_unit(Level.ORP),
+        "obce": obce, "band_label": selectors.band_label(res.band), "field_parts": len(res.supply.f_id),
+        "matrices": selectors.matrices(request.user).filter(Q(region=p.region) | Q(region__isnull=True)),
+        "matrix": matrix, "json_url": reverse("availability-api-accessibility") + "?" + p.query(),
+    })
+
+
+# --- scenarios ----------------------------------------------------------------------------------------------------
+
+@login_required
+def scenario_list(request):
+    return render(request, "availability/scenario_list.html", {
+        "scenarios": selectors.scenario_list(request.user),
+        "may_create": can_any(request.user, "change", Scenario),
+    })
+
+
+def _scenario(request, pk) -> Scenario:
+    return get_object_or_404(selectors.scenario_list(request.user), pk=pk)
+
+
+def _may_edit(user, scenario) -> bool:
+    return scenario.owner_id == user.pk or can(user, "change", scenario)
+
+
+@login_required
+def scenario_create(request):
+    region = selectors.default_region(request.user)
+    code = request.GET.get("region") or request.POST.get("region_code")
+    if code:
+        region = get_object_or_404(Region, code=code)
+    initial = {"kind": ServiceKind.objects.filter(code=request.GET.get("kind") or "49").first(),
+               "year": _int(request.GET.get("year")) or selectors.default_year(region), "radius_km": 30}
+    form = ScenarioForm(request.POST or None, region=region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(actor=request.user, data={
+                **form.model_data(), "region": region, "changes": form.changes()})
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("Scénář byl uložen a přepočítán."))
+            return redirect("availability:scenario_detail", pk=scenario.pk)
+    return render(request, "availability/scenario_form.html", {"form": form, "region": region, "scenario": None})
+
+
+@login_required
+def scenario_edit(request, pk):
+    scenario = _scenario(request, pk)
+    if not _may_edit(request.user, scenario):
+        raise PermissionDenied
+    form = ScenarioForm(request.POST or None, instance=scenario, region=scenario.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_update(actor=request.user, scenario=Scenario.objects.get(pk=scenario.pk),
+                                     data={**form.model_data(), "changes": form.changes()},
+                                     expected_version=form.cleaned_data.get("expected_version"))
+        except StaleEdit as exc:
+            form._report_stale(exc)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("Scénář byl uložen a přepočítán."))
+            return redirect("availability:scenario_detail", pk=scenario.pk)
+    return render(request, "availability/scenario_form.html", {"form": form, "region": scenario.region,
+                                                               "scenario": scenario})
+
+
+@login_required
+def scenario_detail(request, pk):
+    scenario = _scenario(request, pk)
+    res = scenario.results or {}
+    map_data = None
+    stale = bool(res) and res.get("data_version") != adapter.data_version()
+    if res:
+        base = res.get("access_obce_base", {})
+        new = res.get("access_obce", {})
+        delta = {c: (new[c] - base[c]) if new.get(c) is not None and base.get(c) is not None else None for c in base}
+        finite = [abs(v) for v in delta.values() if v]
+        m = max(finite) if finite else 1.0
+        # classes: strong loss, loss, no change, gain, strong gain (bounds relative to the largest change)
+        breaks = [-m * 0.6, -m * 1e-9, m * 1e-9, m * 0.6, m] if finite else []
+        from socplan.territory.models import Municipality
+
+        names = dict(Municipality.objects.filter(region=scenario.region).values_list("code", "name"))
+        map_data = maps.choropleth(level=Level.MUNICIPALITY, scope=scenario.region.code, values=delta, names=names,
+                                   colours=maps.DIVERGING, breaks=breaks, decimals=3,
+                                   title=_("Změna dostupnosti na 1 000 obyvatel"))
+        if map_data and breaks:
+            b = [maps.format_value(x, 3) for x in (-m, -0.6 * m, 0.6 * m, m)]
+            labels = [_("pokles o více než %(x)s") % {"x": b[2]}, _("pokles do %(x)s") % {"x": b[2]},
+                      _("beze změny"), _("zlepšení do %(x)s") % {"x": b[2]},
+                      _("zlepšení o %(a)s až %(b)s") % {"a": b[2], "b": b[3]}]
+            for row, label in zip(map_data["legend"], labels, strict=False):
+                row["label"] = label
+    return render(request, "availability/scenario_detail.html", {
+        "scenario": scenario, "res": res, "map": map_data, "stale": stale,
+        "may_edit": _may_edit(request.user, scenario),
+        "may_delete": scenario.owner_id == request.user.pk or can(request.user, "delete", scenario),
+        "history_rows": history_rows(scenario, user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def scenario_recompute(request, pk):
+    scenario = _scenario(request, pk)
+    services.scenario_compute(actor=request.user, scenario=scenario)
+    messages.success(request, _("Scénář byl přepočítán s aktuálními daty."))
+    return redirect("availability:scenario_detail", pk=scenario.pk)
+
+
+@login_required
+@require_POST
+def scenario_delete(request, pk):
+    scenario = _scenario(request, pk)
+    services.scenario_delete(actor=request.user, scenario=scenario)
+    messages.success(request, _("Scénář byl smazán."))
+    return redirect("availability:scenario_list")
+
+
+# --- where to add capacity ----------------------------------------------------------------------------------------
+
+@login_required
+def placement_create(request):
+    region = selectors.default_region(request.user)
+    if request.GET.get("region"):
+        region = get_object_or_404(Region, code=request.GET["region"])
+    if request.POST.get("region"):
+        region = get_object_or_404(Region, code=request.POST["region"])
+    initial = {"kind": ServiceKind.objects.filter(code=request.GET.get("kind") or "49").first(),
+               "year": selectors.default_year(region)}
+    form = PlacementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            job = services.placement_enqueue(actor=request.user, region=region, kind=d["kind"], k=d["k"],
+                                             radius_km=d["radius_km"], year=d["year"])
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("Výpočet byl zařazen do fronty úloh."))
+            return redirect("availability:placement_detail", pk=job.pk)
+    jobs = Job.objects.filter(kind=services.PLACEMENT_JOB)
+    if not request.user.is_staff:
+        jobs = jobs.filter(created_by=request.user)
+    return render(request, "availability/placement_form.html", {"form": form, "region": region, "jobs": jobs[:20]})
+
+
+@login_required
+def placement_detail(request, pk):
+    jobs = Job.objects.filter(kind=services.PLACEMENT_JOB)
+    if not request.user.is_staff:
+        jobs = jobs.filter(created_by=request.user)
+    job = get_object_or_404(jobs, pk=pk)
+    result = job.result if job.status == Job.Status.DONE else None
+    map_data = None
+    if result and result.get("selected") is not None:
+        from socplan.territory.models import Municipality
+
+        region_code = result["region"]
+        names = dict(Municipality.objects.filter(region__code=region_code).values_list("code", "name"))
+        state = {c: 0.0 for c in names}
+        for c in result.get("covered_before", []):
+            state[c] = 1.0
+        for c in result.get("newly_covered", []):
+            state[c] = 2.0
+        labels = {0.0: _("nepokryto"), 1.0: _("pokryto dnes"), 2.0: _("nově pokryto")}
+        map_data = maps.choropleth(
+            level=Level.MUNICIPALITY, scope=region_code, values=state, names=names,
+            colours=["#fee0d2", "#c6dbef", "#31a354"], breaks=[0.0, 1.0, 2.0],
+            markers=[{"lat": s["lat"], "lon": s["lon"], "capacity": 40, "label": s["name"]}
+                     for s in result["selected"]],
+            title=_("Navržené obce"), fmt_value=lambda v: labels.get(v, "—"),
+        )
+        for row, label in zip(map_data["legend"], labels.values(), strict=False):
+            row["label"] = label
+    kind = ServiceKind.objects.filter(code=(job.params or {}).get("kind")).first()
+    return render(request, "availability/placement_detail.html", {"job": job, "result": result, "map": map_data,
+                                                                  "kind": kind})
+
+
+# --- parameters ---------------------------------------------------------------------------------------------------
+
+@login_required
+def parameters(request):
+    p = Params(request)
+    return render(request, "availability/parameters.html", {
+        "p": p, "targets": selectors.targets(p.region), "rates": selectors.rates(p.region),
+        "projections": selectors.projections(p.region),
+        "may_edit": can(request.user, "change", CoverageTarget(region=p.region)),
+    })
+
+
+PARAMS = {
+    "target": (CoverageTarget, CoverageTargetForm, services.coverage_target_create, services.coverage_target_update,
+               "target", gettext_lazy("cílová hodnota pokrytí")),
+    "rate": (UtilisationRate, UtilisationRateForm, services.utilisation_rate_create, services.utilisation_rate_update,
+             "rate", gettext_lazy("míra využití")),
+    "projection": (PopulationProjection, PopulationProjectionForm, services.population_projection_create,
+                   services.population_projection_update, "projection", gettext_lazy("projekce obyvatel")),
+}
+
+
+def _parameter_form(request, what: str, pk=None):
+    model, form_class, create, update, arg, title = PARAMS[what]
+    obj = get_object_or_404(model, pk=pk) if pk else None
+    region = obj.region if obj else Params(request).region
+    if obj is None:
+        require(request.user, "change", model(region=region))
+    elif not can(request.user, "change", obj):
+        raise PermissionDenied
+    form = form_class(request.POST or None, instance=obj, region=region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if obj is None:
+                create(actor=request.user, data={**form.model_data(), "region": region})
+            else:
+                update(actor=request.user, **{arg: model.objects.get(pk=obj.pk)}, data=form.model_data(),
+                       expected_version=form.cleaned_data.get("expected_version"))
+        except StaleEdit as exc:
+            form._report_stale(exc)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.error_dict.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                for msg in exc.messages:
+                    form.add_error(None, msg)
+        else:
+            messages.success(request, _("Uloženo."))
+            return redirect(reverse("availability:parameters") + f"?region={region.code}")
+    return render(request, "availability/parameter_form.html", {
+        "form": form, "title": title, "obj": obj, "region": region,
+        "history_rows": history_rows(obj, user=request.user) if obj else [],
+    })
+
+
+@login_required
+def target_create(request):
+    return _parameter_form(request, "target")
+
+
+@login_required
+def target_edit(request, pk):
+    return _parameter_form(request, "target", pk)
+
+
+@login_required
+def rate_create(request):
+    return _parameter_form(request, "rate")
+
+
+@login_required
+def rate_edit(request, pk):
+    return _parameter_form(request, "rate", pk)
+
+
+@login_required
+def projection_create(request):
+    return _parameter_form(request, "projection")
+
+
+@login_required
+def projection_edit(request, pk):
+    return _parameter_form(request, "projection", pk)
+
+
+# --- travel-time matrices -----------------------------------------------------------------------------------------
+
+@login_required
+def matrix_list(request):
+    region = selectors.default_region(request.user)
+    return render(request, "availability/matrix_list.html", {
+        "matrices": selectors.matrices(request.user), "region": region,
+        "may_create": can(request.user, "change", TravelTimeMatrix(region=region)),
+    })
+
+
+@login_required
+def matrix_create(request):
+    region = selectors.default_region(request.user)
+    form = TravelTimeMatrixForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            matrix = services.travel_time_matrix_import(
+                actor=request.user, name=d["name"], content=d["file"].read(),
+                region=None if d["whole_country"] else region, source=d["source"])
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
+        else:
+            messages.success(request, _("Matice načtena: %(n)s dvojic obcí.") % {"n": matrix.n_pairs})
+            return redirect("availability:matrix_list")
+    return render(request, "availability/matrix_form.html", {"form": form, "region": region})

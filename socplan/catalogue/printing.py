@@ -1,0 +1,106 @@
+"""Printable catalogue documents: the service card (A5) and the brochure of an ORP (A4, grouped by life
+situation), rendered from templates to PDF with `socplan.documents.pdf.pdf_from_html` (WeasyPrint; DejaVu fonts,
+Czech hyphenation, page numbers, bookmarks) — or WeasyPrint directly when the documents module is absent."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import presenters, selectors
+from .situations import kind_plain, situations
+
+CARD_CSS = """
+@page { size: A5; margin: 12mm 12mm 14mm; @bottom-right { content: counter(page) "/" counter(pages);
+  font-size: 7pt; color: #555e68; } }
+html { font-family: "DejaVu Sans", sans-serif; font-size: 9.5pt; line-height: 1.4; color: #1b1f24; }
+h1 { font-size: 15pt; color: #0b3d73; margin: 0 0 2pt; } h2 { font-size: 10.5pt; color: #0b3d73; margin: 9pt 0 2pt; }
+p, li { hyphens: auto; margin: 0 0 3pt; } ul { margin: 0 0 3pt; padding-left: 12pt; }
+.kind { color: #555e68; margin-bottom: 6pt; } .network { font-weight: bold; color: #1f5a2e; }
+.foot { margin-top: 10pt; font-size: 7.5pt; color: #555e68; border-top: 0.5pt solid #aab4bf; padding-top: 4pt; }
+"""
+
+BROCHURE_CSS = """
+section.situation { break-before: page; }
+section.situation h2 { string-set: chapter content(); font-size: 14pt; margin-top: 0; }
+p.situation-lead { font-size: 10pt; color: #333; }
+div.svc { break-inside: avoid; border-left: 2pt solid #0b5cad; padding: 2pt 0 2pt 6pt; margin: 0 0 7pt; }
+div.svc h3 { margin: 0 0 1pt; font-size: 10pt; bookmark-level: none; }
+div.svc p { margin: 0; text-align: left; font-size: 8.5pt; }
+.muted { color: #555e68; }
+ol.situations-toc { padding-left: 14pt; } ol.situations-toc li { text-align: left; margin: 2pt 0; }
+ol.situations-toc a { color: inherit; text-decoration: none; }
+ol.situations-toc a::after { content: leader(".") " " target-counter(attr(href), page); }
+"""
+
+
+def _pdf(html: str, css: str, *, print_css: bool) -> bytes:
+    try:
+        from socplan.documents.pdf import pdf_from_html
+    except ImportError:  # the documents module is optional for the catalogue
+        from weasyprint import CSS, HTML
+
+        return HTML(string=html, base_url=".").write_pdf(stylesheets=[CSS(string=css)])
+    return pdf_from_html(html, stylesheets=[css], print_css=print_css)
+
+
+def service_card_pdf(page: selectors.ServicePage, *, url: str) -> bytes:
+    html = render_to_string("catalogue/print_card.html", {
+        "p": page, "plain": kind_plain(page.entry.kind_code), "forms": presenters.forms_plain(page.entry.forms),
+        "capacities": _capacities(page), "url": url, "today": timezone.localdate(),
+        "contact": _contact(page.service),
+    })
+    return _pdf(html, CARD_CSS, print_css=False)
+
+
+def _capacities(page: selectors.ServicePage) -> list[str]:
+    out = []
+    for sf in page.forms:
+        for c in sf.capacities.all():
+            out.append(f"{sf.form.name}: {presenters.capacity_text(c.count, c.capacity_type.code, c.capacity_type.name)}")
+    return out
+
+
+def _contact(service) -> dict:
+    p = service.provider
+    return {"phone": service.phone or p.phone, "email": service.email or p.email, "web": service.web or p.web}
+
+
+def brochure_data(orp) -> list[dict]:
+    """The ORP's services grouped by life situation (a service may help in several); the rest last."""
+    entries = selectors.orp_entries(orp.code)
+    places = selectors.places_of([e.service_id for e in entries])
+    from socplan.registry.models import Service
+
+    contacts = {pk: (phone or pphone, email or pemail, web or pweb) for pk, phone, email, web, pphone, pemail, pweb in
+                Service.objects.filter(pk__in=[e.service_id for e in entries]).values_list(
+                    "pk", "phone", "email", "web", "provider__phone", "provider__email", "provider__web")}
+
+    def item(e):
+        in_orp = [p for p in places.get(e.service_id, []) if p.orp_code == orp.code] or places.get(e.service_id, [])
+        phone, email, web = contacts.get(e.service_id, ("", "", ""))
+        labels = list(dict.fromkeys(p.address or p.name for p in in_orp))
+        return {"entry": e, "places": labels[:3],
+                "forms": presenters.forms_plain(e.forms), "phone": phone, "email": email, "web": web,
+                "comes_home": "|ter|" in e.forms}
+
+    groups, used = [], set()
+    for s in situations():
+        members = [item(e) for e in entries if f"|{s.slug}|" in e.situations]
+        used.update(i["entry"].service_id for i in members)
+        if members:
+            groups.append({"slug": s.slug, "label": s.label, "description": s.description, "items": members})
+    rest = [item(e) for e in entries if e.service_id not in used]
+    if rest:
+        groups.append({"slug": "dalsi-sluzby", "label": "Další sociální služby",
+                       "description": "Služby, které nespadají do žádné z uvedených situací.", "items": rest})
+    return groups
+
+
+def brochure_pdf(orp, *, base_url: str) -> bytes:
+    groups = brochure_data(orp)
+    html = render_to_string("catalogue/print_brochure.html", {
+        "orp": orp, "groups": groups, "count": len({i["entry"].service_id for g in groups for i in g["items"]}),
+        "today": timezone.localdate(), "base_url": base_url,
+    })
+    return _pdf(html, BROCHURE_CSS, print_css=True)

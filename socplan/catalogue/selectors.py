@@ -1,0 +1,467 @@
+"""Reads of the public catalogue. Everything here is public registry data (what anonymous users may see);
+the service detail goes through the permission layer (`socplan.accounts.scope.restrict`) all the same.
+
+Search (`search(params)`): one query on `CatalogueEntry` narrowed by
+- `q`: every query term (folded, stemmed, see `engine`) must start a word of the entry's search text;
+- `situation`, `kind`, `target_group`, `form`, `orp`: exact tokens of the packed code fields;
+- `obec` (ČSÚ code) without a radius: services available to the obec's residents — a place in the obec or a
+  declared territory (územní působnost) covering the obec or its ORP; ordered by the distance of their
+  nearest place from the obec's point;
+- `obec` with `radius_km` ("near me"): services with a place within the radius (bounding-box prefilter in
+  SQL, exact haversine distance in Python) and field services (terénní) whose territory covers the obec —
+  they come to the client's home and count as 0 km; ordered by distance.
+Only services in operation today (by their registered dates) are listed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from socplan.accounts.scope import restrict
+from socplan.registry.models import (
+    Capacity,
+    DeliveryForm,
+    Facility,
+    Service,
+    ServiceArea,
+    ServiceForm,
+    ServiceKind,
+    TargetGroup,
+)
+
+from . import engine
+from .models import CatalogueEntry, CataloguePlace
+from .situations import FORM_ORDER, situation_by_slug, situations
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+RADIUS_MAX_KM = 300.0
+RADIUS_CHOICES = (5, 10, 20, 50)
+FORM_CODES = tuple(FORM_ORDER)
+
+
+# --- municipalities (for "obec" and "near me") ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Muni:
+    code: str
+    name: str
+    district: str
+    orp_code: str
+    orp_name: str
+    lat: float | None
+    lon: float | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (okres {self.district})" if self.district else self.name
+
+
+@lru_cache(maxsize=1)
+def _municipality_index() -> tuple[dict[str, Muni], dict[str, list[Muni]]]:
+    from socplan.territory.models import Municipality
+
+    by_code: dict[str, Muni] = {}
+    by_name: dict[str, list[Muni]] = {}
+    for code, name, district, orp_code, orp_name, lat, lon in Municipality.objects.values_list(
+            "code", "name", "district__name", "orp__code", "orp__name", "lat", "lon").order_by("name", "code"):
+        m = Muni(code, name, district or "", orp_code or "", orp_name or "", lat, lon)
+        by_code[code] = m
+        by_name.setdefault(engine.fold(name), []).append(m)
+    return by_code, by_name
+
+
+def municipality_index_forget() -> None:
+    _municipality_index.cache_clear()
+
+
+def municipality(code: str) -> Muni | None:
+    by_code, _ = _municipality_index()
+    if not by_code:  # the index was built before the territory was imported
+        municipality_index_forget()
+        by_code = _municipality_index()[0]
+    return by_code.get(code)
+
+
+def municipality_find(text: str, limit: int = 12) -> list[Muni]:
+    """Obce matching what a citizen typed: a ČSÚ code, an exact name (without diacritics), else names
+    starting with it."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    if _digits(text):
+        m = municipality(text)
+        return [m] if m else []
+    by_code, by_name = _municipality_index()
+    key = engine.fold(text)
+    exact = by_name.get(key)
+    if exact:
+        return exact[:limit]
+    found = [m for name, ms in by_name.items() if name.startswith(key) for m in ms]
+    return sorted(found, key=lambda m: (m.name, m.code))[:limit]
+
+
+# --- parameters ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    situation: str = ""
+    obec: str = ""
+    orp: str = ""
+    radius_km: float | None = None
+    kind: str = ""
+    target_group: int | None = None
+    form: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def key(self) -> tuple:
+        return (self.q.strip().lower(), self.situation, self.obec, self.orp, self.radius_km, self.kind,
+                self.target_group, self.form, self.page, self.page_size)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q.strip() or self.situation or self.obec or self.orp or self.kind
+                    or self.target_group or self.form)
+
+
+@lru_cache(maxsize=1)
+def _kind_codes() -> frozenset[str]:
+    return frozenset(ServiceKind.objects.values_list("code", flat=True))
+
+
+def kind_codes() -> frozenset[str]:
+    codes = _kind_codes()
+    if not codes:
+        _kind_codes.cache_clear()
+    return codes
+
+
+def _digits(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9]+", value))
+
+
+def parse_params(data, *, page_size: int = PAGE_SIZE, obec_names: bool = False) -> tuple[SearchParams, dict]:
+    """Validate query parameters (a QueryDict or dict). Returns (params, errors); invalid values are left
+    out of `params` and explained in `errors` (field → Czech message). With `obec_names` the `obec` value may
+    also be a municipality name (the web form); it resolves when exactly one obec has that name."""
+    errors: dict[str, str] = {}
+
+    def get(key: str) -> str:
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    values: dict = {"page_size": page_size}
+
+    q = get("q")
+    if len(q) > 200:
+        errors["q"] = "Hledaný text je příliš dlouhý (nejvýše 200 znaků)."
+    else:
+        values["q"] = q
+
+    sit = get("situace") or get("situation")
+    if sit:
+        if situation_by_slug(sit):
+            values["situation"] = sit
+        else:
+            errors["situace"] = "Neznámá životní situace."
+
+    obec = get("obec")
+    if obec:
+        if _digits(obec):
+            if len(obec) == 6 and municipality(obec):
+                values["obec"] = obec
+            else:
+                errors["obec"] = "Obec s tímto kódem neznáme."
+        elif obec_names:
+            found = municipality_find(obec)
+            exact = [m for m in found if engine.fold(m.name) == engine.fold(obec)]
+            if len(exact) == 1 or len(found) == 1:
+                values["obec"] = (exact or found)[0].code
+            elif not found:
+                errors["obec"] = "Obec tohoto názvu jsme nenašli."
+            else:
+                errors["obec"] = "Tento název má více obcí, vyberte prosím jednu."
+        else:
+            errors["obec"] = "Zadejte kód obce ČSÚ (6 číslic)."
+
+    orp = get("orp")
+    if orp:
+        if _digits(orp) and len(orp) == 4:
+            values["orp"] = orp
+        else:
+            errors["orp"] = "Kód ORP má 4 číslice."
+
+    radius = get("radius_km")
+    if radius:
+        try:
+            if not radius.isascii() or "_" in radius:
+                raise ValueError
+            r = float(radius.replace(",", "."))
+            if not math.isfinite(r) or r <= 0 or r > RADIUS_MAX_KM:
+                raise ValueError
+            values["radius_km"] = r
+        except ValueError:
+            errors["radius_km"] = f"Vzdálenost musí být číslo větší než 0 a nejvýše {RADIUS_MAX_KM:g} km."
+        if "radius_km" in values and not values.get("obec") and "obec" not in errors:
+            errors["radius_km"] = "Pro hledání v okolí vyberte obec, od které se vzdálenost počítá."
+            values.pop("radius_km")
+
+    kind = get("kind") or get("druh")
+    if kind:
+        if kind in kind_codes():
+            values["kind"] = kind
+        else:
+            errors["kind"] = "Neznámý druh služby."
+
+    tg = get("target_group") or get("skupina")
+    if tg:
+        if _digits(tg) and len(tg) < 10 and int(tg) >= 1:
+            values["target_group"] = int(tg)
+        else:
+            errors["target_group"] = "Cílová skupina se zadává číslem."
+
+    form = get("form") or get("forma")
+    if form:
+        if form in FORM_CODES:
+            values["form"] = form
+        else:
+            errors["form"] = "Forma je jedna z hodnot ter, amb, pob."
+
+    page = get("page") or get("strana")
+    if page:
+        if _digits(page) and len(page) < 7 and int(page) >= 1:
+            values["page"] = int(page)
+        else:
+            errors["page"] = "Stránka je kladné celé číslo."
+
+    size = get("page_size")
+    if size:
+        if _digits(size) and len(size) < 4 and 1 <= int(size) <= MAX_PAGE_SIZE:
+            values["page_size"] = int(size)
+        else:
+            errors["page_size"] = f"Počet na stránku je 1–{MAX_PAGE_SIZE}."
+    return SearchParams(**values), errors
+
+
+# --- search ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    entry: CatalogueEntry
+    distance_km: float | None = None
+    comes_home: bool = False
+    places: list[CataloguePlace] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    total: int
+    hits: list[Hit]
+    municipality: Muni | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.params.page_size))
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def active_entries():
+    today = timezone.localdate()
+    return CatalogueEntry.objects.exclude(valid_from__gt=today).exclude(valid_to__lt=today)
+
+
+def _filtered(p: SearchParams):
+    qs = active_entries()
+    for term in engine.query_terms(p.q):
+        qs = qs.filter(search_text__contains=f" {term}")
+    if p.situation:
+        qs = qs.filter(situations__contains=f"|{p.situation}|")
+    if p.kind:
+        qs = qs.filter(kind_code=p.kind)
+    if p.target_group is not None:
+        qs = qs.filter(target_groups__contains=f"|{p.target_group}|")
+    if p.form:
+        qs = qs.filter(forms__contains=f"|{p.form}|")
+    if p.orp:
+        qs = qs.filter(orp_codes__contains=f"|{p.orp}|")
+    return qs
+
+
+def _coverage(m: Muni) -> Q:
+    q = Q(municipality_codes__contains=f"|{m.code}|")
+    if m.orp_code:
+        q |= Q(orp_codes__contains=f"|{m.orp_code}|")
+    return q
+
+
+def _nearest(entry_ids, m: Muni, radius: float | None = None) -> dict[int, float]:
+    """Distance (km) of each entry's nearest place with coordinates from the obec's point (within `radius`)."""
+    if m.lat is None or m.lon is None:
+        return {}
+    places = CataloguePlace.objects.filter(lat__isnull=False, lon__isnull=False)
+    if radius is not None:
+        lat0, lat1, lon0, lon1 = engine.bbox(m.lat, m.lon, radius)
+        places = places.filter(lat__gte=lat0, lat__lte=lat1, lon__gte=lon0, lon__lte=lon1)
+    rows = list(places.filter(entry_id__in=entry_ids).values_list("entry_id", "lat", "lon"))
+    if not rows:
+        return {}
+    arr = np.array([(r[1], r[2]) for r in rows], dtype=float)
+    dist = engine.haversine_km(m.lat, m.lon, arr[:, 0], arr[:, 1])
+    out: dict[int, float] = {}
+    for (eid, _la, _lo), d in zip(rows, dist, strict=True):
+        if radius is not None and d > radius:
+            continue
+        if eid not in out or d < out[eid]:
+            out[eid] = float(d)
+    return out
+
+
+def search(p: SearchParams) -> SearchResult:
+    qs = _filtered(p)
+    start = (p.page - 1) * p.page_size
+    m = municipality(p.obec) if p.obec else None
+    if m is None:
+        terms = engine.query_terms(p.q)
+        if terms:
+            name_q = Q()
+            for t in terms:
+                name_q &= Q(name_text__contains=f" {t}")
+            qs = qs.annotate(_rank=Case(When(name_q, then=Value(0)), default=Value(1), output_field=IntegerField()))
+            qs = qs.order_by("_rank", "name", "service_id")
+        else:
+            qs = qs.order_by("name", "service_id")
+        total = qs.count()
+        entries = list(qs[start:start + p.page_size]) if start < total else []
+        return SearchResult(p, total, [Hit(e) for e in entries])
+
+    if p.radius_km is None:
+        candidates = dict(qs.filter(_coverage(m)).values_list("service_id", "forms"))
+        dist = _nearest(list(candidates), m)
+        home = {eid for eid, forms in candidates.items() if "|ter|" in forms}
+    else:
+        near = _nearest(qs.values("service_id"), m, p.radius_km)
+        home = set(qs.filter(_coverage(m), forms__contains="|ter|").values_list("service_id", flat=True))
+        candidates = set(near) | home
+        dist = dict(near)
+        if home - set(near):  # field services based farther away: their distance is shown, not used
+            dist.update({eid: d for eid, d in _nearest(list(home - set(near)), m).items()})
+    names = dict(CatalogueEntry.objects.filter(service_id__in=list(candidates)).values_list("service_id", "name"))
+
+    def order(eid):
+        d = 0.0 if (p.radius_km is not None and eid in home) else dist.get(eid, math.inf)
+        return (d, names.get(eid, ""), eid)
+
+    ordered = sorted(candidates, key=order)
+    total = len(ordered)
+    page_ids = ordered[start:start + p.page_size]
+    by_id = CatalogueEntry.objects.in_bulk(page_ids)
+    hits = [Hit(by_id[eid], distance_km=dist.get(eid), comes_home=eid in home) for eid in page_ids if eid in by_id]
+    return SearchResult(p, total, hits, municipality=m)
+
+
+def places_of(entry_ids) -> dict[int, list[CataloguePlace]]:
+    out: dict[int, list[CataloguePlace]] = {}
+    for place in CataloguePlace.objects.filter(entry_id__in=list(entry_ids)).order_by("entry_id", "name", "pk"):
+        out.setdefault(place.entry_id, []).append(place)
+    return out
+
+
+# --- one service -----------------------------------------------------------------------------------------------
+
+@dataclass
+class ServicePage:
+    service: Service
+    entry: CatalogueEntry
+    forms: list[ServiceForm]
+    facilities: list[Facility]
+    areas: list[ServiceArea]
+    target_groups: list[TargetGroup]
+    age_groups: list
+    situations: list
+
+
+def service_page(*, user, pk: int) -> ServicePage:
+    """A service of the catalogue with what its page shows; 404 when it is not in the catalogue."""
+    try:
+        entry = CatalogueEntry.objects.get(service_id=pk)
+    except CatalogueEntry.DoesNotExist:
+        raise Http404
+    qs = restrict(Service.objects.select_related("provider", "kind", "region"), user, "view").prefetch_related(
+        Prefetch("forms", queryset=ServiceForm.objects.select_related("form").order_by("form__order").prefetch_related(
+            Prefetch("capacities", queryset=Capacity.objects.select_related("capacity_type")
+                     .order_by("capacity_type__order")))),
+        Prefetch("facilities", queryset=Facility.objects.select_related("municipality", "municipality__orp")
+                 .order_by("name", "pk")),
+        Prefetch("areas", queryset=ServiceArea.objects.select_related("orp", "municipality")
+                 .order_by("-share", "orp__name", "municipality__name")),
+        "target_groups", "age_groups",
+    )
+    try:
+        service = qs.get(pk=pk)
+    except Service.DoesNotExist:
+        raise Http404
+    today = timezone.localdate()
+    slugs = [s for s in entry.situations.split("|") if s]
+    return ServicePage(
+        service=service, entry=entry, forms=list(service.forms.all()),
+        facilities=[f for f in service.facilities.all() if f.valid_to is None or f.valid_to >= today],
+        areas=list(service.areas.all()), target_groups=list(service.target_groups.all()),
+        age_groups=list(service.age_groups.all()),
+        situations=[s for s in situations() if s.slug in slugs],
+    )
+
+
+# --- code lists for the forms ------------------------------------------------------------------------------------
+
+def kind_options() -> list[tuple[str, str]]:
+    return [(k.code, f"{k.name} (§ {k.paragraph})" if k.paragraph else k.name)
+            for k in ServiceKind.objects.order_by("order", "code")]
+
+
+def target_group_options() -> list[tuple[int, str]]:
+    return list(TargetGroup.objects.order_by("order", "name").values_list("pk", "name"))
+
+
+def form_options() -> list[tuple[str, str]]:
+    names = dict(DeliveryForm.objects.values_list("code", "name"))
+    return [(c, names.get(c, c)) for c in FORM_ORDER]
+
+
+def orp_options(region_code: str | None = None) -> list[tuple[str, str, str]]:
+    """ORPs that have services in the catalogue: (code, name, region name)."""
+    from socplan.territory.models import Orp
+
+    codes: set[str] = set()
+    for packed in active_entries().values_list("orp_codes", flat=True):
+        codes.update(c for c in packed.split("|") if c)
+    qs = Orp.objects.filter(code__in=codes).select_related("region")
+    if region_code:
+        qs = qs.filter(region__code=region_code)
+    return [(o.code, o.name, o.region.name) for o in qs.order_by("region__name", "name")]
+
+
+def orp_entries(orp_code: str) -> list[CatalogueEntry]:
+    return list(active_entries().filter(orp_codes__contains=f"|{orp_code}|").order_by("name", "service_id"))

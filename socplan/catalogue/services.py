@@ -1,0 +1,203 @@
+"""Writes of the catalogue: rebuilding its read model from the registry.
+
+`catalogue_refresh(service_ids=None)` rebuilds the catalogue entries and places of all services (or of the
+given ones) in one transaction, with a handful of bulk queries (no per-service queries), and records a
+fingerprint of the content in `CatalogueState`; the pages and the API derive their ETags from it.
+
+It runs
+- from `socplan catalogue-refresh` and the `catalogue_refresh` job;
+- from the catalogue demo (`demo.demo_load`);
+- after every MPSV registry import (a `catalogue_refresh` job is enqueued when the import's log row is saved);
+- for single services after edits through the ORM (`signals.py`: registry rows saved or deleted one by one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from socplan.registry.models import Facility, Service, ServiceArea, ServiceForm, ServiceTargetGroup
+
+from . import engine
+from .models import CatalogueEntry, CataloguePlace, CatalogueState
+from .network_link import network_year, published_service_ids
+from .situations import FORM_ORDER, FORM_PLAIN, kind_plain, situations
+
+PLACE_LABEL_MAX = 3
+
+
+def _pack(values: Iterable) -> str:
+    """Codes as "|a|b|" (sorted, distinct) so that `contains("|a|")` is an exact token match."""
+    vals = sorted({str(v) for v in values if v not in (None, "")})
+    return "|" + "|".join(vals) + "|" if vals else ""
+
+
+def _address(street: str, house: str, orientation: str, postcode: str, address: str, municipality: str) -> str:
+    number = "/".join(x for x in (house, orientation) if x)
+    first = " ".join(x for x in (street, number) if x)
+    town = " ".join(x for x in (postcode[:3] + " " + postcode[3:] if len(postcode) == 5 else postcode,
+                                municipality) if x)
+    if first:
+        return f"{first}, {town}" if town else first
+    if address and address != municipality:
+        return address
+    return town
+
+
+def state() -> CatalogueState:
+    obj, _created = CatalogueState.objects.get_or_create(pk=1)
+    return obj
+
+
+def _collect(service_ids: list[int] | None) -> dict:
+    def narrow(qs, field="service_id"):
+        return qs.filter(**{f"{field}__in": service_ids}) if service_ids is not None else qs
+
+    services = list(narrow(Service.objects.all(), "pk").values_list(
+        "pk", "name", "provider__name", "provider__ico", "kind__code", "kind__name", "kind__short_name",
+        "valid_from", "valid_to", "region__code", "identifier").order_by("pk"))
+    forms = defaultdict(list)
+    for sid, code, name in narrow(ServiceForm.objects.all()).values_list("service_id", "form__code", "form__name"):
+        forms[sid].append((code, name))
+    groups = defaultdict(list)
+    for sid, gid, gname in narrow(ServiceTargetGroup.objects.all()).values_list(
+            "service_id", "target_group_id", "target_group__name"):
+        groups[sid].append((gid, gname))
+    facilities = defaultdict(list)
+    for row in narrow(Facility.objects.all()).values_list(
+            "pk", "service_id", "name", "street", "house_number", "orientation_number", "postcode", "address",
+            "municipality__code", "municipality__name", "municipality__orp__code", "municipality__orp__name",
+            "lat", "lon", "valid_to").order_by("service_id", "name", "pk"):
+        facilities[row[1]].append(row)
+    areas = defaultdict(list)
+    for row in narrow(ServiceArea.objects.all()).values_list(
+            "service_id", "orp__code", "orp__name", "municipality__code", "municipality__name",
+            "municipality__orp__code").order_by("service_id", "-share", "pk"):
+        areas[row[0]].append(row)
+    return {"services": services, "forms": forms, "groups": groups, "facilities": facilities, "areas": areas}
+
+
+def _build(data: dict, network: set[int] | None, today) -> tuple[list[CatalogueEntry], list[CataloguePlace]]:
+    sits = situations()
+    entries, places = [], []
+    for (sid, name, provider, ico, kind_code, kind_name, kind_short, vfrom, vto, region, identifier) in data["services"]:
+        forms = sorted(data["forms"][sid], key=lambda f: FORM_ORDER.index(f[0]) if f[0] in FORM_ORDER else 9)
+        group_names = {g for _i, g in data["groups"][sid]}
+        situation_list = [s for s in sits if s.matches(kind_code, group_names)]
+        facs = [f for f in data["facilities"][sid] if f[14] is None or f[14] >= today]
+        area_rows = data["areas"][sid]
+        muni_names, orp_codes, muni_codes, orp_names = [], set(), set(), []
+        for f in facs:
+            (fid, _s, fname, street, house, orient, postcode, address, mcode, mname, ocode, oname, lat, lon,
+             _vto) = f
+            places.append(CataloguePlace(
+                entry_id=sid, facility_id=fid, name=fname[:255],
+                address=_address(street, house, orient, postcode, address, mname or "")[:300],
+                municipality_code=mcode or "", municipality_name=mname or "", orp_code=ocode or "",
+                lat=lat, lon=lon,
+            ))
+            if mname and mname not in muni_names:
+                muni_names.append(mname)
+            if mcode:
+                muni_codes.add(mcode)
+            if ocode:
+                orp_codes.add(ocode)
+                if oname and oname not in orp_names:
+                    orp_names.append(oname)
+        for _s, ocode, oname, mcode, mname, m_orp in area_rows:
+            if ocode:
+                orp_codes.add(ocode)
+                if oname and oname not in orp_names:
+                    orp_names.append(oname)
+            if mcode:
+                muni_codes.add(mcode)
+                if mname and mname not in muni_names:
+                    muni_names.append(mname)
+            if m_orp:
+                orp_codes.add(m_orp)
+        if muni_names:
+            label = ", ".join(muni_names[:PLACE_LABEL_MAX]) + (" a další" if len(muni_names) > PLACE_LABEL_MAX else "")
+        elif orp_names:
+            label = "působí v ORP " + ", ".join(orp_names[:PLACE_LABEL_MAX]) + (
+                " a dalších" if len(orp_names) > PLACE_LABEL_MAX else "")
+        else:
+            label = ""
+        plain = kind_plain(kind_code)
+        form_codes = [c for c, _n in forms]
+        search = engine.index_text([
+            name, provider, kind_name, kind_short or "", plain["what"], plain["who"], identifier or "",
+            " ".join(sorted(group_names)), " ".join(n for _c, n in forms), " ".join(FORM_PLAIN.get(c, "") for c in form_codes),
+            " ".join(muni_names), " ".join(orp_names), " ".join(f[2] for f in facs),
+            " ".join(s.label for s in situation_list),
+        ])
+        entries.append(CatalogueEntry(
+            service_id=sid, name=name[:255], provider_name=provider[:255], provider_ico=ico, kind_code=kind_code,
+            kind_name=kind_name, forms=_pack(form_codes), target_groups=_pack(i for i, _g in data["groups"][sid]),
+            situations=_pack(s.slug for s in situation_list), orp_codes=_pack(orp_codes),
+            municipality_codes=_pack(muni_codes), place_label=label[:300], search_text=search,
+            name_text=engine.index_text([name, kind_name]),
+            valid_from=vfrom, valid_to=vto, in_network=(sid in network) if network is not None else None,
+            region_code=region or "",
+        ))
+    return entries, places
+
+
+def _digest(entries: list[CatalogueEntry], places: list[CataloguePlace]) -> str:
+    h = hashlib.sha256()
+    for e in sorted(entries, key=lambda e: e.service_id):
+        h.update(repr((e.service_id, e.name, e.provider_name, e.provider_ico, e.kind_code, e.kind_name, e.forms,
+                       e.target_groups, e.situations, e.orp_codes, e.municipality_codes, e.place_label,
+                       e.search_text, e.valid_from, e.valid_to, e.in_network, e.region_code)).encode())
+    for p in sorted(places, key=lambda p: (p.entry_id, p.facility_id or 0, p.name)):
+        h.update(repr((p.entry_id, p.facility_id, p.name, p.address, p.municipality_code, p.lat, p.lon)).encode())
+    return h.hexdigest()
+
+
+@transaction.atomic
+def catalogue_refresh(*, actor=None, service_ids: Iterable[int] | None = None,
+                      progress: Callable[[float, str], None] | None = None) -> dict:
+    """Rebuild the catalogue entries of all services (or of `service_ids`). Returns counts and whether the
+    content changed. Entries of services that no longer exist disappear with them (cascade)."""
+    step = progress or (lambda pct, msg: None)
+    ids = sorted(set(service_ids)) if service_ids is not None else None
+    step(5, "čtení registru")
+    data = _collect(ids)
+    year = network_year()
+    network = published_service_ids(year)
+    step(40, "sestavení položek katalogu")
+    entries, places = _build(data, network, timezone.localdate())
+    digest = _digest(entries, places)
+    st = CatalogueState.objects.select_for_update().get_or_create(pk=1)[0]
+    if ids is None:
+        changed = digest != st.fingerprint
+        new_fingerprint = digest
+    else:
+        changed = True
+        new_fingerprint = hashlib.sha256(f"{st.fingerprint}|{ids}|{digest}".encode()).hexdigest()
+    if changed:
+        step(60, "zápis položek katalogu")
+        if ids is None:
+            CataloguePlace.objects.all().delete()
+            CatalogueEntry.objects.all().delete()
+        else:
+            CataloguePlace.objects.filter(entry_id__in=ids).delete()
+            CatalogueEntry.objects.filter(service_id__in=ids).delete()
+        CatalogueEntry.objects.bulk_create(entries, batch_size=1000)
+        CataloguePlace.objects.bulk_create(places, batch_size=2000)
+    st.refreshed_at = timezone.now()
+    st.fingerprint = new_fingerprint
+    st.entries = CatalogueEntry.objects.count()
+    st.network_year = year
+    st.network_available = network is not None
+    st.save()
+    from .cache import version_forget
+
+    version_forget()
+    transaction.on_commit(version_forget)
+    step(100, "hotovo")
+    return {"services": len(entries), "places": len(places), "changed": changed, "entries": st.entries,
+            "network_year": year if network is not None else None}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("sluzba/<int:pk>/", views.service, name="service"),
+    path("sluzba/<int:pk>/karta.pdf", views.service_card, name="service_card"),
+    path("brozura/", views.brochure_index, name="brochure_index"),
+    path("brozura/<str:orp>.pdf", views.brochure, name="brochure"),
+    path("otevrena-data/", views.open_data, name="open_data"),
+    path("data/<str:name>", views.download, name="download"),
+]

@@ -1,0 +1,257 @@
+"""Public catalogue pages (anonymous, Czech, no JavaScript): search, service page, printable card and
+brochure, open data.
+
+Every page carries a strong ETag derived from the catalogue's content version (see `cache`) and what
+identifies the page; a matching `If-None-Match` gets 304. Pages are `Cache-Control: private, no-cache` (the
+layout carries the visitor's CSRF token for the language switch), downloads `public, max-age=300`. The
+public part of a page (everything inside <main>) is rendered once per catalogue version, language and
+parameters and kept in a small per-process LRU; only the layout around it is rendered per request.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
+
+from . import cache, exports, files, presenters, printing, selectors
+from .models import CatalogueEntry, CatalogueState
+from .situations import kind_plain, situations
+
+PAGE_CACHE_CONTROL = "private, no-cache"
+FILE_CACHE_CONTROL = "public, max-age=300"
+
+
+def _lang() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _page_etag(request, *parts) -> str:
+    user = getattr(request, "user", None)
+    uid = user.pk if user is not None and user.is_authenticated else 0
+    # the page embeds a CSRF token derived from the visitor's CSRF secret (the language switch): the secret
+    # in use is part of the tag (set from the cookie by the CSRF middleware, or created while rendering)
+    return cache.etag("page", request.get_full_path(), _lang(), uid, request.META.get("CSRF_COOKIE", ""), *parts)
+
+
+def _not_modified(tag: str, cache_control: str) -> HttpResponseNotModified:
+    resp = HttpResponseNotModified()
+    resp["ETag"] = tag
+    resp["Cache-Control"] = cache_control
+    return resp
+
+
+def _page(request, key: tuple, build):
+    """Render the layout around the cached public part `build() -> (title, html)`, with ETag handling."""
+    tag = _page_etag(request)
+    if cache.not_modified(request, tag):
+        return _not_modified(tag, PAGE_CACHE_CONTROL)
+    title, body = cache.cached((_lang(), *key), build)
+    resp = render(request, "catalogue/page.html", {"title": title, "body": mark_safe(body)})
+    resp["ETag"] = _page_etag(request)
+    resp["Cache-Control"] = PAGE_CACHE_CONTROL
+    return resp
+
+
+def _query(data, **changes) -> str:
+    items = [(k, v) for k, v in data.items() if v not in ("", None) and k not in changes]
+    items += [(k, v) for k, v in changes.items() if v not in ("", None)]
+    return "?" + urlencode(items) if items else "?"
+
+
+# --- search -----------------------------------------------------------------------------------------------------
+
+@require_safe
+def index(request):
+    key = ("index", tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())))
+    return _page(request, key, lambda: _index_body(request.GET))
+
+
+def _index_body(data) -> tuple[str, str]:
+    params, errors = selectors.parse_params(data, obec_names=True)
+    raw = {k: (data.get(k) or "").strip() for k in
+           ("q", "situace", "obec", "radius_km", "forma", "druh", "skupina")}
+    obec_choices = []
+    if "obec" in errors and raw["obec"] and not raw["obec"].isdigit():
+        obec_choices = [{"label": m.label, "url": _query(raw, obec=m.code, strana="")}
+                        for m in selectors.municipality_find(raw["obec"])]
+    result = None
+    if params.active and not errors:
+        result = selectors.search(params)
+    muni = selectors.municipality(params.obec) if params.obec else None
+    ctx = {
+        "params": params, "errors": errors, "raw": raw, "obec_choices": obec_choices,
+        "obec_text": muni.name if muni and raw["obec"].isdigit() else raw["obec"],
+        "muni": muni, "situations": situations(),
+        "situation": next((s for s in situations() if s.slug == params.situation), None),
+        "radius_choices": selectors.RADIUS_CHOICES,
+        "form_choices": [("ter", "přijde za vámi domů"), ("amb", "docházíte do zařízení"), ("pob", "pobyt")],
+        "kinds": selectors.kind_options(), "groups": selectors.target_group_options(),
+        "result": result,
+    }
+    if result is not None:
+        places = selectors.places_of([h.entry.service_id for h in result.hits])
+        ctx["hits"] = [{
+            "hit": h, "entry": h.entry, "url": reverse("catalogue:service", args=[h.entry.service_id]),
+            "distance": presenters.km(h.distance_km), "forms": presenters.forms_short(h.entry.forms),
+            "place": h.entry.place_label or ", ".join(p.municipality_name for p in places.get(h.entry.service_id, [])[:3]),
+        } for h in result.hits]
+        ctx["found"] = presenters.services_count(result.total)
+        ctx["first_index"] = (result.page - 1) * params.page_size + 1
+        ctx["pages"] = _pages(raw, result)
+    title = "Katalog sociálních služeb"
+    if ctx["situation"]:
+        title = f"{ctx['situation'].label} – {title}"
+    if muni:
+        title = f"{muni.name}: {title}"
+    return title, render_to_string("catalogue/_index_body.html", ctx)
+
+
+def _pages(raw: dict, result: selectors.SearchResult) -> dict:
+    def link(n):
+        return _query(raw, strana=n if n > 1 else "")
+
+    numbers = sorted({1, result.pages, *range(max(1, result.page - 2), min(result.pages, result.page + 2) + 1)})
+    items, last = [], 0
+    for n in numbers:
+        if n - last > 1:
+            items.append({"gap": True})
+        items.append({"n": n, "url": link(n), "current": n == result.page})
+        last = n
+    return {
+        "items": items if result.pages > 1 else [],
+        "previous": link(result.page - 1) if result.has_previous else None,
+        "next": link(result.page + 1) if result.has_next else None,
+    }
+
+
+# --- one service --------------------------------------------------------------------------------------------------
+
+@require_safe
+def service(request, pk: int):
+    return _page(request, ("service", pk), lambda: _service_body(pk))
+
+
+def _service_body(pk: int) -> tuple[str, str]:
+    page = selectors.service_page(user=AnonymousUser(), pk=pk)
+    st = CatalogueState.objects.filter(pk=1).first()
+    ctx = {
+        "p": page, "s": page.service, "entry": page.entry,
+        "plain": kind_plain(page.entry.kind_code),
+        "forms": presenters.forms_plain(page.entry.forms),
+        "capacities": printing._capacities(page),
+        "contact": printing._contact(page.service),
+        "orps": [a.orp.name for a in page.areas if a.orp_id],
+        "area_munis": [a.municipality.name for a in page.areas if a.municipality_id],
+        "network_year": st.network_year if st else None,
+        "refreshed_at": st.refreshed_at if st else None,
+    }
+    return page.service.name, render_to_string("catalogue/_service_body.html", ctx)
+
+
+def _file_response(request, path, *, content_type: str, filename: str, tag: str, attachment: bool):
+    if cache.not_modified(request, tag):
+        return _not_modified(tag, FILE_CACHE_CONTROL)
+    resp = FileResponse(open(path, "rb"), content_type=content_type, as_attachment=attachment, filename=filename)
+    resp["ETag"] = tag
+    resp["Cache-Control"] = FILE_CACHE_CONTROL
+    return resp
+
+
+@require_safe
+def service_card(request, pk: int):
+    if not CatalogueEntry.objects.filter(service_id=pk).exists():
+        raise Http404
+    url = request.build_absolute_uri(reverse("catalogue:service", args=[pk]))
+
+    def build() -> bytes:
+        return printing.service_card_pdf(selectors.service_page(user=AnonymousUser(), pk=pk), url=url)
+
+    path = files.generated(f"karta-{pk}.pdf", build, variant=url)
+    return _file_response(request, path, content_type="application/pdf", filename=f"sluzba-{pk}.pdf",
+                          tag=cache.etag("card", pk, url), attachment=False)
+
+
+# --- brochure -----------------------------------------------------------------------------------------------------
+
+@require_safe
+def brochure_index(request):
+    def build():
+        orps = selectors.orp_options()
+        regions: dict[str, list] = {}
+        for code, name, region in orps:
+            regions.setdefault(region, []).append({"code": code, "name": name,
+                                                   "url": reverse("catalogue:brochure", args=[code])})
+        return "Brožura katalogu pro tisk", render_to_string("catalogue/_brochure_index.html", {"regions": regions})
+
+    return _page(request, ("brochures",), build)
+
+
+@require_safe
+def brochure(request, orp: str):
+    from socplan.territory.models import Orp
+
+    obj = get_object_or_404(Orp, code=orp)
+    base = request.build_absolute_uri("/").rstrip("/")
+    path = files.generated(f"brozura-{orp}.pdf", lambda: printing.brochure_pdf(obj, base_url=base), variant=base)
+    return _file_response(request, path, content_type="application/pdf", filename=f"katalog-socialnich-sluzeb-{orp}.pdf",
+                          tag=cache.etag("brochure", orp, base), attachment=False)
+
+
+# --- open data ----------------------------------------------------------------------------------------------------
+
+DOWNLOADS = {
+    "katalog.csv": ("text/csv; charset=utf-8", False, "csv"),
+    "katalog.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, "xlsx"),
+    "katalog-hsds.json": ("application/json", False, "hsds"),
+    "sit.csv": ("text/csv; charset=utf-8", True, "csv"),
+    "sit.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True, "xlsx"),
+    "sit-hsds.json": ("application/json", True, "hsds"),
+}
+
+
+@require_safe
+def open_data(request):
+    def build():
+        st = CatalogueState.objects.filter(pk=1).first()
+        return "Otevřená data katalogu", render_to_string("catalogue/_open_data.html", {
+            "st": st, "columns": exports.COLUMNS, "network": bool(st and st.network_available),
+        })
+
+    return _page(request, ("open-data",), build)
+
+
+@require_safe
+def download(request, name: str):
+    if name not in DOWNLOADS:
+        raise Http404
+    content_type, network_only, fmt = DOWNLOADS[name]
+    if network_only:
+        st = CatalogueState.objects.filter(pk=1).first()
+        if not (st and st.network_available):
+            raise Http404("Zveřejněná síť služeb není k dispozici.")
+    base = request.build_absolute_uri("/").rstrip("/")
+
+    def build() -> bytes:
+        if fmt == "hsds":
+            import json
+
+            doc = exports.hsds_document(base_url=base, network_only=network_only)
+            return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = exports.rows(network_only=network_only, base_url=base)
+        if fmt == "csv":
+            return exports.csv_bytes(data)
+        title = "Krajská síť sociálních služeb" if network_only else "Katalog sociálních služeb"
+        return exports.xlsx_bytes(data, title=title)
+
+    path = files.generated(name, build, variant=base)
+    return _file_response(request, path, content_type=content_type, filename=name,
+                          tag=cache.etag("download", name, base), attachment=True)

@@ -1,0 +1,21 @@
+"""Document generation as a background job (``document_render``), for large documents and batch runs.
+
+    socplan job run document_render  (params: builder, object_id, format)
+"""
+
+from socplan.core.jobs import job_kind
+
+
+@job_kind("document_render", "Vytvoření dokumentu (PDF / DOCX / XLSX)")
+def document_render_job(progress, builder: str = "", object_id: int | str = 0, format: str = "pdf",  # noqa: A002
+                        actor_id: int | None = None):
+    from django.contrib.auth import get_user_model
+
+    from .services import document_render
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    progress(10, f"sestavuji obsah ({builder} {object_id})")
+    doc = document_render(actor=actor, builder=builder, object_id=int(object_id), fmt=format)
+    progress(100, f"hotovo: {doc.filename}")
+    return {"document_id": doc.pk, "filename": doc.filename, "size": doc.size,
+            "seconds": round(doc.render_seconds, 3), "url": f"/dokumenty/{doc.pk}/{doc.filename}"}

@@ -1,0 +1,56 @@
+"""Generated documents (PDF / DOCX / XLSX) kept so that a document is rendered once per content.
+
+A document is identified by its `key` (e.g. ``planning.plan:12``) and format; `fingerprint` is the SHA-256
+of the data it was rendered from. A request for the same key, format and fingerprint gets the stored file;
+changed data give a new fingerprint and a new rendering (older renderings stay as history).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", _("DOCX (Word)")
+    XLSX = "xlsx", _("XLSX (tabulky)")
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _upload_to(instance, filename):
+    return f"documents/{instance.key.replace(':', '_').replace('.', '_')}/{instance.fingerprint[:16]}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    key = models.CharField(_("klíč dokumentu"), max_length=120, db_index=True)
+    format = models.CharField(_("formát"), max_length=4, choices=DocumentFormat.choices)
+    title = models.CharField(_("název"), max_length=300)
+    filename = models.CharField(_("název souboru"), max_length=200)
+    fingerprint = models.CharField(_("otisk podkladů (SHA-256)"), max_length=64)
+    file = models.FileField(_("soubor"), upload_to=_upload_to, max_length=400)
+    size = models.PositiveIntegerField(_("velikost (B)"), default=0)
+    render_seconds = models.FloatField(_("doba vytvoření (s)"), default=0)
+    is_public = models.BooleanField(_("veřejný"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("vytvořil"))
+    created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vygenerovaný dokument")
+        verbose_name_plural = _("vygenerované dokumenty")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["key", "format", "fingerprint"],
+                                               name="documents_unique_rendering")]
+
+    def __str__(self):
+        return f"{self.title} ({self.format})"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]

@@ -1,0 +1,71 @@
+"""Documents pages: the catalogue of downloadable documents and the download of a stored rendering."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .builders import BUILDERS
+from .models import DocumentFormat, GeneratedDocument
+
+
+def index(request):
+    sections = []
+    for builder in BUILDERS.values():
+        if builder.catalogue is None:
+            continue
+        entries = builder.catalogue(request.user)
+        if entries:
+            sections.append({"title": builder.title, "entries": entries})
+    recent = []
+    if request.user.is_authenticated and request.user.is_staff:
+        recent = GeneratedDocument.objects.select_related("created_by")[:20]
+    return render(request, "documents/index.html", {"sections": sections, "recent": recent,
+                                                    "builders": list(BUILDERS.values()),
+                                                    "formats": DocumentFormat.choices})
+
+
+def _builder_and_id(doc: GeneratedDocument):
+    name, _sep, object_id = doc.key.rpartition(":")
+    builder = BUILDERS.get(name)
+    if builder is None or not object_id.isdigit():
+        raise Http404
+    return builder, int(object_id)
+
+
+def download(request, pk, filename=None):
+    doc = get_object_or_404(GeneratedDocument, pk=pk)
+    builder, object_id = _builder_and_id(doc)
+    if not (doc.is_public or builder.can_view(request.user, object_id)):
+        raise Http404
+    if not doc.file or not doc.file.storage.exists(doc.file.name):
+        raise Http404
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.filename,
+                        content_type=doc.content_type)
+
+
+@login_required
+@require_POST
+def generate(request):
+    """Queue a document rendering as a background job (for users who may see the object)."""
+    from socplan.core.jobs import job_enqueue
+
+    name = request.POST.get("builder", "")
+    fmt = request.POST.get("format", "pdf")
+    object_id = request.POST.get("object_id", "")
+    builder = BUILDERS.get(name)
+    if builder is None or fmt not in DocumentFormat.values or not object_id.isdigit():
+        messages.error(request, _("Neplatný požadavek na dokument."))
+        return redirect("documents:index")
+    if not builder.can_view(request.user, int(object_id)):
+        raise PermissionDenied
+    job = job_enqueue(actor=request.user, kind="document_render",
+                      params={"builder": name, "object_id": int(object_id), "format": fmt,
+                              "actor_id": request.user.pk})
+    messages.success(request, _("Dokument se vytváří na pozadí."))
+    return redirect("core:job_detail", pk=job.pk)

@@ -1,0 +1,174 @@
+"""API of the finance module (DRF, under /api/v1/finance/):
+
+* ``GET {region}/{year}/support/`` – optimised cost and optimal support of every network entry **with the
+  explanation** (the formula with the entry's numbers). Region, district and ORP staff of the kraj see every
+  entry, provider users their own services' entries; anonymous users are refused.
+* ``GET {region}/{year}/allocation/?mode=rules|optimise`` – the latest stored allocation run of the mode (the
+  shape of ``socplan allocate --json``); region staff see the whole run, provider users only their own rows.
+* ``GET {region}/{year}/chapter/`` – the financial chapter (public, like the plan it belongs to).
+
+Amounts are whole CZK as decimal strings.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from socplan.accounts.scope import can
+from socplan.territory.models import Region
+
+from . import selectors
+from .adapter import frame_cache
+from .models import AllocationMode
+
+AMOUNT = serializers.CharField(help_text="Celé Kč jako desítkový řetězec.")
+
+
+def _region(code: str) -> Region:
+    region = Region.objects.filter(code=code).defer("boundary").first()
+    if region is None:
+        raise NotFound("Neznámý kraj.")
+    return region
+
+
+def _comp(region, year):
+    comp = selectors.computation(region, year)
+    if comp is None:
+        raise NotFound("Pro kraj a rok nejsou parametry financování.")
+    return comp
+
+
+def service_ref(key: str, service_pk: int) -> dict:
+    """``{"service_id": <registry pk>}`` plus ``"part"`` when the network splits the service."""
+    out = {"service_id": int(service_pk)}
+    part = str(key).partition("/")[2]
+    if part:
+        out["part"] = part
+    return out
+
+
+def _params_dict(comp) -> dict:
+    p = comp.stored
+    return {"id": p.pk, "version": p.version, "illustrative": p.illustrative,
+            "a": {g: str(getattr(p, f)) for g, f in p.GROUP_FIELDS.items()},
+            "source_shares": {k: str(getattr(p, f)) for k, f in p.SOURCE_FIELDS.items()}}
+
+
+SUPPORT_ROW = {
+    "service_id": serializers.IntegerField(help_text="Primární klíč služby v registru."),
+    "part": serializers.CharField(required=False, help_text="Část služby (forma), je-li služba v síti rozdělena."),
+    "name": serializers.CharField(), "provider": serializers.CharField(), "kind": serializers.CharField(),
+    "form": serializers.CharField(), "group": serializers.CharField(), "tier": serializers.IntegerField(),
+    "optimised_cost": AMOUNT, "user_fees": AMOUNT, "health_insurance": AMOUNT, "cofinancing": AMOUNT,
+    "optimal_support": AMOUNT,
+    "explanation": serializers.CharField(help_text="Vzorec s čísly služby (česky)."),
+}
+
+
+class SupportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Optimální podpora položek sítě s vysvětlením", responses=inline_serializer(
+        "FinanceSupport", {"region": serializers.CharField(), "year": serializers.IntegerField(),
+                           "network_source": serializers.CharField(), "params": serializers.DictField(),
+                           "services": inline_serializer("FinanceSupportRow", SUPPORT_ROW, many=True)}))
+    def get(self, request, region: str, year: int):
+        region = _region(region)
+        if not selectors.region_member(request.user, region) and not selectors.provider_ids(request.user):
+            raise PermissionDenied("Optimální podporu vidí pracovníci kraje a poskytovatelé (své služby).")
+        with frame_cache():
+            comp = _comp(region, year)
+        rows = selectors.support_rows(comp, user=request.user, explain=True)
+        return Response({
+            "region": region.code, "year": int(year), "network_source": comp.network.source,
+            "params": _params_dict(comp),
+            "services": [{
+                **service_ref(r.key, r.service_pk), "name": r.name, "provider": r.provider, "kind": r.kind,
+                "form": r.form, "group": r.group, "tier": r.tier,
+                "optimised_cost": str(r.optimised_cost), "user_fees": str(r.user_fees),
+                "health_insurance": str(r.health_insurance), "cofinancing": str(r.cofinancing),
+                "optimal_support": str(r.optimal_support), "explanation": r.explanation,
+            } for r in rows],
+        })
+
+
+class AllocationView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="Poslední uložené rozdělení rozpočtu", parameters=[
+        OpenApiParameter("mode", str, enum=AllocationMode.values, description="rules (výchozí) nebo optimise")],
+        responses=inline_serializer("FinanceAllocation", {
+            "region": serializers.CharField(), "year": serializers.IntegerField(), "mode": serializers.CharField(),
+            "run_id": serializers.IntegerField(), "created_at": serializers.DateTimeField(),
+            "budget": AMOUNT, "total_optimal": AMOUNT, "total_allocated": AMOUNT,
+            "services": inline_serializer("FinanceAllocationRow", {
+                "service_id": serializers.IntegerField(), "part": serializers.CharField(required=False),
+                "optimal_support": AMOUNT, "allocated": AMOUNT}, many=True)}))
+    def get(self, request, region: str, year: int):
+        region = _region(region)
+        mode = request.query_params.get("mode", AllocationMode.RULES)
+        if mode not in AllocationMode.values:
+            raise NotFound("Neznámý režim.")
+        from .models import AllocationRow, AllocationRun
+
+        run = AllocationRun.objects.filter(region=region, year=year, mode=mode).order_by("-created_at", "-pk").first()
+        if run is None:
+            raise NotFound("Pro kraj, rok a režim není uložené rozdělení.")
+        rows = selectors.allocation_rows(request.user, run).order_by("pk")
+        full = can(request.user, "view", run)
+        if not full and not rows.exists():
+            raise NotFound("Pro kraj, rok a režim není uložené rozdělení.")
+        own = [r for r in rows] if not full else None
+        data = {"region": region.code, "year": int(year), "mode": run.mode, "run_id": run.pk,
+                "created_at": run.created_at.isoformat()}
+        if full:
+            data.update({"budget": str(run.budget), "total_optimal": str(run.total_optimal),
+                         "total_allocated": str(run.total_allocated)})
+            rows = AllocationRow.objects.filter(run=run).order_by("pk")
+        else:  # a provider sees its own rows and their sums only
+            data.update({"budget": None, "total_optimal": str(sum(r.optimal_support for r in own)),
+                         "total_allocated": str(sum(r.allocated for r in own))})
+        data["services"] = [{**service_ref(r.key, r.service_id), "optimal_support": str(r.optimal_support),
+                             "allocated": str(r.allocated)} for r in (own if own is not None else rows)]
+        return Response(data)
+
+
+def _records(df, key):
+    out = []
+    for r in df.to_dict("records"):
+        out.append({k: (str(v) if v is not None and k != key and k != "services" else v) for k, v in r.items()})
+    return out
+
+
+class ChapterView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Finanční kapitola kraje a roku", responses=inline_serializer("FinanceChapter", {
+        "region": serializers.CharField(), "year": serializers.IntegerField(), "title": serializers.CharField(),
+        "network_source": serializers.CharField(), "illustrative": serializers.BooleanField(),
+        "services": serializers.IntegerField(), "totals": serializers.DictField(child=AMOUNT),
+        "state_need": AMOUNT, "state_share_pct": serializers.CharField(),
+        "planned_sources": serializers.ListField(child=serializers.DictField()),
+        "tables": serializers.DictField()}))
+    def get(self, request, region: str, year: int):
+        region = _region(region)
+        with frame_cache():
+            ch = selectors.financial_chapter(region, year)
+        if ch is None:
+            raise NotFound("Pro kraj a rok nejsou parametry financování.")
+        return Response({
+            "region": region.code, "year": int(year), "title": ch.title, "network_source": ch.source,
+            "illustrative": ch.illustrative, "services": ch.services,
+            "totals": {k: str(v) for k, v in ch.totals.items()},
+            "state_need": str(ch.state_need), "state_share_pct": str(ch.state_share_pct),
+            "optimal_support_pct": str(ch.optimal_support_pct),
+            "planned_sources": [{"source": p["key"], "label": p["label"], "share": str(p["share"]),
+                                 "amount": str(p["amount"])} for p in ch.planned],
+            "tables": {dim: _records(df, dim) for dim, df in ch.tables.items()},
+            "year_on_year": _records(ch.year_on_year, "kind") if ch.year_on_year is not None else None,
+        })

@@ -1,0 +1,219 @@
+"""Financing demo of Jihomoravský kraj (CZ064). Idempotent (nothing happens when the demo year's parameters
+exist) and quick. Everything here is **demo data**; the calibration is documented in docs/financing.md §10.
+
+1. Parameters of the demo year from the illustrative default set, **calibrated**: every money rate
+   (normatives, user-fee and health-insurance rates) is multiplied by one factor
+   ``f = 3 039 820 634 / ON₀`` (rounded to 4 decimals), where ON₀ is the demo network's optimised cost with the
+   default rates, so the network's optimised costs land within 1 % of the seed plan's 3 039 820 634 Kč (the
+   rounding of f leaves ≈ 0.01 %). The planned source shares then take the state share of the seed plan
+   (35 %), the users' and health insurers' shares as the formulas give them for the network (rounded to whole
+   per cent), and the rest split among region, municipalities and other sources 8 : 12 : 8 as in the default set.
+2. Parameters of the previous year: a copy with every money rate × 0.9524 (≈ −5 %), for the year-on-year table.
+3. Allocation runs of the demo year in both modes with the budget = the state-budget need (35 % of ON).
+4. Provider reports of the demo provider (the one the demo user "poskytovatel" works for) in every workflow
+   state, and a settlement of the previous year with overcompensation.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+
+from socplan.core.money import czk, largest_remainder
+from socplan.registry.demo import DEMO_REGION, DEMO_YEAR
+from socplan.registry.models import Service
+from socplan.territory.models import Region
+
+from . import engine, selectors, services
+from .adapter import engine_params, frame_cache
+from .models import AllocationMode, BudgetTerm, FinanceParams, ReportState, UnitKind
+
+SEED_OPTIMISED_COST = Decimal("3039820634")  # JMK plan 2015–2017 (domain.md §5.1)
+SEED_STATE_NEED = Decimal("1063937222")
+STATE_SHARE = Decimal("0.35")
+PREVIOUS_YEAR_FACTOR = Decimal("0.9524")
+OTHER_SPLIT = {"region": 8, "municipalities": 12, "other": 8}  # the default set's shares of the rest
+OVERCOMPENSATION_SHARE = Decimal("0.02")
+
+
+def _user(username):
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def calibration_factor(base_cost: Decimal) -> Decimal:
+    return (SEED_OPTIMISED_COST / base_cost).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def calibrated_shares(totals: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Planned source shares: state 35 %, users and health insurance from the formulas (whole per cent), the rest
+    8 : 12 : 8 among region, municipalities and other sources (whole per cent, largest remainder)."""
+    on = totals["optimised_cost"]
+    users = (totals["user_fees"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    health = (totals["health_insurance"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    rest = (Decimal(1) - STATE_SHARE - users - health) * 100
+    parts = largest_remainder(rest, list(OTHER_SPLIT.values()))
+    out = {"state": STATE_SHARE, "users": users, "health_insurance": health}
+    out.update({k: p / 100 for k, p in zip(OTHER_SPLIT, parts, strict=True)})
+    return out
+
+
+def demo_load() -> dict:
+    region = Region.objects.filter(code=DEMO_REGION).defer("boundary").first()
+    if region is None or not Service.objects.filter(region=region).exists():
+        return {}
+    if FinanceParams.objects.filter(region=region, year=DEMO_YEAR).exists():
+        return {}
+    with frame_cache():
+        return _load(region)
+
+
+def _load(region) -> dict:
+    out = {}
+    params, comp = _calibrated_params(region)
+    if comp is None:
+        return {}
+    out["factor"] = params.note
+    prev = services.finance_params_copy_to_year(actor=None, params=params, year=DEMO_YEAR - 1)
+    services.finance_rates_scale(actor=None, params=prev, factor=PREVIOUS_YEAR_FACTOR,
+                                 reason="demo: normativy předchozího roku (× 0,9524)")
+    prev.note = ("Demo: parametry předchozího roku = kalibrované parametry demo roku, všechny peněžní sazby × 0,9524 "
+                 "(≈ −5 %). Ilustrativní hodnoty.")
+    prev.save(update_fields=["note"])
+    budget = czk(STATE_SHARE * comp.support.totals()["optimised_cost"])
+    for mode in (AllocationMode.RULES, AllocationMode.OPTIMISE):
+        services.allocation_run(actor=None, region=region, year=DEMO_YEAR, budget=budget, mode=mode, comp=comp,
+                                note="demo: rozpočet = potřeba ze státního rozpočtu (35 % optimalizovaných nákladů)")
+    out["reports"] = _reports(region, comp)
+    return out
+
+
+def _calibrated_params(region):
+    params = services.finance_params_default_create(actor=None, region=region, year=DEMO_YEAR)
+    comp = selectors.computation(region, DEMO_YEAR, stored=params)
+    if comp is None or comp.network.empty:
+        return params, None
+    base = comp.support.totals()["optimised_cost"]
+    factor = calibration_factor(base)
+    services.finance_rates_scale(actor=None, params=params, factor=factor, reason="kalibrace demo parametrů")
+    params.refresh_from_db()
+    comp = comp.with_params(engine_params(params))
+    comp.stored = params
+    totals = comp.support.totals()
+    shares = calibrated_shares(totals)
+    for key, value in shares.items():
+        setattr(params, FinanceParams.SOURCE_FIELDS[key], value)
+    on = totals["optimised_cost"]
+    params.note = (
+        f"Demo kalibrace: všechny peněžní sazby výchozí ilustrativní sady × {factor} "
+        f"(= 3 039 820 634 / {base} Kč, optimalizované náklady sítě s výchozími sazbami). Optimalizované náklady "
+        f"sítě pak činí {on} Kč ({(on / SEED_OPTIMISED_COST - 1) * 100:.4f} % od plánu 2015–2017). Plánované podíly "
+        f"zdrojů: státní rozpočet 35 % (jako v plánu), úhrady a pojišťovny podle vzorců, zbytek 8 : 12 : 8. "
+        "Ilustrativní hodnoty, ne schválené normativy kraje.")
+    params.version += 1
+    params._change_reason = "kalibrace demo parametrů"
+    params.save()
+    comp = comp.with_params(engine_params(params))
+    comp.stored = params
+    return params, comp
+
+
+# --- provider reports ---------------------------------------------------------------------------------------
+
+def _reports(region, comp) -> dict:
+    from socplan.accounts.demo import demo_provider
+
+    provider = demo_provider()
+    if provider is None:
+        return {}
+    approver = _user("kraj-schvalovatel")
+    provider_user = _user("poskytovatel")
+    prev_comp = selectors.computation(region, DEMO_YEAR - 1)
+    frame = comp.frame()
+    prev_frame = prev_comp.frame() if prev_comp is not None else frame.iloc[0:0]
+    own = frame[frame["provider_id"] == provider.pk].sort_values("name")
+    both = own[own["service_pk"].isin(set(prev_frame["service_pk"]))]
+    bed = both[both["group"].isin(["C", "D"])]
+    fte = own[~own["group"].isin(["C", "D"])]
+    if bed.empty or len(fte) < 3:
+        return {}
+    s1 = Service.objects.get(pk=int(bed.iloc[0]["service_pk"]))
+    others = [Service.objects.get(pk=int(p)) for p in fte["service_pk"].tolist()[:3]]
+    p_row = prev_frame[prev_frame["service_pk"] == s1.pk].iloc[0]
+    row = own[own["service_pk"] == s1.pk].iloc[0]
+
+    def budget(service, year, term, r, *, scale=Decimal(1), actual=False, over=False):
+        data = _budget_data(r, comp.params, scale=scale, actual=actual, over=over)
+        return services.provider_budget_save(actor=provider_user, service=service, year=year, term=term, data=data)
+
+    def submit(report):
+        return services.provider_report_submit(actor=provider_user, report=report)
+
+    def approve(report):
+        return services.provider_report_approve(actor=approver, report=report)
+
+    # previous year: all four terms approved → settlement with overcompensation
+    prev = DEMO_YEAR - 1
+    for term, scale, actual in ((BudgetTerm.PLAN, Decimal(1), False), (BudgetTerm.ADJUSTED, Decimal("1.02"), False),
+                                (BudgetTerm.ACTUAL, Decimal("0.97"), True),
+                                (BudgetTerm.ACTUAL_TAX, Decimal("0.97"), True)):
+        b = budget(s1, prev, term, p_row, scale=scale, actual=actual, over=term == BudgetTerm.ACTUAL_TAX)
+        approve(submit(b))
+    settlement = services.settlement_compute(actor=approver, service=s1, year=prev)
+    # demo year: one budget in every state
+    approve(submit(budget(s1, DEMO_YEAR, BudgetTerm.PLAN, row)))
+    submit(budget(s1, DEMO_YEAR, BudgetTerm.ADJUSTED, row, scale=Decimal("1.01")))
+    r2 = own[own["service_pk"] == others[0].pk].iloc[0]
+    r3 = own[own["service_pk"] == others[1].pk].iloc[0]
+    r4 = own[own["service_pk"] == others[2].pk].iloc[0]
+    submit(budget(others[0], DEMO_YEAR, BudgetTerm.PLAN, r2))
+    returned = submit(budget(others[1], DEMO_YEAR, BudgetTerm.PLAN, r3))
+    services.provider_report_return(actor=approver, report=returned,
+                                    reason="Osobní náklady neodpovídají počtu úvazků v síti; doložte prosím výpočet.")
+    budget(others[2], DEMO_YEAR, BudgetTerm.PLAN, r4)
+    # half-yearly units: bed-days of the home (low occupancy flagged), FTE-months of the others
+    days1 = services.half_days(DEMO_YEAR, 1)
+    bed_days = (Decimal(int(row["beds"])) * days1 * Decimal("0.80")).quantize(Decimal(1), ROUND_HALF_UP)
+    u1 = services.unit_report_save(actor=provider_user, service=s1, year=DEMO_YEAR, half=1, actual_units=bed_days,
+                                   unit=UnitKind.BED_DAY, note="Obložnost snížena rekonstrukcí jednoho patra.")
+    approve(submit(u1))
+    services.unit_report_save(actor=provider_user, service=s1, year=DEMO_YEAR, half=2,
+                              actual_units=bed_days, unit=UnitKind.BED_DAY)
+    fte_months = (Decimal(r2["fte"]) * 6 * Decimal("0.85")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    submit(services.unit_report_save(actor=provider_user, service=others[0], year=DEMO_YEAR, half=1,
+                                     actual_units=fte_months, unit=UnitKind.FTE_MONTH))
+    u3 = submit(services.unit_report_save(actor=provider_user, service=others[1], year=DEMO_YEAR, half=1,
+                                          actual_units=(Decimal(r3["fte"]) * 6).quantize(Decimal("0.01")),
+                                          unit=UnitKind.FTE_MONTH))
+    services.provider_report_return(actor=approver, report=u3, reason="Chybí rozpis úvazků po měsících.")
+    return {"settlement_overcompensation": str(settlement.overcompensation),
+            "states": sorted(ReportState.values)}
+
+
+def _budget_data(r, params, *, scale=Decimal(1), actual=False, over=False) -> dict:
+    """A plausible budget from the entry's computed amounts (ON, ÚH, ZP, SF, OP), scaled."""
+    on = czk(Decimal(int(r["optimised_cost"])) * scale)
+    fees = czk(Decimal(int(r["user_fees"])) * scale)
+    health = czk(Decimal(int(r["health_insurance"])) * scale)
+    sf = czk(Decimal(int(r["cofinancing"])) * scale)
+    personnel, operating = largest_remainder(on, [70, 30])
+    data = {"cost_personnel": personnel, "cost_operating": operating, "revenue_users": fees,
+            "revenue_health_insurance": health}
+    split = params.cofinancing_split
+    region_part, muni_part = largest_remainder(sf, [split.get(engine.Source.REGION, 0) or 0,
+                                                    split.get(engine.Source.MUNICIPALITIES, 0) or 1])
+    data["public_region"], data["public_municipalities"] = region_part, muni_part
+    if actual:
+        data["cost_depreciation_reserves"] = czk(on * Decimal("0.015"))
+        data["cost_reclaimable_vat"] = czk(on * Decimal("0.003"))
+        data["revenue_other_own"] = czk(on * Decimal("0.005"))
+    own = fees + health + data.get("revenue_other_own", Decimal(0))
+    eligible = personnel + operating
+    net = eligible - own
+    state = net - sf
+    if over:  # public money above the net cost: overcompensation of 2 % of the net cost
+        state += czk(net * OVERCOMPENSATION_SHARE)
+    elif actual:
+        state -= czk(net * Decimal("0.01"))
+    data["public_state"] = max(state, Decimal(0))
+    return data

@@ -1,0 +1,91 @@
+"""``socplan allocate --region CZ064 --year 2026 --budget 1063937222 [--mode rules|optimise] [--json] [--save]``
+
+Allocates a limited budget to the kraj's network of the year with its stored financing parameters (the same
+selectors and engine as the pages). Without ``--save`` nothing is written; with it the run is stored through
+``services.allocation_run`` (actor: ``--user`` or the system).
+
+``--json`` prints ``{"region", "year", "mode", "budget", "total_optimal", "total_allocated", "services":
+[{"service_id", "optimal_support", "allocated"}, …]}`` – amounts as whole-CZK decimal strings, ``service_id`` the
+registry service's primary key (with ``"part"`` when the network splits a service into parts).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from socplan.core.money import format_czk
+from socplan.territory.models import Region
+
+from ... import engine, selectors, services
+from ...adapter import frame_cache
+from ...api import service_ref
+from ...forms import parse_amount
+from ...models import AllocationMode
+
+
+def allocation_json(comp, result, *, region: str, year: int) -> dict:
+    doc = engine.to_json_dict(result, region=region, year=year)
+    pks = dict(zip(comp.support.frame["service_id"], comp.support.frame["service_pk"], strict=True))
+    doc["services"] = [{**service_ref(s["service_id"], pks[s["service_id"]]),
+                        "optimal_support": s["optimal_support"], "allocated": s["allocated"]}
+                       for s in doc["services"]]
+    return doc
+
+
+class Command(BaseCommand):
+    help = "Rozdělí omezený rozpočet na síť kraje v roce (režim podle pravidel nebo optimalizace)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", required=True, help="kód kraje, např. CZ064")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--budget", required=True, help="rozpočet v celých Kč (mezery a podtržítka povoleny)")
+        parser.add_argument("--mode", choices=AllocationMode.values, default=AllocationMode.RULES)
+        parser.add_argument("--json", action="store_true", help="strojově čitelný výstup (JSON)")
+        parser.add_argument("--save", action="store_true", help="uložit rozdělení do databáze")
+        parser.add_argument("--user", help="uživatel, jehož jménem se rozdělení uloží (ověří se jeho oprávnění)")
+
+    def handle(self, *args, **opts):
+        region = Region.objects.filter(code=opts["region"]).defer("boundary").first()
+        if region is None:
+            raise CommandError(f"Neznámý kraj {opts['region']!r}.")
+        try:
+            budget = parse_amount(opts["budget"], whole=True)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        if budget < 0:
+            raise CommandError("Rozpočet nesmí být záporný.")
+        year, mode = opts["year"], opts["mode"]
+        with frame_cache():
+            comp = selectors.computation(region, year)
+            if comp is None:
+                raise CommandError(f"Kraj {region.code} nemá parametry financování na rok {year}.")
+            result = selectors.allocate(comp, budget, mode)
+            run = None
+            if opts["save"]:
+                actor = None
+                if opts["user"]:
+                    actor = get_user_model().objects.filter(username=opts["user"]).first()
+                    if actor is None:
+                        raise CommandError(f"Neznámý uživatel {opts['user']!r}.")
+                run = services.allocation_run(actor=actor, region=region, year=year, budget=budget, mode=mode,
+                                              comp=comp, note="socplan allocate")
+        if opts["json"]:
+            self.stdout.write(json.dumps(allocation_json(comp, result, region=region.code, year=year),
+                                         ensure_ascii=False))
+            return
+        self.stdout.write(f"{region.name} {year}, režim {AllocationMode(mode).label}")
+        if comp.network.source == "registry":
+            self.stdout.write(comp.network.note)
+        self.stdout.write(f"Rozpočet:           {format_czk(result.budget)}")
+        self.stdout.write(f"Optimální podpora:  {format_czk(result.total_optimal)} ({len(comp.support)} položek)")
+        self.stdout.write(f"Přiděleno:          {format_czk(result.total_allocated)}")
+        for t in result.tiers:
+            coef = f", k = {t.coefficient_decimal}" if t.coefficient is not None else ""
+            self.stdout.write(f"  vrstva {t.tier}: potřeba {format_czk(t.need)}, přiděleno {format_czk(t.allocated)} "
+                              f"({t.status}{coef})")
+        if run is not None:
+            self.stdout.write(f"Uloženo jako rozdělení č. {run.pk}.")

@@ -1,0 +1,432 @@
+"""Financing of the regional network (issue 7): yearly parameters, allocation runs, provider reports, settlement.
+
+* :class:`FinanceParams` + :class:`FinanceRate` – the yearly financing parameters of a kraj (Pravidla): the
+  mandatory co-financing share *a* per group, who pays it, the planned source shares, and per kind and
+  financing group the normative per unit (FP), expected and minimum occupancy, user-fee and health-insurance
+  rates. Edited by region staff, copied to the next year. Converted to the engine's ``FinanceParams`` by
+  :mod:`socplan.finance.adapter`.
+* :class:`AllocationRun` + :class:`AllocationRow` – one allocation of a limited budget (rules or optimisation
+  mode) with its per-entry amounts. Private: region staff see all rows, a provider only its own services'.
+* :class:`ProviderBudget` – a service's budget for a year in one of four terms (plan, adjusted, actual, actual
+  after the tax return); :class:`UnitReport` – half-yearly actual units (direct-care FTE-months or bed-days).
+  Both go through draft → submitted → returned for correction → approved; approved rows are immutable.
+* :class:`Settlement` – the settlement and overcompensation check of a service and year (engine: settlement).
+
+Formulas and the demo calibration: docs/financing.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from socplan.accounts.immutability import ImmutableWhenApproved
+from socplan.core.models import VersionedModel
+from socplan.registry.models import FinancingGroup
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
+SHARE = [MinValueValidator(ZERO), MaxValueValidator(ONE)]
+NON_NEGATIVE = [MinValueValidator(ZERO)]
+REGION_ROLES = ("region_admin", "region_officer")
+
+
+def _share(label, default):
+    return models.DecimalField(label, max_digits=5, decimal_places=4, default=Decimal(default), validators=SHARE)
+
+
+def _money(label):
+    return models.DecimalField(label, max_digits=15, decimal_places=0, default=ZERO, validators=NON_NEGATIVE)
+
+
+# --- yearly parameters --------------------------------------------------------------------------------------
+
+class FinanceParams(VersionedModel):
+    """Parametry financování kraje na rok (Pravidla): ukazatel a, podíly zdrojů, normativy po druzích."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="finance_params",
+                               verbose_name=_("kraj"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    months = models.DecimalField(_("počet financovaných měsíců"), max_digits=4, decimal_places=2,
+                                 default=Decimal(12), validators=[MinValueValidator(Decimal("0.01")),
+                                                                  MaxValueValidator(Decimal(12))])
+    days = models.PositiveSmallIntegerField(
+        _("počet dní pro lůžkodny"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("Prázdné = počet dní kalendářního roku (365 nebo 366)."))
+    a_group_a = _share(_("ukazatel a – skupina A"), "0.20")
+    a_group_b = _share(_("ukazatel a – skupina B"), "0.15")
+    a_group_c = _share(_("ukazatel a – skupina C"), "0.20")
+    a_group_d = _share(_("ukazatel a – skupina D"), "0.10")
+    split_region = _share(_("spolufinancování hradí kraj (podíl)"), "0.40")
+    split_municipalities = _share(_("spolufinancování hradí obce (podíl)"), "0.60")
+    split_other = _share(_("spolufinancování hradí ostatní (podíl)"), "0")
+    share_state = _share(_("plánovaný podíl – státní rozpočet"), "0.35")
+    share_region = _share(_("plánovaný podíl – kraj"), "0.08")
+    share_municipalities = _share(_("plánovaný podíl – obce"), "0.12")
+    share_users = _share(_("plánovaný podíl – úhrady uživatelů"), "0.33")
+    share_health_insurance = _share(_("plánovaný podíl – zdravotní pojišťovny"), "0.04")
+    share_other = _share(_("plánovaný podíl – ostatní zdroje"), "0.08")
+    group_overrides = models.JSONField(
+        _("odchylky skupiny financování"), default=dict, blank=True,
+        help_text=_('Druh a forma, jejichž skupina se liší od registru, např. {"44:pob": "D"}.'))
+    illustrative = models.BooleanField(
+        _("ilustrativní hodnoty"), default=True,
+        help_text=_("Hodnoty nejsou schválenými normativy kraje (skutečné tabulky nebyly k dispozici)."))
+    note = models.TextField(_("poznámka"), blank=True)
+    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+                                    related_name="+", verbose_name=_("zkopírováno z"))
+    created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": REGION_ROLES}
+    GROUP_FIELDS = {"A": "a_group_a", "B": "a_group_b", "C": "a_group_c", "D": "a_group_d"}
+    SPLIT_FIELDS = {"region": "split_region", "municipalities": "split_municipalities", "other": "split_other"}
+    SOURCE_FIELDS = {"state": "share_state", "region": "share_region", "municipalities": "share_municipalities",
+                     "users": "share_users", "health_insurance": "share_health_insurance", "other": "share_other"}
+
+    class Meta:
+        verbose_name = _("parametry financování")
+        verbose_name_plural = _("parametry financování")
+        ordering = ["region", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="finance_params_unique_year",
+                                    violation_error_message=_("Parametry financování na tento rok už existují.")),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.year}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        split = sum((getattr(self, f) or ZERO for f in self.SPLIT_FIELDS.values()), ZERO)
+        if split != ONE:
+            errors["split_municipalities"] = _("Podíly kraje, obcí a ostatních na spolufinancování musí dát "
+                                               "dohromady 1 (nyní %(sum)s).") % {"sum": split}
+        shares = sum((getattr(self, f) or ZERO for f in self.SOURCE_FIELDS.values()), ZERO)
+        if shares != ONE:
+            errors["share_state"] = _("Plánované podíly zdrojů musí dát dohromady 1 (nyní %(sum)s).") % {
+                "sum": shares}
+        for key, value in (self.group_overrides or {}).items():
+            if value not in FinancingGroup.values or ":" not in str(key):
+                errors["group_overrides"] = _("Odchylky skupin zadejte jako {\"druh:forma\": \"A–D\"}.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FinanceRate(VersionedModel):
+    """Normativ druhu a skupiny financování: FP na jednotku, obložnost, úhrady, platby pojišťoven."""
+
+    params = models.ForeignKey(FinanceParams, on_delete=models.CASCADE, related_name="rates",
+                               verbose_name=_("parametry financování"))
+    kind = models.ForeignKey("registry.ServiceKind", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("druh služby"))
+    group = models.CharField(_("skupina financování"), max_length=1, choices=FinancingGroup.choices)
+    normative = models.DecimalField(
+        _("normativ na jednotku (Kč)"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE,
+        help_text=_("Skupiny A/B: Kč na úvazek-měsíc pracovníka v přímé péči; C/D: Kč na lůžkoden."))
+    occupancy = models.DecimalField(_("očekávaná obložnost"), max_digits=5, decimal_places=4, default=ONE,
+                                    validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(ONE)],
+                                    help_text=_("Jen skupiny C/D (podíl 0–1)."))
+    min_occupancy = models.DecimalField(
+        _("minimální obložnost"), max_digits=5, decimal_places=4, null=True, blank=True, validators=SHARE,
+        help_text=_("Jen skupiny C/D: nižší skutečná obložnost se v pololetní kontrole označí."))
+    user_fee = models.DecimalField(
+        _("obvyklá úhrada uživatele (Kč)"), max_digits=10, decimal_places=2, default=ZERO, validators=NON_NEGATIVE,
+        help_text=_("A/B: Kč na uživatele a měsíc (např. tísňová péče); C/D: Kč na obsazený lůžkoden."))
+    health_insurance = models.DecimalField(
+        _("platba zdravotních pojišťoven (Kč na obsazený lůžkoden)"), max_digits=10, decimal_places=2, default=ZERO,
+        validators=NON_NEGATIVE)
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "params__region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("normativ druhu služby")
+        verbose_name_plural = _("normativy druhů služeb")
+        ordering = ["params", "kind__order", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["params", "kind", "group"], name="finance_rate_unique_kind_group",
+                                    violation_error_message=_("Normativ druhu a skupiny už je zadán.")),
+        ]
+
+    def __str__(self):
+        return f"§ {self.kind.code} / {self.group}"
+
+    @property
+    def is_bed_day(self) -> bool:
+        return self.group in ("C", "D")
+
+
+# --- allocation ---------------------------------------------------------------------------------------------
+
+class AllocationMode(models.TextChoices):
+    RULES = "rules", _("podle pravidel (jednotný koeficient krácení)")
+    OPTIMISE = "optimise", _("optimalizace (HiGHS)")
+
+
+class NetworkSource(models.TextChoices):
+    NETWORK = "network", _("síť sociálních služeb")
+    REGISTRY = "registry", _("registr (síť roku není k dispozici)")
+
+
+class AllocationRun(models.Model):
+    """Rozdělení omezeného rozpočtu na položky sítě (jeden výpočet)."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="finance_allocations",
+                               verbose_name=_("kraj"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    mode = models.CharField(_("režim"), max_length=10, choices=AllocationMode.choices)
+    budget = models.DecimalField(_("rozpočet (Kč)"), max_digits=15, decimal_places=0, validators=NON_NEGATIVE)
+    total_optimal = models.DecimalField(_("optimální podpora celkem (Kč)"), max_digits=15, decimal_places=0,
+                                        default=ZERO)
+    total_allocated = models.DecimalField(_("přiděleno celkem (Kč)"), max_digits=15, decimal_places=0, default=ZERO)
+    network_source = models.CharField(_("zdroj položek"), max_length=10, choices=NetworkSource.choices,
+                                      default=NetworkSource.NETWORK)
+    params_version = models.PositiveIntegerField(_("verze parametrů"), default=0)
+    tiers = models.JSONField(_("výsledek po úrovních sítě"), default=list, blank=True)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("spustil"))
+    created_at = models.DateTimeField(_("spuštěno"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": True,
+             "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("rozdělení rozpočtu")
+        verbose_name_plural = _("rozdělení rozpočtu")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["region", "year", "mode"])]
+
+    def __str__(self):
+        return f"{self.region} {self.year} – {self.get_mode_display()} ({self.created_at:%d. %m. %Y %H:%M})"
+
+
+class AllocationRow(models.Model):
+    """Částka jedné položky sítě v rozdělení rozpočtu."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="rows",
+                            verbose_name=_("rozdělení"))
+    service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="finance_allocations",
+                                verbose_name=_("služba"))
+    key = models.CharField(_("položka"), max_length=40)
+    kind_code = models.CharField(_("druh"), max_length=10)
+    group = models.CharField(_("skupina"), max_length=1, choices=FinancingGroup.choices)
+    tier = models.PositiveSmallIntegerField(_("vrstva"), default=0)
+    district = models.ForeignKey("territory.District", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("okres"))
+    orp = models.ForeignKey("territory.Orp", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                            verbose_name=_("ORP"))
+    optimal_support = models.DecimalField(_("optimální podpora (Kč)"), max_digits=15, decimal_places=0)
+    allocated = models.DecimalField(_("přiděleno (Kč)"), max_digits=15, decimal_places=0)
+
+    SCOPE = {"region": "run__region", "district": "district", "orp": "orp", "provider": "service__provider",
+             "private": True, "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("položka rozdělení")
+        verbose_name_plural = _("položky rozdělení")
+        ordering = ["run", "pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="finance_allocation_row_unique_key")]
+
+    def __str__(self):
+        return f"{self.key}: {self.allocated}"
+
+
+# --- provider reports ---------------------------------------------------------------------------------------
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("rozpracováno")
+    SUBMITTED = "submitted", _("předloženo ke kontrole")
+    RETURNED = "returned", _("vráceno k opravě")
+    APPROVED = "approved", _("schváleno")
+
+
+EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+class BudgetTerm(models.TextChoices):
+    PLAN = "plan", _("plánovaný rozpočet")
+    ADJUSTED = "adjusted", _("upravený rozpočet")
+    ACTUAL = "actual", _("skutečnost")
+    ACTUAL_TAX = "actual_tax", _("skutečnost po daňovém přiznání")
+
+
+TERM_ORDER = [BudgetTerm.PLAN, BudgetTerm.ADJUSTED, BudgetTerm.ACTUAL, BudgetTerm.ACTUAL_TAX]
+
+
+class ReportWorkflow(ImmutableWhenApproved, VersionedModel):
+    """State and decisions of a provider report (submit → returned for correction → approved)."""
+
+    state = models.CharField(_("stav"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT,
+                             editable=False)
+    note = models.CharField(_("poznámka poskytovatele"), max_length=500, blank=True)
+    return_reason = models.TextField(_("důvod vrácení"), blank=True, editable=False)
+    checks = models.JSONField(_("kontroly kraje"), default=list, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("předloženo"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     editable=False, related_name="+", verbose_name=_("předložil"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class ProviderBudget(ReportWorkflow):
+    """Rozpočet služby na rok v jednom ze čtyř termínů (plán, úprava, skutečnost, skutečnost po DP)."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="finance_budgets",
+                                verbose_name=_("služba"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    term = models.CharField(_("termín"), max_length=10, choices=BudgetTerm.choices)
+    cost_personnel = _money(_("osobní náklady"))
+    cost_operating = _money(_("provozní náklady"))
+    cost_depreciation_reserves = _money(_("odpisy, rezervy a opravné položky (neuznatelné)"))
+    cost_long_term_assets = _money(_("pořízení dlouhodobého majetku (neuznatelné)"))
+    cost_reclaimable_vat = _money(_("DPH s nárokem na odpočet (neuznatelné)"))
+    cost_other_ineligible = _money(_("pokuty, úroky, dary, ztráty (neuznatelné)"))
+    revenue_users = _money(_("úhrady uživatelů"))
+    revenue_health_insurance = _money(_("zdravotní pojišťovny"))
+    revenue_other_own = _money(_("ostatní vlastní výnosy"))
+    public_state = _money(_("dotace ze státního rozpočtu"))
+    public_region = _money(_("kraj"))
+    public_municipalities = _money(_("obce"))
+    public_other = _money(_("ostatní veřejné zdroje"))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "service__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": True}
+    COST_FIELDS = ["cost_personnel", "cost_operating", "cost_depreciation_reserves", "cost_long_term_assets",
+                   "cost_reclaimable_vat", "cost_other_ineligible"]
+    # engine cost keys (INELIGIBLE_COSTS keys mark ineligible lines)
+    COST_KEYS = {"cost_personnel": "personnel", "cost_operating": "operating",
+                 "cost_depreciation_reserves": "depreciation_reserves",
+                 "cost_long_term_assets": "long_term_assets", "cost_reclaimable_vat": "reclaimable_vat",
+                 "cost_other_ineligible": "fines_interest_gifts_losses"}
+    REVENUE_FIELDS = {"revenue_users": "users", "revenue_health_insurance": "health_insurance",
+                      "revenue_other_own": "other_own"}
+    PUBLIC_FIELDS = {"public_state": "state", "public_region": "region", "public_municipalities": "municipalities",
+                     "public_other": "other_public"}
+
+    class Meta:
+        verbose_name = _("rozpočet služby")
+        verbose_name_plural = _("rozpočty služeb")
+        ordering = ["service", "-year", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year", "term"], name="finance_budget_unique_term",
+                                    violation_error_message=_("Rozpočet služby v tomto termínu už existuje.")),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.year} – {self.get_term_display()}"
+
+    @property
+    def total_costs(self) -> Decimal:
+        return sum((getattr(self, f) for f in self.COST_FIELDS), ZERO)
+
+    @property
+    def own_revenues(self) -> Decimal:
+        return sum((getattr(self, f) for f in self.REVENUE_FIELDS), ZERO)
+
+    @property
+    def public_money(self) -> Decimal:
+        return sum((getattr(self, f) for f in self.PUBLIC_FIELDS), ZERO)
+
+    @property
+    def total_sources(self) -> Decimal:
+        return self.own_revenues + self.public_money
+
+
+class UnitKind(models.TextChoices):
+    FTE_MONTH = "fte_month", _("úvazek-měsíc pracovníka v přímé péči")
+    BED_DAY = "bed_day", _("lůžkoden")
+
+
+class UnitReport(ReportWorkflow):
+    """Pololetní výkaz skutečných jednotek služby (úvazky v přímé péči nebo lůžkodny)."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="finance_unit_reports",
+                                verbose_name=_("služba"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    half = models.PositiveSmallIntegerField(_("pololetí"), choices=[(1, _("1. pololetí")), (2, _("2. pololetí"))])
+    unit = models.CharField(_("jednotka"), max_length=10, choices=UnitKind.choices)
+    actual_units = models.DecimalField(
+        _("skutečné jednotky"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE,
+        help_text=_("Úvazky-měsíce pracovníků v přímé péči (součet za 6 měsíců) nebo obsazené lůžkodny pololetí."))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "service__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": True}
+
+    class Meta:
+        verbose_name = _("pololetní výkaz jednotek")
+        verbose_name_plural = _("pololetní výkazy jednotek")
+        ordering = ["service", "-year", "half"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year", "half"], name="finance_unit_report_unique_half",
+                                    violation_error_message=_("Výkaz za toto pololetí už existuje.")),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="finance_unit_report_half_1_2"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.year}/{self.half}"
+
+
+# --- settlement ---------------------------------------------------------------------------------------------
+
+class Settlement(models.Model):
+    """Vyúčtování služby za rok a kontrola nadměrné vyrovnávací platby."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="finance_settlements",
+                                verbose_name=_("služba"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    budget = models.ForeignKey(ProviderBudget, on_delete=models.PROTECT, related_name="settlements",
+                               verbose_name=_("podklad (rozpočet ve skutečnosti)"))
+    profit_rate = models.DecimalField(_("přiměřený zisk (podíl uznatelných nákladů)"), max_digits=5,
+                                      decimal_places=4, default=ZERO, validators=SHARE)
+    total_costs = _money(_("náklady celkem"))
+    ineligible_costs = _money(_("neuznatelné náklady"))
+    eligible_costs = _money(_("uznatelné náklady"))
+    own_revenues = _money(_("vlastní výnosy"))
+    net_cost = models.DecimalField(_("čisté náklady"), max_digits=15, decimal_places=0, default=ZERO)
+    reasonable_profit = _money(_("přiměřený zisk"))
+    allowed = models.DecimalField(_("nejvyšší přípustná vyrovnávací platba"), max_digits=15, decimal_places=0,
+                                  default=ZERO)
+    compensation = _money(_("veřejné prostředky celkem"))
+    overcompensation = _money(_("nadměrná vyrovnávací platba"))
+    undercompensation = _money(_("nedofinancování"))
+    explanation = models.TextField(_("výpočet"), blank=True)
+    computed_at = models.DateTimeField(_("vypočteno"), auto_now=True)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("vypočetl"))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "service__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": True, "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("vyúčtování služby")
+        verbose_name_plural = _("vyúčtování služeb")
+        ordering = ["service", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year"], name="finance_settlement_unique_year",
+                                    violation_error_message=_("Vyúčtování služby za tento rok už existuje.")),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.year}"

@@ -1,0 +1,470 @@
+"""Writes of the finance module: one keyword-only function per domain action, atomic and audited.
+
+Every function checks the actor's permission through ``socplan.accounts.scope`` (``require``) and writes its
+history (django-simple-history, with the actor and a reason) in the same transaction. ``actor=None`` is the
+system (demo loader, management commands run without ``--user``) and skips the permission check.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from socplan.accounts.scope import require
+from socplan.core.services import model_update
+from socplan.registry.models import ServiceKind
+
+from . import engine
+from .engine.params import GROUP_UNIT, Unit
+from .models import (
+    TERM_ORDER,
+    AllocationMode,
+    AllocationRow,
+    AllocationRun,
+    FinanceParams,
+    FinanceRate,
+    ProviderBudget,
+    ReportState,
+    Settlement,
+    UnitKind,
+    UnitReport,
+)
+
+ZERO = Decimal(0)
+DEVIATION_LIMIT = Decimal("0.10")  # unit reports: ±10 % against the network's units is flagged
+FALLBACK_FTE_NORMATIVE = Decimal(55000)
+
+
+def _guard(actor, action: str, obj) -> None:
+    if actor is not None:
+        require(actor, action, obj)
+
+
+def _audit(obj, actor, reason: str) -> None:
+    if actor is not None and getattr(actor, "pk", None):
+        obj._history_user = actor
+    obj._change_reason = reason
+
+
+# --- parameters ---------------------------------------------------------------------------------------------
+
+def _default_rates(year: int) -> dict[tuple[str, str], engine.Rate]:
+    """The engine's illustrative defaults per (kind, group) for every registry kind and group it can have."""
+    defaults = engine.default_params(year)
+    out = {}
+    for kind in ServiceKind.objects.prefetch_related("allowed_forms"):
+        groups = {kind.group_for_form(f.code) for f in kind.allowed_forms.all()} or {kind.financing_group}
+        for group in sorted(groups):
+            rate = defaults.rates.get((kind.code, engine.Group(group)))
+            if rate is None:
+                if GROUP_UNIT[engine.Group(group)] != Unit.FTE_MONTH:
+                    continue  # a bed-day kind the defaults do not know: the officer adds it
+                rate = engine.Rate(FALLBACK_FTE_NORMATIVE)
+            out[(kind.code, group)] = rate
+    return out
+
+
+MIN_OCCUPANCY_GAP = Decimal("0.10")  # default minimum occupancy = expected occupancy − 10 points
+
+
+@transaction.atomic
+def finance_params_default_create(*, actor, region, year: int, scale: Decimal | None = None,
+                                  note: str = "") -> FinanceParams:
+    """Parameters of ``year`` from the illustrative default set (docs/financing.md §1).
+
+    ``scale`` multiplies every money rate (normatives, user-fee and health-insurance rates; haléře, half up).
+    """
+    params = FinanceParams(region=region, year=year, illustrative=True,
+                           note=note or _("Ilustrativní hodnoty – skutečné normativy kraje nebyly k dispozici."))
+    _guard(actor, "change", params)
+    params.full_clean()
+    _audit(params, actor, _("výchozí ilustrativní parametry"))
+    params.save()
+    kinds = {k.code: k for k in ServiceKind.objects.all()}
+    rates = []
+    for (code, group), rate in sorted(_default_rates(year).items()):
+        money = {f: _scaled(getattr(rate, f), scale) for f in ("normative", "user_fee", "health_insurance")}
+        bed = group in ("C", "D")
+        rates.append(FinanceRate(
+            params=params, kind=kinds[code], group=group, occupancy=rate.occupancy if bed else Decimal(1),
+            min_occupancy=(rate.occupancy - MIN_OCCUPANCY_GAP) if bed else None, **money))
+    bulk_create_with_history(rates, FinanceRate, default_user=actor if getattr(actor, "pk", None) else None,
+                             default_change_reason=str(_("výchozí ilustrativní parametry")))
+    return params
+
+
+def _scaled(value: Decimal, scale: Decimal | None) -> Decimal:
+    if scale is None:
+        return value
+    return (value * scale).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@transaction.atomic
+def finance_params_update(*, actor, params: FinanceParams, data: dict, rates: dict[int, dict] | None = None,
+                          expected_version: int | None = None) -> FinanceParams:
+    """Update the general fields (``data``) and rates (``{rate pk: {field: value}}``) of a parameter set.
+
+    Optimistic locking is on the parameter set: any change bumps its version, a stale ``expected_version``
+    raises ``StaleEdit`` and writes nothing.
+    """
+    _guard(actor, "change", params)
+    stored = FinanceParams.objects.select_for_update().get(pk=params.pk)
+    if expected_version is not None and stored.version != expected_version:
+        model_update(instance=stored, data=data, actor=actor, expected_version=expected_version)  # raises StaleEdit
+    changed_rates = False
+    for rate in FinanceRate.objects.filter(params=stored, pk__in=list(rates or {})):
+        _obj, changed = model_update(instance=rate, data=rates[rate.pk], actor=actor,
+                                     reason=str(_("úprava normativu")))
+        changed_rates |= changed
+    obj, changed = model_update(instance=stored, data=data, actor=actor, reason=str(_("úprava parametrů")))
+    if changed_rates and not changed:
+        obj.version += 1
+        _audit(obj, actor, str(_("úprava normativů")))
+        obj.save(update_fields=["version"])
+    return obj
+
+
+@transaction.atomic
+def finance_params_copy_to_year(*, actor, params: FinanceParams, year: int) -> FinanceParams:
+    """A copy of ``params`` (with its rates) for another year of the same kraj."""
+    if FinanceParams.objects.filter(region=params.region, year=year).exists():
+        raise ValidationError(_("Parametry financování kraje na rok %(year)s už existují.") % {"year": year})
+    new = FinanceParams(
+        region=params.region, year=year, copied_from=params,
+        **{f.name: getattr(params, f.name) for f in FinanceParams._meta.concrete_fields
+           if f.editable and f.name not in ("id", "region", "year", "version", "copied_from")},
+    )
+    _guard(actor, "change", new)
+    new.full_clean()
+    _audit(new, actor, _("kopie parametrů roku %(year)s") % {"year": params.year})
+    new.save()
+    rates = [FinanceRate(params=new, kind_id=r.kind_id, group=r.group, normative=r.normative, occupancy=r.occupancy,
+                         min_occupancy=r.min_occupancy, user_fee=r.user_fee, health_insurance=r.health_insurance)
+             for r in params.rates.all()]
+    bulk_create_with_history(rates, FinanceRate, default_user=actor if getattr(actor, "pk", None) else None,
+                             default_change_reason=str(_("kopie parametrů")))
+    return new
+
+
+@transaction.atomic
+def finance_rates_scale(*, actor, params: FinanceParams, factor: Decimal, reason: str = "") -> int:
+    """Multiply every money rate of ``params`` by ``factor`` (haléře, half up). Returns the rates changed."""
+    _guard(actor, "change", params)
+    n = 0
+    for rate in params.rates.all():
+        data = {f: _scaled(getattr(rate, f), factor) for f in ("normative", "user_fee", "health_insurance")}
+        _obj, changed = model_update(instance=rate, data=data, actor=actor, reason=reason)
+        n += changed
+    if n:
+        params.version += 1
+        _audit(params, actor, reason)
+        params.save(update_fields=["version"])
+    return n
+
+
+# --- allocation ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMode.RULES,
+                   note: str = "", comp=None) -> AllocationRun:
+    """Allocate ``budget`` (whole CZK) to the network of the kraj in ``year`` and store the result.
+
+    ``comp`` – an already built ``selectors.Computation`` of the same kraj and year (saves recomputing it).
+    """
+    from . import selectors
+
+    budget = Decimal(budget)
+    if budget < 0 or budget != budget.to_integral_value():
+        raise ValidationError(_("Rozpočet musí být nezáporná celá částka v Kč."))
+    if mode not in AllocationMode.values:
+        raise ValidationError(_("Neznámý režim rozdělení."))
+    run = AllocationRun(region=region, year=year, mode=mode, budget=budget, note=note,
+                        created_by=actor if getattr(actor, "pk", None) else None)
+    _guard(actor, "change", run)
+    comp = comp or selectors.computation(region, year)
+    if comp is None:
+        raise ValidationError(_("Pro kraj a rok nejsou parametry financování."))
+    result = selectors.allocate(comp, budget, mode)
+    run.total_optimal = result.total_optimal
+    run.total_allocated = result.total_allocated
+    run.network_source = comp.network.source
+    run.params_version = comp.stored.version if comp.stored else 0
+    run.tiers = [{"tier": t.tier, "services": t.services, "need": t.need, "allocated": t.allocated,
+                  "available": t.available, "status": t.status,
+                  "coefficient": str(t.coefficient_decimal) if t.coefficient is not None else None}
+                 for t in result.tiers]
+    _audit(run, actor, _("rozdělení rozpočtu"))
+    run.save()
+    frame = comp.network.frame
+    districts, orps = selectors.territory_ids(frame)
+    AllocationRow.objects.bulk_create([
+        AllocationRow(run=run, service_id=int(sp), key=str(key), kind_code=str(kind), group=str(group), tier=int(tier),
+                      district_id=districts.get(dc), orp_id=orps.get(oc), optimal_support=int(op),
+                      allocated=int(x))
+        for key, sp, kind, group, tier, dc, oc, op, x in zip(
+            frame["service_id"], frame["service_pk"], frame["kind"], frame["group"], frame["tier"],
+            frame["district_code"], frame["orp_code"], result.need.tolist(), result.allocated.tolist(), strict=True)
+    ], batch_size=1000)
+    return run
+
+
+# --- provider reports ---------------------------------------------------------------------------------------
+
+BUDGET_DATA_FIELDS = ProviderBudget.COST_FIELDS + list(ProviderBudget.REVENUE_FIELDS) + \
+    list(ProviderBudget.PUBLIC_FIELDS) + ["note"]
+
+
+def _editable_or_error(report) -> None:
+    if not report.editable:
+        raise ValidationError(_("Výkaz ve stavu „%(state)s“ nelze měnit.") % {"state": report.get_state_display()})
+
+
+@transaction.atomic
+def provider_budget_save(*, actor, service, year: int, term: str, data: dict,
+                         expected_version: int | None = None) -> ProviderBudget:
+    """Create or update a service's budget in one term (only drafts and returned budgets can change)."""
+    data = {k: v for k, v in data.items() if k in BUDGET_DATA_FIELDS}
+    budget = ProviderBudget.objects.filter(service=service, year=year, term=term).first()
+    if budget is None:
+        budget = ProviderBudget(service=service, year=year, term=term, **data)
+        _guard(actor, "change", budget)
+        budget.full_clean()
+        _audit(budget, actor, _("rozpočet založen"))
+        budget.save()
+        return budget
+    _guard(actor, "change", budget)
+    _editable_or_error(budget)
+    obj, _changed = model_update(instance=budget, data=data, actor=actor, expected_version=expected_version,
+                                 reason=str(_("úprava rozpočtu")))
+    return obj
+
+
+@transaction.atomic
+def unit_report_save(*, actor, service, year: int, half: int, actual_units, note: str = "",
+                     expected_version: int | None = None, unit: str | None = None) -> UnitReport:
+    """Create or update a half-yearly unit report (the unit follows the service's financing group)."""
+    if unit is None:
+        unit = service_unit(service, year)
+    report = UnitReport.objects.filter(service=service, year=year, half=half).first()
+    data = {"actual_units": Decimal(actual_units), "note": note}
+    if report is None:
+        report = UnitReport(service=service, year=year, half=half, unit=unit, **data)
+        _guard(actor, "change", report)
+        report.full_clean()
+        _audit(report, actor, _("výkaz založen"))
+        report.save()
+        return report
+    _guard(actor, "change", report)
+    _editable_or_error(report)
+    obj, _changed = model_update(instance=report, data=data, actor=actor, expected_version=expected_version,
+                                 reason=str(_("úprava výkazu")))
+    return obj
+
+
+def service_unit(service, year: int) -> str:
+    from . import selectors
+
+    entry = selectors.service_entry(service, year)
+    if entry is not None and entry["group"] in ("C", "D"):
+        return UnitKind.BED_DAY
+    if entry is None and any(f.form.code == "pob" for f in service.forms.select_related("form")):
+        return UnitKind.BED_DAY
+    return UnitKind.FTE_MONTH
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    level: str  # "error" blocks submitting; "warning" is the region's check, shown to the region
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "level": self.level, "message": self.message}
+
+
+def half_days(year: int, half: int) -> int:
+    first = sum(calendar.monthrange(year, m)[1] for m in range(1, 7))
+    return first if half == 1 else (366 if calendar.isleap(year) else 365) - first
+
+
+def report_checks(report) -> list[Check]:
+    """Validation (errors) and the region's checks (warnings) of a budget or unit report."""
+    if isinstance(report, ProviderBudget):
+        return _budget_checks(report)
+    return _unit_checks(report)
+
+
+def _budget_checks(b: ProviderBudget) -> list[Check]:
+    from . import selectors
+
+    out = []
+    if b.total_costs <= 0:
+        out.append(Check("no_costs", "error", _("Rozpočet nemá žádné náklady.")))
+    i = TERM_ORDER.index(b.term)
+    if i > 0:
+        prev = TERM_ORDER[i - 1]
+        if not ProviderBudget.objects.filter(service_id=b.service_id, year=b.year, term=prev,
+                                             state=ReportState.APPROVED).exists():
+            out.append(Check("previous_term", "error",
+                             _("Nejprve musí být schválen rozpočet v termínu „%(term)s“.") % {
+                                 "term": prev.label}))
+    if b.total_sources < b.total_costs:
+        out.append(Check("unbalanced", "warning", _("Zdroje (%(src)s Kč) nepokrývají náklady (%(cost)s Kč).") % {
+            "src": _n(b.total_sources), "cost": _n(b.total_costs)}))
+    allocated = selectors.allocated_amount(b.service_id, b.year)
+    if allocated is not None and b.public_state > allocated:
+        out.append(Check("above_allocation", "warning",
+                         _("Dotace ze státního rozpočtu %(state)s Kč převyšuje přidělenou částku %(alloc)s Kč.") % {
+                             "state": _n(b.public_state), "alloc": _n(allocated)}))
+    net = b.total_costs - b.own_revenues
+    if b.public_money > net and b.term in ("actual", "actual_tax"):
+        out.append(Check("overcompensation_risk", "warning",
+                         _("Veřejné prostředky (%(pub)s Kč) převyšují náklady snížené o vlastní výnosy (%(net)s Kč): "
+                           "riziko nadměrné vyrovnávací platby.") % {"pub": _n(b.public_money), "net": _n(net)}))
+    return out
+
+
+def _unit_checks(r: UnitReport) -> list[Check]:
+    from . import selectors
+
+    out = []
+    if r.actual_units <= 0:
+        out.append(Check("no_units", "error", _("Zadejte skutečný počet jednotek (větší než 0).")))
+    entry = selectors.service_entry(r.service, r.year)
+    days = half_days(r.year, r.half)
+    if entry is None:
+        out.append(Check("not_in_network", "warning",
+                         _("Služba není v síti roku %(year)s: jednotky nelze porovnat.") % {"year": r.year}))
+        return out
+    if r.unit == UnitKind.BED_DAY:
+        beds = Decimal(entry["beds"])
+        capacity = beds * days
+        if beds and r.actual_units > capacity:
+            out.append(Check("above_capacity", "error",
+                             _("Lůžkodnů (%(n)s) je víc, než umožňuje kapacita v síti (%(beds)s lůžek × %(days)s dní "
+                               "= %(cap)s).") % {"n": _n(r.actual_units), "beds": _n(beds), "days": days,
+                                                 "cap": _n(capacity)}))
+        if beds:
+            occupancy = (r.actual_units / capacity).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            minimum = entry.get("min_occupancy")
+            if minimum is not None and occupancy < minimum:
+                out.append(Check("low_occupancy", "warning",
+                                 _("Obložnost %(occ)s %% je pod minimem %(min)s %% (%(n)s lůžkodnů z %(cap)s).") % {
+                                     "occ": _n(occupancy * 100, 2), "min": _n(minimum * 100, 2),
+                                     "n": _n(r.actual_units), "cap": _n(capacity)}))
+        return out
+    expected = Decimal(entry["fte"]) * 6
+    if expected:
+        deviation = (r.actual_units / expected - 1).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        if abs(deviation) > DEVIATION_LIMIT:
+            out.append(Check("units_deviation", "warning",
+                             _("Skutečné úvazky-měsíce %(n)s se liší od sítě (%(fte)s úvazků × 6 měsíců = %(exp)s) "
+                               "o %(dev)s %%.") % {"n": _n(r.actual_units), "fte": _n(entry["fte"], 2),
+                                                    "exp": _n(expected, 2), "dev": _n(deviation * 100, 2)}))
+    return out
+
+
+def _n(value, decimals: int = 0) -> str:
+    from socplan.core.money import format_number
+
+    return format_number(value, decimals)
+
+
+@transaction.atomic
+def provider_report_submit(*, actor, report):
+    """Submit a draft or returned report. Errors of the validation block it; warnings are stored for the region."""
+    _guard(actor, "change", report)
+    _editable_or_error(report)
+    checks = report_checks(report)
+    errors = [c.message for c in checks if c.level == "error"]
+    if errors:
+        raise ValidationError(errors)
+    report.state = ReportState.SUBMITTED
+    report.checks = [c.as_dict() for c in checks]
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor if getattr(actor, "pk", None) else None
+    report.version += 1
+    _audit(report, actor, _("předloženo ke kontrole"))
+    report.save()
+    return report
+
+
+@transaction.atomic
+def provider_report_return(*, actor, report, reason: str):
+    """Return a submitted report to the provider for correction (region staff who may approve)."""
+    _guard(actor, "approve", report)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(_("Vrátit k opravě lze jen předložený výkaz."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Uveďte důvod vrácení."))
+    report.state = ReportState.RETURNED
+    report.return_reason = reason.strip()
+    report.version += 1
+    _audit(report, actor, _("vráceno k opravě: %(reason)s") % {"reason": reason.strip()[:80]})
+    report.save()
+    return report
+
+
+@transaction.atomic
+def provider_report_approve(*, actor, report):
+    """Approve a submitted report; it cannot change afterwards."""
+    _guard(actor, "approve", report)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(_("Schválit lze jen předložený výkaz."))
+    report.state = ReportState.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = actor if getattr(actor, "pk", None) else None
+    report.version += 1
+    _audit(report, actor, _("schváleno"))
+    report.save()
+    return report
+
+
+# --- settlement ---------------------------------------------------------------------------------------------
+
+def settlement_basis(service, year: int) -> ProviderBudget | None:
+    """The approved actual budget of the year: after the tax return when approved, else the actual one."""
+    for term in ("actual_tax", "actual"):
+        b = ProviderBudget.objects.filter(service=service, year=year, term=term, state=ReportState.APPROVED).first()
+        if b is not None:
+            return b
+    return None
+
+
+def year_account(b: ProviderBudget) -> engine.YearAccount:
+    return engine.YearAccount(
+        service_id=b.service_id, year=b.year,
+        costs={key: getattr(b, f) for f, key in ProviderBudget.COST_KEYS.items()},
+        revenues={key: getattr(b, f) for f, key in ProviderBudget.REVENUE_FIELDS.items()},
+        compensation={key: getattr(b, f) for f, key in ProviderBudget.PUBLIC_FIELDS.items()},
+    )
+
+
+@transaction.atomic
+def settlement_compute(*, actor, service, year: int, profit_rate=ZERO) -> Settlement:
+    """Settle a service's year from its approved actual budget (Decision 2012/21/EU; docs/financing.md §6)."""
+    basis = settlement_basis(service, year)
+    settlement = Settlement.objects.filter(service=service, year=year).first() or Settlement(
+        service=service, year=year)
+    _guard(actor, "change", settlement)
+    if basis is None:
+        raise ValidationError(_("Služba nemá za rok %(year)s schválenou skutečnost rozpočtu.") % {"year": year})
+    result = engine.settle_year(year_account(basis), engine.SettlementParams(reasonable_profit_rate=profit_rate))
+    settlement.budget = basis
+    settlement.profit_rate = Decimal(profit_rate)
+    for name in ("total_costs", "ineligible_costs", "eligible_costs", "own_revenues", "net_cost", "reasonable_profit",
+                 "allowed", "compensation", "overcompensation", "undercompensation"):
+        setattr(settlement, name, getattr(result, name).quantize(Decimal(1), ROUND_HALF_UP))
+    settlement.explanation = result.explain()
+    settlement.computed_by = actor if getattr(actor, "pk", None) else None
+    settlement.full_clean()
+    _audit(settlement, actor, _("vyúčtování vypočteno"))
+    settlement.save()
+    return settlement

@@ -1,0 +1,476 @@
+"""Reads of the network module, restricted to what the user may see when a user is given.
+
+For other modules:
+
+* ``network_rows(region, year)`` – rows for documents (service, provider, kind, form, ORP, capacity, FTE, tier);
+* ``network_entries(region, year)`` – the entries for the finance module (with financing group and tier order).
+
+Both read the *current* version of the year: the latest approved amendment, or – while nothing of the year is
+approved – the latest draft (``version=`` picks another one).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from socplan.accounts.scope import restrict
+from socplan.registry.models import PlanningGroup, ServiceArea, ServiceTargetGroup
+from socplan.territory.models import Level, PopulationFigure, Region
+
+from .adapters import (
+    condition_params,
+    entries_for_check,
+    entry_facts,
+    entry_territory_prefetch,
+    main_form,
+    orp_qs,
+    service_scores,
+)
+from .engine.conditions import EntryCheck, check_entries, optimised_cost
+from .engine.diff import DiffRow, NetworkDiff, diff_versions
+from .models import (
+    OPEN_STATES,
+    CofinancingDeclaration,
+    DevelopmentRequest,
+    DistrictComment,
+    DistrictProposal,
+    NetworkEntry,
+    NetworkVersion,
+    Notification,
+    Tier,
+)
+
+ZERO = Decimal(0)
+BED_GROUPS = ("C", "D")
+
+
+def _region(region) -> Region:
+    if isinstance(region, Region):
+        return region
+    return Region.objects.get(code=region)
+
+
+# --- versions -----------------------------------------------------------------------------------------------
+
+def versions(*, user=None, region=None, year: int | None = None):
+    qs = NetworkVersion.objects.select_related("region", "approved_by", "publication").defer(
+        "region__boundary").order_by("region__name", "-year", "-amendment")
+    if region is not None:
+        qs = qs.filter(region=_region(region))
+    if year is not None:
+        qs = qs.filter(year=year)
+    return restrict(qs, user, "view") if user is not None else qs
+
+
+def current_version(region, year: int, *, user=None) -> NetworkVersion | None:
+    """The latest approved version of the year, else the latest version (a draft)."""
+    qs = versions(user=user, region=region, year=year)
+    approved = qs.filter(approved_at__isnull=False).order_by("-amendment").first()
+    return approved or qs.order_by("-amendment").first()
+
+
+def years(region, *, user=None) -> list[dict]:
+    """One row per year: its versions (newest first) and the current one."""
+    out: dict[int, list] = defaultdict(list)
+    for v in versions(user=user, region=region):
+        out[v.year].append(v)
+    rows = []
+    for y in sorted(out, reverse=True):
+        vs = sorted(out[y], key=lambda v: -v.amendment)
+        current = next((v for v in vs if v.is_approved), vs[0])
+        rows.append({"year": y, "versions": vs, "current": current})
+    return rows
+
+
+def _entries(version: NetworkVersion):
+    return (version.entries.select_related(
+        "service__provider", "service__kind", "form", "orp__district", "tier", "capacity_type", "request")
+        .defer("orp__boundary", "orp__district__boundary")
+        .prefetch_related(*entry_territory_prefetch()).order_by("service__name", "pk"))
+
+
+# --- rows for documents and finance -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NetworkRow:
+    entry_id: int
+    service_id: int
+    service: str
+    identifier: str
+    provider: str
+    provider_ico: str
+    kind_code: str
+    kind: str
+    form: str
+    orp: str
+    orps: tuple[str, ...]
+    capacity: int
+    capacity_unit: str
+    fte: Decimal
+    tier_code: str
+    tier: str
+    status: str
+    entrusted_from: date | None
+    entrusted_to: date | None
+
+
+@dataclass(frozen=True)
+class NetworkEntryRow:
+    entry_id: int
+    service_id: int
+    provider_id: int
+    kind_code: str
+    category: str
+    form_code: str | None  # the entry's form, else the service's main form
+    forms: tuple[str, ...]  # every form of the service
+    group: str  # financing group A–D
+    capacity: int
+    capacity_type: str | None
+    fte: Decimal
+    tier_code: str
+    tier_order: int
+    tier_funded: bool
+    status: str
+    orp_codes: tuple[str, ...]
+    request_id: int | None = None
+
+
+def _pick(region, year, version, user):
+    region = _region(region)
+    if version is None:
+        version = current_version(region, year, user=user)
+    elif user is not None and not restrict(NetworkVersion.objects.filter(pk=version.pk), user, "view").exists():
+        return None
+    return version
+
+
+def network_rows(region, year: int, *, version: NetworkVersion | None = None, user=None) -> list[NetworkRow]:
+    version = _pick(region, year, version, user)
+    if version is None:
+        return []
+    qs = _entries(version)
+    if user is not None:
+        qs = restrict(qs, user, "view")
+    rows = []
+    for e in qs:
+        s = e.service
+        orps = tuple(sorted(o.name for o in e.orps.all()))
+        rows.append(NetworkRow(
+            entry_id=e.pk, service_id=s.pk, service=s.name, identifier=s.identifier or "",
+            provider=s.provider.name, provider_ico=s.provider.ico, kind_code=s.kind.code, kind=s.kind.name,
+            form=e.form.name if e.form_id else "", orp=e.orp.name if e.orp_id else ", ".join(orps), orps=orps,
+            capacity=e.capacity, capacity_unit=e.capacity_type.unit if e.capacity_type_id else "",
+            fte=e.fte, tier_code=e.tier.code, tier=e.tier.name, status=e.get_status_display(),
+            entrusted_from=e.entrusted_from, entrusted_to=e.entrusted_to,
+        ))
+    return rows
+
+
+def network_entries(region, year: int, *, version: NetworkVersion | None = None, user=None) -> list[NetworkEntryRow]:
+    version = _pick(region, year, version, user)
+    if version is None:
+        return []
+    qs = _entries(version).prefetch_related("service__forms__form")
+    if user is not None:
+        qs = restrict(qs, user, "view")
+    out = []
+    for e in qs:
+        s = e.service
+        forms = tuple(sf.form.code for sf in s.forms.all())
+        cap = e.capacity_type.code if e.capacity_type_id else None
+        form = e.form.code if e.form_id else main_form(list(forms), cap)
+        out.append(NetworkEntryRow(
+            entry_id=e.pk, service_id=s.pk, provider_id=s.provider_id, kind_code=s.kind.code,
+            category=s.kind.category, form_code=form, forms=forms,
+            group=s.kind.group_for_form(form) if form else s.kind.financing_group, capacity=e.capacity,
+            capacity_type=cap, fte=e.fte, tier_code=e.tier.code, tier_order=e.tier.order, tier_funded=e.tier.funded,
+            status=e.status, orp_codes=tuple(sorted(o.code for o in e.orps.all())), request_id=e.request_id,
+        ))
+    return out
+
+
+# --- conditions ---------------------------------------------------------------------------------------------
+
+def check_version(version: NetworkVersion, *, scores: dict | None = None) -> list[EntryCheck]:
+    entries = entries_for_check(version)
+    params = condition_params(version.region, version.year)
+    if scores is None:
+        scores = service_scores(version.region.code, version.year)
+    return check_entries(entry_facts(entries, version.year, scores), params)
+
+
+def check_summary(checks: list[EntryCheck]) -> dict:
+    by_condition: dict[str, dict] = {}
+    for c in checks:
+        for r in c.results:
+            row = by_condition.setdefault(r.code, {"code": r.code, "name": r.name, "passed": 0, "failed": 0})
+            row["passed" if r.passed else "failed"] += 1
+    return {"entries": len(checks), "eligible": sum(1 for c in checks if c.eligible),
+            "conditions": list(by_condition.values())}
+
+
+# --- totals -------------------------------------------------------------------------------------------------
+
+@dataclass
+class TotalRow:
+    key: object
+    label: str
+    entries: Decimal = ZERO
+    fte: Decimal = ZERO
+    capacity: dict = field(default_factory=lambda: defaultdict(Decimal))
+    population: int | None = None
+    url: str = ""
+
+    def add(self, e: NetworkEntry, weight: Decimal = Decimal(1)):
+        self.entries += weight
+        self.fte += Decimal(e.fte) * weight
+        unit = e.capacity_type.code if e.capacity_type_id else "-"
+        self.capacity[unit] += Decimal(e.capacity) * weight
+
+    @property
+    def main_unit(self) -> str:
+        return max(self.capacity, key=lambda u: self.capacity[u]) if self.capacity else "-"
+
+    def cap(self, unit: str) -> Decimal:
+        return self.capacity.get(unit, ZERO)
+
+    def per_1000(self, unit: str) -> Decimal | None:
+        if not self.population:
+            return None
+        return self.capacity.get(unit, ZERO) * 1000 / self.population
+
+
+def _orp_weights(entries: list[NetworkEntry]) -> dict[int, list[tuple[int, Decimal]]]:
+    """Per entry, the ORPs it serves with weights summing to 1: its ORP (part), else its entrusted ORPs weighted
+    by the service's declared shares of scope (equal weights when the shares are unknown)."""
+    shares = defaultdict(dict)
+    sids = {e.service_id for e in entries}
+    for sid, orp_id, share in ServiceArea.objects.filter(service_id__in=sids, orp__isnull=False).values_list(
+            "service_id", "orp_id", "share"):
+        shares[sid][orp_id] = share
+    out = {}
+    for e in entries:
+        if e.orp_id:
+            out[e.pk] = [(e.orp_id, Decimal(1))]
+            continue
+        orps = [o.pk for o in e.orps.all()]
+        if not orps:
+            out[e.pk] = []
+            continue
+        known = [shares[e.service_id].get(o) for o in orps]
+        if all(k is not None for k in known) and sum(known) > 0:
+            total = sum(known)
+            out[e.pk] = [(o, Decimal(k) / total) for o, k in zip(orps, known, strict=True)]
+        else:
+            out[e.pk] = [(o, Decimal(1) / len(orps)) for o in orps]
+    return out
+
+
+def _population(level: str, codes) -> dict[str, int]:
+    figures = PopulationFigure.objects.filter(level=level, unit_code__in=list(codes), band="total",
+                                              is_estimate=False).order_by("unit_code", "-ref_date")
+    out = {}
+    for code, value in figures.values_list("unit_code", "value"):
+        out.setdefault(code, value)
+    return out
+
+
+def network_totals(version: NetworkVersion) -> dict:
+    """Totals of a version by kind, tier, ORP, district and target group (see docs/network.md for weights)."""
+    entries = list(_entries(version).prefetch_related(
+        Prefetch("service__target_group_links", queryset=ServiceTargetGroup.objects.select_related("target_group"))))
+    by_kind: dict = {}
+    by_tier: dict = {}
+    by_orp: dict = {}
+    by_district: dict = {}
+    by_group: dict = {}
+    total = TotalRow("total", "celkem")
+    weights = _orp_weights(entries)
+    orps = {o.pk: o for o in orp_qs().filter(region=version.region)}
+    for e in entries:
+        s = e.service
+        total.add(e)
+        by_kind.setdefault(s.kind.code, TotalRow(s.kind.code, str(s.kind), url=s.kind.code)).add(e)
+        by_tier.setdefault(e.tier.code, TotalRow(e.tier.code, e.tier.name)).add(e)
+        for orp_id, w in weights[e.pk]:
+            o = orps.get(orp_id)
+            if o is None:
+                continue
+            by_orp.setdefault(o.code, TotalRow(o.code, o.name)).add(e, w)
+            by_district.setdefault(o.district.code, TotalRow(o.district.code, o.district.name)).add(e, w)
+        groups = {tg.target_group.planning_group for tg in s.target_group_links.all() if tg.target_group.planning_group}
+        for g in sorted(groups):
+            by_group.setdefault(g, TotalRow(g, str(PlanningGroup(g).label))).add(e)
+    pop_orp = _population(Level.ORP, by_orp)
+    for code, row in by_orp.items():
+        row.population = pop_orp.get(code)
+    pop_d = _population(Level.DISTRICT, by_district)
+    for code, row in by_district.items():
+        row.population = pop_d.get(code)
+    units = sorted(total.capacity)
+    order = {t.code: t.order for t in Tier.objects.filter(parameters__region=version.region,
+                                                           parameters__year=version.year)}
+    return {
+        "total": total,
+        "units": units,
+        "by_kind": sorted(by_kind.values(), key=lambda r: _kind_order(r.key)),
+        "by_tier": sorted(by_tier.values(), key=lambda r: (order.get(r.key, 99), r.key)),
+        "by_orp": sorted(by_orp.values(), key=lambda r: r.label),
+        "by_district": sorted(by_district.values(), key=lambda r: r.label),
+        "by_group": sorted(by_group.values(), key=lambda r: r.key),
+    }
+
+
+def _kind_order(code: str):
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return (int(digits) if digits else 999, code)
+
+
+# --- diff ---------------------------------------------------------------------------------------------------
+
+def diff_rows(version: NetworkVersion) -> list[DiffRow]:
+    rows = []
+    for e in _entries(version):
+        label = e.service.name
+        if e.form_id:
+            label += f" – {e.form.name}"
+        if e.orp_id:
+            label += f" – ORP {e.orp.name}"
+        rows.append(DiffRow(
+            key=(e.service_id, e.form_id, e.orp_id), label=label, tier=e.tier.code, capacity=e.capacity,
+            capacity_unit=e.capacity_type.code if e.capacity_type_id else "-", fte=e.fte,
+            info={"tier_name": e.tier.name, "kind": e.service.kind.code, "provider": e.service.provider.name,
+                  "service_id": str(e.service_id), "unit_label": e.capacity_type.unit if e.capacity_type_id else ""},
+        ))
+    return rows
+
+
+def version_diff(old: NetworkVersion, new: NetworkVersion) -> NetworkDiff:
+    return diff_versions(diff_rows(old), diff_rows(new))
+
+
+def service_history(service, *, user=None):
+    """Every version the service appears in (oldest first), with its entry there."""
+    qs = (NetworkEntry.objects.filter(service=service)
+          .select_related("network__region", "network__publication", "tier", "form", "orp", "capacity_type")
+          .defer("network__region__boundary", "orp__boundary")
+          .order_by("network__year", "network__amendment", "pk"))
+    if user is not None:
+        qs = restrict(qs, user, "view")
+    return list(qs)
+
+
+# --- development requests and declarations ------------------------------------------------------------------
+
+def requests(*, user, region=None, year: int | None = None, state: str | None = None, orp=None):
+    qs = DevelopmentRequest.objects.select_related("orp__district", "kind", "form", "provider", "service",
+                                                   "decision_tier", "region").defer(
+        "orp__boundary", "orp__district__boundary", "region__boundary")
+    if region is not None:
+        qs = qs.filter(region=_region(region))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if state:
+        qs = qs.filter(state=state)
+    if orp is not None:
+        qs = qs.filter(orp=orp)
+    return restrict(qs, user, "view")
+
+
+def declarations(*, user, region=None, year: int | None = None, municipality=None, service=None):
+    qs = CofinancingDeclaration.objects.select_related("municipality__orp", "service__provider", "request", "region") \
+        .defer("municipality__boundary", "municipality__orp__boundary", "region__boundary")
+    if region is not None:
+        qs = qs.filter(region=_region(region))
+    if year is not None:
+        qs = qs.filter(year=year)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if service is not None:
+        qs = qs.filter(service=service)
+    return restrict(qs, user, "view")
+
+
+def municipality_commitments(municipality, *, user) -> list[dict]:
+    """A municipality's commitments by year: [{year, total, declarations}] (newest first)."""
+    by_year: dict[int, list] = defaultdict(list)
+    for d in declarations(user=user, municipality=municipality).order_by("-year", "service__name"):
+        by_year[d.year].append(d)
+    return [{"year": y, "total": sum((d.amount for d in ds), ZERO), "declarations": ds}
+            for y, ds in sorted(by_year.items(), reverse=True)]
+
+
+def cofinancing_overview(version: NetworkVersion, *, scores: dict | None = None) -> list[dict]:
+    """Per entry: required municipal share (rate × optimised cost), declared amount, gap."""
+    entries = entries_for_check(version)
+    params = condition_params(version.region, version.year)
+    facts = entry_facts(entries, version.year, scores if scores is not None else {})
+    rows = []
+    for e, f in zip(entries, facts, strict=True):
+        rate = params.rate_for(f)
+        basis = optimised_cost(f, params)
+        required = None
+        if rate is not None and basis is not None:
+            from socplan.core.money import czk
+
+            required = czk(basis * rate / 100)
+        rows.append({"entry": e, "rate": rate, "basis": basis, "required": required, "declared": f.declared,
+                     "gap": (required - f.declared) if required is not None and required > f.declared else ZERO})
+    return rows
+
+
+# --- district negotiation -----------------------------------------------------------------------------------
+
+def district_view(district, year: int, *, user) -> dict:
+    version = current_version(district.region, year, user=user)
+    draft = versions(user=user, region=district.region, year=year).filter(approved_at__isnull=True).first()
+    shown = draft or version
+    orps = list(orp_qs().filter(district=district).order_by("name"))
+    table = {}
+    kinds = set()
+    if shown is not None:
+        entries = list(_entries(shown).filter(Q(orp__district=district) | Q(orps__district=district)).distinct())
+        weights = _orp_weights(entries)
+        for e in entries:
+            for orp_id, w in weights[e.pk]:
+                if orp_id not in {o.pk for o in orps}:
+                    continue
+                key = (orp_id, e.service.kind.code)
+                kinds.add((e.service.kind.code, str(e.service.kind)))
+                table.setdefault(key, TotalRow(key, str(e.service.kind))).add(e, w)
+    pop = _population(Level.ORP, [o.code for o in orps])
+    kinds = sorted(kinds, key=lambda k: _kind_order(k[0]))
+    rows = []
+    for o in orps:
+        cells = [table.get((o.pk, k)) for k, _label in kinds]
+        rows.append({"orp": o, "population": pop.get(o.code), "cells": cells})
+    open_requests = requests(user=user, region=district.region, year=year).filter(
+        orp__district=district, state__in=OPEN_STATES)
+    decls = declarations(user=user, region=district.region, year=year).filter(municipality__district=district)
+    return {
+        "version": shown, "orps": orps, "kinds": kinds, "rows": rows,
+        "requests": open_requests, "declarations": decls,
+        "declared_total": sum((d.amount for d in decls), ZERO),
+        "comments": restrict(DistrictComment.objects.filter(district=district, year=year)
+                             .select_related("author"), user, "view"),
+        "proposals": restrict(DistrictProposal.objects.filter(district=district, year=year)
+                              .select_related("author", "decided_by"), user, "view"),
+    }
+
+
+def notifications_for(user, *, unread_only: bool = False):
+    if user is None or not user.is_authenticated:
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=user).select_related("request", "network")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def tiers(region, year: int):
+    return Tier.objects.filter(parameters__region=_region(region), parameters__year=year).order_by("order", "code")

@@ -1,0 +1,745 @@
+"""Writes of the network module: one keyword-only function per domain action, each atomic, checked against the
+permission layer, audited (django-simple-history, with the actor and a reason) and – where someone has to act
+next – creating its notifications in the same transaction.
+
+Who may do what (see docs/network.md):
+
+* network versions, entries, parameters, tiers: kraj staff (``change``); approving: kraj staff with
+  ``can_approve`` (``approve``); an approved version and its entries cannot change – use an amendment;
+* development requests: ORP coordinators (their ORP), providers (their own) and kraj staff submit and complete
+  them; the ORP coordinator of the request's ORP gives the ORP opinion, the district team of its okres reviews
+  it, kraj staff evaluate, decide and may return it at any step (the ORP / district team at their own step);
+* co-financing declarations: kraj staff and ORP coordinators for municipalities of their ORP;
+* district comments and proposals: the district team of the okres and kraj staff; kraj staff decide proposals.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from socplan.accounts.immutability import ApprovedRecordImmutable
+from socplan.accounts.models import REGION_ROLES, Role, RoleAssignment
+from socplan.accounts.scope import grants, is_superuser, require
+from socplan.core.services import model_update
+from socplan.territory.models import Municipality, Orp
+
+from .engine.conditions import DEFAULT_RULES, check_entry
+from .models import (
+    CofinancingDeclaration,
+    ConditionRule,
+    DevelopmentRequest,
+    DistrictComment,
+    DistrictProposal,
+    EntryStatus,
+    EventKind,
+    KindParameter,
+    NetworkEntry,
+    NetworkParameters,
+    NetworkPublication,
+    NetworkVersion,
+    Notification,
+    Phase,
+    ProposalState,
+    RequestEvent,
+    RequestState,
+    Tier,
+)
+
+DEFAULT_TIERS = [
+    ("zakladni", "základní síť", "Stávající potřebné služby s garantovaným financováním.", True),
+    ("docasna", "dočasná síť", "Služby zařazené na omezenou dobu (přechod, ověření potřebnosti).", True),
+    ("zasobnik", "zásobník", "Potřebné služby, na které v daném roce nejsou prostředky.", False),
+]
+
+
+def _audit(obj, actor, reason: str = ""):
+    obj._history_user = actor if getattr(actor, "pk", None) else None
+    if reason:
+        obj._change_reason = reason
+    return obj
+
+
+def _save(obj, actor, reason: str = "", *, clean: bool = True):
+    if clean:
+        obj.full_clean()
+    _audit(obj, actor, reason)
+    obj.save()
+    return obj
+
+
+# --- notifications ------------------------------------------------------------------------------------------
+
+def _recipients(*, region_id, roles, district_id=None, orp_id=None, provider_id=None, approvers=False):
+    qs = RoleAssignment.objects.active().filter(role__in=list(roles))
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    if orp_id is not None:
+        qs = qs.filter(orp_id=orp_id)
+    if provider_id is not None:
+        qs = qs.filter(provider_id=provider_id)
+    if approvers:
+        qs = qs.filter(can_approve=True)
+    return set(qs.values_list("user_id", flat=True))
+
+
+def _notify(user_ids, *, actor, region_id, text, url="", request=None, network=None) -> list[Notification]:
+    skip = getattr(actor, "pk", None)
+    rows = [Notification(recipient_id=uid, region_id=region_id, text=text[:500], url=url, request=request,
+                         network=network) for uid in sorted(u for u in user_ids if u and u != skip)]
+    return Notification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    if notification.recipient_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+# --- parameters ---------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def network_parameters_create(*, actor, region, year: int, copy_from: NetworkParameters | None = None,
+                              reason: str = "") -> NetworkParameters:
+    """The yearly settings with the default tiers and conditions (or a copy of `copy_from`)."""
+    require(actor, "change", NetworkParameters(region=region, year=year))
+    return build_parameters(region=region, year=year, copy_from=copy_from, actor=actor, reason=reason)
+
+
+def build_parameters(*, region, year: int, copy_from: NetworkParameters | None = None, actor=None,
+                     reason: str = "") -> NetworkParameters:
+    """Create the yearly settings (no permission check: callers check, the demo loader is trusted)."""
+    if copy_from is None:
+        copy_from = NetworkParameters.objects.filter(region=region, year__lt=year).order_by("-year").first()
+    fields = {}
+    if copy_from is not None:
+        for name in ("cofinancing_rate", "cofinancing_rate_prevention", "cofinancing_rate_counselling",
+                     "cofinancing_rate_care", "optimal_cost_a", "optimal_cost_b", "optimal_cost_c",
+                     "optimal_cost_d", "points_threshold"):
+            fields[name] = getattr(copy_from, name)
+    params = NetworkParameters(region=region, year=year, **fields)
+    _save(params, actor, reason or _("nastavení sítě na rok %(year)s") % {"year": year})
+    if copy_from is not None:
+        tiers = [Tier(parameters=params, code=t.code, name=t.name, description=t.description, funded=t.funded,
+                      order=t.order) for t in copy_from.tiers.all()]
+        rules = [ConditionRule(parameters=params, code=r.code, name=r.name, enabled=r.enabled,
+                               applies_to=r.applies_to, order=r.order) for r in copy_from.rules.all()]
+        kinds = [KindParameter(parameters=params, kind_id=k.kind_id, form_id=k.form_id,
+                               cofinancing_rate=k.cofinancing_rate, optimal_cost=k.optimal_cost,
+                               points_threshold=k.points_threshold) for k in copy_from.kind_parameters.all()]
+    else:
+        tiers = [Tier(parameters=params, code=c, name=n, description=d, funded=f, order=i)
+                 for i, (c, n, d, f) in enumerate(DEFAULT_TIERS)]
+        rules = [ConditionRule(parameters=params, code=r.code, name=r.name, enabled=r.enabled,
+                               applies_to=r.applies_to, order=i) for i, r in enumerate(DEFAULT_RULES)]
+        kinds = []
+    present = {r.code for r in rules}
+    rules += [ConditionRule(parameters=params, code=r.code, name=r.name, enabled=r.enabled, applies_to=r.applies_to,
+                            order=len(rules) + i) for i, r in enumerate(DEFAULT_RULES) if r.code not in present]
+    kw = {"default_user": actor if getattr(actor, "pk", None) else None,
+          "default_change_reason": _("výchozí nastavení")}
+    bulk_create_with_history(tiers, Tier, **kw)
+    bulk_create_with_history(rules, ConditionRule, **kw)
+    if kinds:
+        bulk_create_with_history(kinds, KindParameter, **kw)
+    return params
+
+
+def parameters_ensure(*, actor, region, year: int) -> NetworkParameters:
+    existing = NetworkParameters.objects.filter(region=region, year=year).first()
+    return existing or network_parameters_create(actor=actor, region=region, year=year)
+
+
+@transaction.atomic
+def network_parameters_update(*, actor, parameters: NetworkParameters, data: dict,
+                              expected_version: int | None = None) -> NetworkParameters:
+    require(actor, "change", parameters)
+    obj, _changed = model_update(instance=parameters, data=data, actor=actor, expected_version=expected_version,
+                                 reason=_("úprava nastavení sítě"))
+    return obj
+
+
+@transaction.atomic
+def tier_create(*, actor, parameters: NetworkParameters, code: str, name: str, description: str = "",
+                funded: bool = True, order: int = 0) -> Tier:
+    tier = Tier(parameters=parameters, code=code, name=name, description=description, funded=funded, order=order)
+    require(actor, "change", tier)
+    return _save(tier, actor, _("nová úroveň sítě"))
+
+
+@transaction.atomic
+def tier_update(*, actor, tier: Tier, data: dict, expected_version: int | None = None) -> Tier:
+    require(actor, "change", tier)
+    obj, _changed = model_update(instance=tier, data=data, actor=actor, expected_version=expected_version,
+                                 reason=_("úprava úrovně sítě"))
+    return obj
+
+
+@transaction.atomic
+def condition_rule_update(*, actor, rule: ConditionRule, data: dict, expected_version: int | None = None):
+    require(actor, "change", rule)
+    obj, _changed = model_update(instance=rule, data=data, actor=actor, expected_version=expected_version,
+                                 reason=_("úprava podmínky vstupu"))
+    return obj
+
+
+@transaction.atomic
+def kind_parameter_create(*, actor, parameters: NetworkParameters, kind, form=None, cofinancing_rate=None,
+                          optimal_cost=None, points_threshold=None) -> KindParameter:
+    kp = KindParameter(parameters=parameters, kind=kind, form=form, cofinancing_rate=cofinancing_rate,
+                       optimal_cost=optimal_cost, points_threshold=points_threshold)
+    require(actor, "change", kp)
+    return _save(kp, actor, _("nový parametr druhu služby"))
+
+
+@transaction.atomic
+def kind_parameter_update(*, actor, kind_parameter: KindParameter, data: dict,
+                          expected_version: int | None = None) -> KindParameter:
+    require(actor, "change", kind_parameter)
+    obj, _changed = model_update(instance=kind_parameter, data=data, actor=actor, expected_version=expected_version,
+                                 reason=_("úprava parametru druhu služby"))
+    return obj
+
+
+@transaction.atomic
+def kind_parameter_delete(*, actor, kind_parameter: KindParameter) -> None:
+    require(actor, "delete", kind_parameter)
+    _audit(kind_parameter, actor, _("parametr druhu služby odstraněn"))
+    kind_parameter.delete()
+
+
+# --- network versions ---------------------------------------------------------------------------------------
+
+def _require_draft(network: NetworkVersion) -> None:
+    if network.pk and network._stored_is_approved():
+        raise ApprovedRecordImmutable(network)
+
+
+def _tier_map(region, year) -> dict[str, Tier]:
+    return {t.code: t for t in Tier.objects.filter(parameters__region=region, parameters__year=year)}
+
+
+def _copy_entries(source: NetworkVersion, target: NetworkVersion, actor, *, same_year: bool, reason: str) -> int:
+    """Copy the entries of `source` (with their territory) into the draft `target`."""
+    tiers = _tier_map(target.region, target.year)
+    fallback = min(tiers.values(), key=lambda t: (t.order, t.code)) if tiers else None
+    entries = list(source.entries.select_related("tier").prefetch_related(
+        Prefetch("orps", queryset=Orp.objects.only("pk")),
+        Prefetch("municipalities", queryset=Municipality.objects.only("pk"))).order_by("pk"))
+    new = []
+    for e in entries:
+        tier = tiers.get(e.tier.code, fallback)
+        if tier is None:
+            raise ValidationError(_("Rok %(year)s nemá žádné úrovně sítě.") % {"year": target.year})
+        new.append(NetworkEntry(
+            network=target, service_id=e.service_id, form_id=e.form_id, orp_id=e.orp_id, tier=tier,
+            status=e.status if same_year else EntryStatus.EXISTING, capacity=e.capacity,
+            capacity_type_id=e.capacity_type_id, fte=e.fte, entrusted_from=e.entrusted_from,
+            entrusted_to=e.entrusted_to, request_id=e.request_id if same_year else None, note=e.note,
+        ))
+    created = bulk_create_with_history(new, NetworkEntry, batch_size=500, default_change_reason=reason,
+                                       default_user=actor if getattr(actor, "pk", None) else None)
+    if created and created[0].pk is None:  # backends that do not return ids
+        created = list(target.entries.order_by("pk"))
+    orp_links, muni_links = [], []
+    for old, fresh in zip(entries, created, strict=True):
+        orp_links += [NetworkEntry.orps.through(networkentry_id=fresh.pk, orp_id=o.pk) for o in old.orps.all()]
+        muni_links += [NetworkEntry.municipalities.through(networkentry_id=fresh.pk, municipality_id=m.pk)
+                       for m in old.municipalities.all()]
+    NetworkEntry.orps.through.objects.bulk_create(orp_links, batch_size=1000)
+    NetworkEntry.municipalities.through.objects.bulk_create(muni_links, batch_size=1000)
+    return len(created)
+
+
+@transaction.atomic
+def network_year_create(*, actor, region, year: int, copy_from: NetworkVersion | None = None, title: str = "",
+                        reason: str = "") -> NetworkVersion:
+    """A new year's network (amendment 0, draft), optionally starting from another version's entries."""
+    parameters_ensure(actor=actor, region=region, year=year)
+    network = NetworkVersion(region=region, year=year, amendment=0,
+                             title=title or _("Síť sociálních služeb %(region)s na rok %(year)s") % {
+                                 "region": region.name, "year": year}, reason=reason)
+    require(actor, "change", network)
+    _save(network, actor, _("návrh sítě na rok %(year)s") % {"year": year})
+    if copy_from is not None:
+        _copy_entries(copy_from, network, actor, same_year=copy_from.year == year,
+                      reason=_("převzato z verze %(label)s") % {"label": copy_from.label})
+    return network
+
+
+@transaction.atomic
+def network_entry_add(*, actor, network: NetworkVersion, service, tier: Tier, capacity: int = 0, capacity_type=None,
+                      fte=Decimal(0), form=None, orp=None, status: str = EntryStatus.EXISTING, orps=(),
+                      municipalities=(), entrusted_from: date | None = None, entrusted_to: date | None = None,
+                      request: DevelopmentRequest | None = None, note: str = "") -> NetworkEntry:
+    _require_draft(network)
+    entry = NetworkEntry(network=network, service=service, tier=tier, capacity=capacity, capacity_type=capacity_type,
+                         fte=fte, form=form, orp=orp, status=status, entrusted_from=entrusted_from,
+                         entrusted_to=entrusted_to, request=request, note=note)
+    require(actor, "change", entry)
+    _save(entry, actor, _("služba zařazena do sítě"))
+    entry.orps.set(list(orps))
+    entry.municipalities.set(list(municipalities))
+    return entry
+
+
+@transaction.atomic
+def network_entry_update(*, actor, entry: NetworkEntry, data: dict, expected_version: int | None = None,
+                         orps=None, municipalities=None, reason: str = "") -> NetworkEntry:
+    if entry.network_is_approved():
+        raise ApprovedRecordImmutable(entry)
+    require(actor, "change", entry)
+    obj, _changed = model_update(instance=entry, data=data, actor=actor, expected_version=expected_version,
+                                 reason=reason or _("změna položky sítě"))
+    if orps is not None:
+        obj.orps.set(list(orps))
+    if municipalities is not None:
+        obj.municipalities.set(list(municipalities))
+    return obj
+
+
+@transaction.atomic
+def network_entry_remove(*, actor, entry: NetworkEntry) -> None:
+    if entry.network_is_approved():
+        raise ApprovedRecordImmutable(entry)
+    require(actor, "delete", entry)
+    _audit(entry, actor, _("služba vyřazena ze sítě"))
+    entry.delete()
+
+
+@transaction.atomic
+def network_year_negotiate(*, actor, network: NetworkVersion) -> NetworkVersion:
+    """Put the draft out for negotiation (ORP → district team → region)."""
+    _require_draft(network)
+    require(actor, "change", network)
+    obj, _changed = model_update(instance=network, data={"phase": Phase.NEGOTIATION}, actor=actor,
+                                 reason=_("předloženo k projednání"))
+    url = reverse("network:version", args=[network.pk])
+    _notify(_recipients(region_id=network.region_id, roles=(Role.DISTRICT_TEAM, Role.ORP_COORDINATOR)),
+            actor=actor, region_id=network.region_id, network=network, url=url,
+            text=_("%(label)s je předložena k projednání.") % {"label": network.label})
+    return obj
+
+
+@transaction.atomic
+def network_year_approve(*, actor, network: NetworkVersion, decision_ref: str = "") -> NetworkVersion:
+    """Approve a draft version (kraj staff with the right to approve). From now on it cannot change."""
+    require(actor, "approve", network)
+    if network._stored_is_approved():
+        raise ApprovedRecordImmutable(network)
+    later = NetworkVersion.objects.filter(region=network.region, year=network.year,
+                                          amendment__gt=network.amendment, approved_at__isnull=False)
+    if later.exists():
+        raise ValidationError(_("Později schválený dodatek už existuje."))
+    network.approved_at = timezone.now()
+    network.approved_by = actor
+    fields = ["approved_at", "approved_by", "version"]
+    if decision_ref:
+        network.decision_ref = decision_ref
+        fields.append("decision_ref")
+    network.version = (network.version or 0) + 1
+    _audit(network, actor, _("schváleno") + (f" ({decision_ref})" if decision_ref else ""))
+    network.save(update_fields=fields)
+    url = reverse("network:version", args=[network.pk])
+    _notify(_recipients(region_id=network.region_id, roles=tuple(Role.values)), actor=actor,
+            region_id=network.region_id, network=network, url=url,
+            text=_("%(label)s byla schválena.") % {"label": network.label})
+    return network
+
+
+@transaction.atomic
+def network_year_publish(*, actor, network: NetworkVersion, note: str = "") -> NetworkPublication:
+    if not network.is_approved:
+        raise ValidationError(_("Zveřejnit lze jen schválenou verzi sítě."))
+    publication = NetworkPublication(network=network, published_by=actor if getattr(actor, "pk", None) else None,
+                                     note=note)
+    require(actor, "change", publication)
+    if NetworkPublication.objects.filter(network=network).exists():
+        raise ValidationError(_("Tato verze sítě už je zveřejněna."))
+    return _save(publication, actor, _("zveřejněno"))
+
+
+def latest_version(region, year: int) -> NetworkVersion | None:
+    return NetworkVersion.objects.filter(region=region, year=year).order_by("-amendment").first()
+
+
+@transaction.atomic
+def network_amendment_create(*, actor, network: NetworkVersion, reason: str) -> NetworkVersion:
+    """A numbered amendment: a draft copy of the approved `network` (the latest version of its year)."""
+    if not network.is_approved:
+        raise ValidationError(_("Dodatek lze vytvořit jen ke schválené verzi sítě; návrh upravte přímo."))
+    latest = latest_version(network.region, network.year)
+    if latest.pk != network.pk:
+        raise ValidationError(_("Dodatek se vytváří k poslední verzi sítě (%(label)s).") % {"label": latest.label})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Uveďte důvod změny.")})
+    amendment = NetworkVersion(region=network.region, year=network.year, amendment=network.amendment + 1,
+                               title=network.title, reason=reason, supersedes=network)
+    require(actor, "change", amendment)
+    _save(amendment, actor, _("dodatek č. %(n)s") % {"n": amendment.amendment})
+    _copy_entries(network, amendment, actor, same_year=True,
+                  reason=_("převzato z verze %(label)s") % {"label": network.label})
+    return amendment
+
+
+# --- development requests -----------------------------------------------------------------------------------
+
+def acts_for(actor, req: DevelopmentRequest, levels: tuple[str, ...]) -> bool:
+    """Does the actor hold a role of one of `levels` ("region", "district", "orp") covering the request?"""
+    if is_superuser(actor):
+        return True
+    for g in grants(actor):
+        if "region" in levels and g.role in REGION_ROLES and g.region_id == req.region_id:
+            return True
+        if "district" in levels and g.role == Role.DISTRICT_TEAM and g.district_id == req.orp.district_id:
+            return True
+        if "orp" in levels and g.role == Role.ORP_COORDINATOR and g.orp_id == req.orp_id:
+            return True
+    return False
+
+
+def _require_step(actor, req: DevelopmentRequest, levels: tuple[str, ...]) -> None:
+    if not acts_for(actor, req, levels):
+        raise PermissionDenied(f"{levels} {req.pk}")
+
+
+def _require_state(req: DevelopmentRequest, *states) -> None:
+    if req.state not in states:
+        raise ValidationError(_("Záměr je ve stavu „%(state)s“; tento krok teď nelze provést.") % {
+            "state": req.get_state_display()})
+
+
+def _event(req, actor, kind, before, text=""):
+    ev = RequestEvent(request=req, kind=kind, state_before=before or "", state_after=req.state, text=text,
+                      author=actor if getattr(actor, "pk", None) else None)
+    _audit(ev, actor)
+    ev.save()
+    return ev
+
+
+def _request_url(req) -> str:
+    return reverse("network:request", args=[req.pk])
+
+
+def _step(req, actor, kind, new_state, text, *, fields: dict, notify: set, message: str):
+    before = req.state
+    for k, v in fields.items():
+        setattr(req, k, v)
+    req.state = new_state
+    req.version = (req.version or 0) + 1
+    _audit(req, actor, str(EventKind(kind).label))
+    req.save()
+    _event(req, actor, kind, before, text)
+    _notify(notify, actor=actor, region_id=req.region_id, request=req, url=_request_url(req), text=message)
+    return req
+
+
+def _submitter_side(req) -> set:
+    ids = _recipients(region_id=req.region_id, roles=(Role.ORP_COORDINATOR,), orp_id=req.orp_id)
+    if req.submitted_by_id:
+        ids.add(req.submitted_by_id)
+    if req.provider_id:
+        ids |= _recipients(region_id=None, roles=(Role.PROVIDER_USER,), provider_id=req.provider_id)
+    return ids
+
+
+@transaction.atomic
+def development_request_submit(*, actor, data: dict) -> DevelopmentRequest:
+    """Submit a development request (ORP coordinator, provider or kraj staff)."""
+    req = DevelopmentRequest(**data)
+    if req.orp_id:
+        req.region_id = req.orp.region_id
+    if req.service_id and not req.provider_id:
+        req.provider_id = req.service.provider_id
+    require(actor, "change", req)
+    req.submitted_by = actor if getattr(actor, "pk", None) else None
+    req.submitted_at = timezone.now()
+    req.state = RequestState.SUBMITTED
+    _save(req, actor, _("podání záměru"))
+    _event(req, actor, EventKind.SUBMITTED, "", req.justification[:500])
+    _notify(_recipients(region_id=req.region_id, roles=(Role.ORP_COORDINATOR,), orp_id=req.orp_id),
+            actor=actor, region_id=req.region_id, request=req, url=_request_url(req),
+            text=_("Nový rozvojový záměr „%(title)s“ čeká na stanovisko ORP.") % {"title": req.title})
+    return req
+
+
+@transaction.atomic
+def development_request_update(*, actor, request: DevelopmentRequest, data: dict,
+                               expected_version: int | None = None) -> DevelopmentRequest:
+    """Complete or correct a request while it is submitted or returned."""
+    _require_state(request, RequestState.SUBMITTED, RequestState.RETURNED)
+    require(actor, "change", request)
+    candidate = DevelopmentRequest(**{f.attname: getattr(request, f.attname) for f in request._meta.concrete_fields})
+    for k, v in data.items():
+        setattr(candidate, k, v)
+    require(actor, "change", candidate)  # cannot move the request out of one's own ORP / provider
+    obj, changed = model_update(instance=request, data=data, actor=actor, expected_version=expected_version,
+                                reason=_("úprava záměru"))
+    if changed:
+        _event(obj, actor, EventKind.UPDATED, obj.state, "")
+    return obj
+
+
+@transaction.atomic
+def development_request_opinion(*, actor, request: DevelopmentRequest, need_declared: bool, measure=None,
+                                text: str = "") -> DevelopmentRequest:
+    """The ORP's opinion on compliance with its community plan (declares the need, links the measure)."""
+    _require_step(actor, request, ("orp", "region"))
+    _require_state(request, RequestState.SUBMITTED)
+    if measure is not None and (measure.plan.kind != "community" or measure.plan.orp_id != request.orp_id):
+        raise ValidationError({"measure": _("Opatření musí být z komunitního plánu ORP %(orp)s.") % {
+            "orp": request.orp.name}})
+    notify = _recipients(region_id=request.region_id, roles=(Role.DISTRICT_TEAM,),
+                         district_id=request.orp.district_id)
+    verdict = _("deklaruje potřebnost") if need_declared else _("potřebnost nedeklaruje")
+    return _step(request, actor, EventKind.OPINION, RequestState.ORP_OPINION, text,
+                 fields={"need_declared": need_declared, "opinion": text,
+                         "measure": measure if measure is not None else request.measure},
+                 notify=notify, message=_("ORP %(orp)s %(verdict)s k záměru „%(title)s“; čeká na projednání v okrese.")
+                 % {"orp": request.orp.name, "verdict": verdict, "title": request.title})
+
+
+@transaction.atomic
+def development_request_review(*, actor, request: DevelopmentRequest, recommends: bool, tier: Tier | None = None,
+                               text: str = "") -> DevelopmentRequest:
+    """The district team's review (recommends or not, proposes a tier)."""
+    _require_step(actor, request, ("district", "region"))
+    _require_state(request, RequestState.ORP_OPINION)
+    notify = _recipients(region_id=request.region_id, roles=REGION_ROLES)
+    return _step(request, actor, EventKind.REVIEW, RequestState.DISTRICT_REVIEW, text,
+                 fields={"district_recommends": recommends, "district_tier": tier, "district_note": text},
+                 notify=notify, message=_("Okresní tým projednal záměr „%(title)s“; čeká na hodnocení kraje.")
+                 % {"title": request.title})
+
+
+def request_check(request: DevelopmentRequest, *, scores: dict | None = None):
+    """The entry conditions applied to the request (as the entry it would become)."""
+    from .adapters import condition_params, request_facts
+
+    params = condition_params(request.region, request.year)
+    return check_entry(request_facts(request, scores=scores), params)
+
+
+@transaction.atomic
+def development_request_evaluate(*, actor, request: DevelopmentRequest, action_plan=None, text: str = "",
+                                 scores: dict | None = None) -> DevelopmentRequest:
+    """Kraj staff evaluate the request: record the action plan and the result of every entry condition."""
+    _require_step(actor, request, ("region",))
+    _require_state(request, RequestState.DISTRICT_REVIEW)
+    if action_plan is not None:
+        request.action_plan = action_plan
+    result = request_check(request, scores=scores)
+    evaluation = [{"name": r.code, "label": r.name, "passed": r.passed, "reason": r.reason} for r in result.results]
+    notify = _recipients(region_id=request.region_id, roles=REGION_ROLES, approvers=True) | _submitter_side(request)
+    verdict = _("splňuje všechny podmínky") if result.eligible else _("nesplňuje %(n)s podmínek") % {
+        "n": len(result.failures)}
+    return _step(request, actor, EventKind.EVALUATION, RequestState.EVALUATED, text,
+                 fields={"action_plan": request.action_plan, "evaluation": evaluation, "eligible": result.eligible,
+                         "evaluation_note": text},
+                 notify=notify, message=_("Záměr „%(title)s“ byl vyhodnocen: %(verdict)s.") % {
+                     "title": request.title, "verdict": verdict})
+
+
+def _open_draft(region, year) -> NetworkVersion | None:
+    v = latest_version(region, year)
+    return v if v is not None and not v.is_approved else None
+
+
+@transaction.atomic
+def development_request_decide(*, actor, request: DevelopmentRequest, admit: bool, tier: Tier | None = None,
+                               reason: str = "") -> DevelopmentRequest:
+    """The region's decision: admitted to a tier (and added to the year's draft network, if there is one), or
+    refused with reasons."""
+    _require_step(actor, request, ("region",))
+    _require_state(request, RequestState.EVALUATED)
+    if admit and tier is None:
+        raise ValidationError({"tier": _("Vyberte úroveň sítě, do níž se záměr zařazuje.")})
+    if admit and (tier.parameters.region_id != request.region_id or tier.parameters.year != request.year):
+        raise ValidationError({"tier": _("Úroveň sítě patří k jinému kraji nebo roku.")})
+    if not admit and not reason.strip():
+        raise ValidationError({"reason": _("Zamítnutí musí být odůvodněno.")})
+    state = RequestState.ADMITTED if admit else RequestState.REFUSED
+    if admit:
+        message = _("Záměr „%(title)s“ byl zařazen do sítě (%(tier)s).") % {"title": request.title, "tier": tier.name}
+    else:
+        message = _("Záměr „%(title)s“ byl zamítnut: %(reason)s") % {"title": request.title, "reason": reason}
+    _step(request, actor, EventKind.DECISION, state, reason,
+          fields={"decision_tier": tier if admit else None, "decision_reason": reason, "decided_by": actor,
+                  "decided_at": timezone.now()},
+          notify=_submitter_side(request) | _recipients(region_id=request.region_id, roles=(Role.DISTRICT_TEAM,),
+                                                        district_id=request.orp.district_id),
+          message=message)
+    if admit and request.service_id:
+        draft = _open_draft(request.region, request.year)
+        if draft is not None:
+            _admit_into(draft, request, tier, actor)
+    return request
+
+
+def _admit_into(draft: NetworkVersion, req: DevelopmentRequest, tier: Tier, actor) -> NetworkEntry:
+    """Add the admitted request to the draft network (new entry, or the service's entry raised)."""
+    entry = draft.entries.filter(service_id=req.service_id, form__isnull=True, orp__isnull=True).first()
+    if entry is None:
+        return network_entry_add(
+            actor=actor, network=draft, service=req.service, tier=tier, capacity=req.capacity,
+            capacity_type=req.capacity_type, fte=req.fte,
+            status=EntryStatus.NEW if req.request_kind == "new" else EntryStatus.EXPANDED, orps=[req.orp],
+            entrusted_from=date(req.year, 1, 1), request=req)
+    data = {"capacity": entry.capacity + req.capacity, "fte": entry.fte + req.fte, "request": req}
+    if entry.status == EntryStatus.EXISTING:
+        data["status"] = EntryStatus.EXPANDED
+    return network_entry_update(actor=actor, entry=entry, data=data,
+                                reason=_("navýšení podle záměru „%(title)s“") % {"title": req.title})
+
+
+RETURN_LEVELS = {
+    RequestState.SUBMITTED: ("orp", "region"),
+    RequestState.ORP_OPINION: ("district", "region"),
+    RequestState.DISTRICT_REVIEW: ("region",),
+    RequestState.EVALUATED: ("region",),
+}
+
+
+@transaction.atomic
+def development_request_return(*, actor, request: DevelopmentRequest, reason: str) -> DevelopmentRequest:
+    """Return the request for completion (by whoever's step it is, or by the region)."""
+    _require_state(request, *RETURN_LEVELS)
+    _require_step(actor, request, RETURN_LEVELS[request.state])
+    if not reason.strip():
+        raise ValidationError({"reason": _("Uveďte, co je třeba doplnit.")})
+    return _step(request, actor, EventKind.RETURNED, RequestState.RETURNED, reason,
+                 fields={"return_reason": reason}, notify=_submitter_side(request),
+                 message=_("Záměr „%(title)s“ byl vrácen k doplnění: %(reason)s") % {
+                     "title": request.title, "reason": reason})
+
+
+@transaction.atomic
+def development_request_resubmit(*, actor, request: DevelopmentRequest, text: str = "") -> DevelopmentRequest:
+    """Submit a returned request again: it goes back to the ORP opinion step."""
+    _require_state(request, RequestState.RETURNED)
+    require(actor, "change", request)
+    notify = _recipients(region_id=request.region_id, roles=(Role.ORP_COORDINATOR,), orp_id=request.orp_id)
+    return _step(request, actor, EventKind.RESUBMITTED, RequestState.SUBMITTED, text,
+                 fields={"need_declared": None, "district_recommends": None, "district_tier": None,
+                         "evaluation": [], "eligible": None},
+                 notify=notify, message=_("Doplněný záměr „%(title)s“ čeká na stanovisko ORP.") % {
+                     "title": request.title})
+
+
+@transaction.atomic
+def development_request_comment(*, actor, request: DevelopmentRequest, text: str) -> RequestEvent:
+    """A comment at the current step (anyone of the kraj whose role covers the request)."""
+    if not text.strip():
+        raise ValidationError({"text": _("Komentář nesmí být prázdný.")})
+    ev = RequestEvent(request=request, kind=EventKind.COMMENT, state_before=request.state,
+                      state_after=request.state, text=text, author=actor if getattr(actor, "pk", None) else None)
+    require(actor, "change", ev)
+    _audit(ev, actor)
+    ev.save()
+    others = set(request.events.exclude(author__isnull=True).values_list("author_id", flat=True))
+    _notify(others | _submitter_side(request), actor=actor, region_id=request.region_id, request=request,
+            url=_request_url(request), text=_("Nový komentář k záměru „%(title)s“.") % {"title": request.title})
+    return ev
+
+
+# --- co-financing -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def cofinancing_declaration_submit(*, actor, municipality, year: int, amount, declared_on: date,
+                                   service=None, request: DevelopmentRequest | None = None, reference: str = "",
+                                   note: str = "") -> CofinancingDeclaration:
+    d = CofinancingDeclaration(municipality=municipality, year=year, amount=amount, declared_on=declared_on,
+                               service=service, request=request, reference=reference, note=note,
+                               created_by=actor if getattr(actor, "pk", None) else None)
+    d.region_id = municipality.region_id
+    require(actor, "change", d)
+    return _save(d, actor, _("deklarace spolufinancování"))
+
+
+@transaction.atomic
+def cofinancing_declaration_update(*, actor, declaration: CofinancingDeclaration, data: dict,
+                                   expected_version: int | None = None) -> CofinancingDeclaration:
+    require(actor, "change", declaration)
+    candidate = CofinancingDeclaration(**{f.attname: getattr(declaration, f.attname)
+                                          for f in declaration._meta.concrete_fields})
+    for k, v in data.items():
+        setattr(candidate, k, v)
+    require(actor, "change", candidate)
+    obj, _changed = model_update(instance=declaration, data=data, actor=actor, expected_version=expected_version,
+                                 reason=_("úprava deklarace spolufinancování"))
+    return obj
+
+
+@transaction.atomic
+def cofinancing_declaration_withdraw(*, actor, declaration: CofinancingDeclaration) -> None:
+    require(actor, "delete", declaration)
+    _audit(declaration, actor, _("deklarace stažena"))
+    declaration.delete()
+
+
+# --- district negotiation -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def district_comment_add(*, actor, district, year: int, text: str) -> DistrictComment:
+    if not text.strip():
+        raise ValidationError({"text": _("Komentář nesmí být prázdný.")})
+    c = DistrictComment(district=district, year=year, text=text, author=actor if getattr(actor, "pk", None) else None)
+    c.region_id = district.region_id
+    require(actor, "change", c)
+    return _save(c, actor)
+
+
+@transaction.atomic
+def district_proposal_submit(*, actor, district, year: int, title: str, text: str) -> DistrictProposal:
+    p = DistrictProposal(district=district, year=year, title=title, text=text,
+                         author=actor if getattr(actor, "pk", None) else None)
+    p.region_id = district.region_id
+    require(actor, "change", p)
+    _save(p, actor, _("návrh okresního týmu"))
+    _notify(_recipients(region_id=district.region_id, roles=REGION_ROLES), actor=actor, region_id=district.region_id,
+            url=reverse("network:district", args=[district.code, year]),
+            text=_("Okresní tým %(district)s předložil návrh sítě „%(title)s“.") % {
+                "district": district.name, "title": title})
+    return p
+
+
+@transaction.atomic
+def district_proposal_decide(*, actor, proposal: DistrictProposal, state: str, note: str) -> DistrictProposal:
+    if is_superuser(actor):
+        allowed = True
+    else:
+        allowed = any(g.role in REGION_ROLES and g.region_id == proposal.region_id for g in grants(actor))
+    if not allowed:
+        raise PermissionDenied
+    if proposal.state != ProposalState.SUBMITTED:
+        raise ValidationError(_("O návrhu už bylo rozhodnuto."))
+    if state not in (ProposalState.ACCEPTED, ProposalState.PARTLY, ProposalState.REJECTED):
+        raise ValidationError({"state": _("Neplatné rozhodnutí.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Rozhodnutí musí být odůvodněno.")})
+    proposal.state = state
+    proposal.decision_note = note
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.version += 1
+    _save(proposal, actor, _("rozhodnutí kraje o návrhu"))
+    ids = _recipients(region_id=proposal.region_id, roles=(Role.DISTRICT_TEAM,), district_id=proposal.district_id)
+    _notify(ids, actor=actor, region_id=proposal.region_id,
+            url=reverse("network:district", args=[proposal.district.code, proposal.year]),
+            text=_("Kraj rozhodl o návrhu „%(title)s“: %(state)s.") % {
+                "title": proposal.title, "state": proposal.get_state_display()})
+    return proposal

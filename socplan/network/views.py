@@ -1,0 +1,810 @@
+"""Pages of the network module (Czech). Thin: read through selectors, write through services.
+
+A write on an approved version (or its entries) is refused with HTTP 409 and a page that offers an amendment;
+a user outside the object's scope gets 404 (cannot see it) or 403 (may see, may not change).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from socplan.accounts.immutability import ApprovedRecordImmutable
+from socplan.accounts.models import REGION_ROLES
+from socplan.accounts.permissions import get_scoped_object, scoped_view
+from socplan.accounts.scope import can, can_any, grants, is_superuser, restrict
+from socplan.core.services import StaleEdit
+from socplan.registry.models import Service
+from socplan.territory.models import District, Municipality, Region
+
+from . import forms, selectors, services
+from .adapters import condition_params, entries_for_check, entry_facts, service_scores
+from .engine.conditions import check_entry
+from .models import (
+    CofinancingDeclaration,
+    ConditionRule,
+    DevelopmentRequest,
+    DistrictComment,
+    DistrictProposal,
+    KindParameter,
+    NetworkEntry,
+    NetworkParameters,
+    NetworkPublication,
+    NetworkVersion,
+    Notification,
+    RequestEvent,
+    RequestState,
+    Tier,
+)
+from .tables import DeclarationTable, EntryTable, RequestTable
+
+DEMO_REGION = "CZ064"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+def _region_for(request) -> Region | None:
+    code = request.GET.get("kraj")
+    if code:
+        return get_object_or_404(Region, code=code)
+    for g in grants(request.user):
+        if g.region_id:
+            return Region.objects.get(pk=g.region_id)
+    return (Region.objects.filter(code=DEMO_REGION).first()
+            or Region.objects.filter(network_versions__isnull=False).first())
+
+
+def _region_staff(user, region_id) -> bool:
+    return is_superuser(user) or any(g.role in REGION_ROLES and g.region_id == region_id for g in grants(user))
+
+
+def _immutable(request, obj, network=None):
+    network = network or (obj if isinstance(obj, NetworkVersion) else getattr(obj, "network", None))
+    return render(request, "network/immutable.html", {"object": obj, "network": network}, status=409)
+
+
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errs:
+                form.add_error(target, e)
+    else:
+        for e in exc.messages:
+            form.add_error(None, e)
+
+
+def _post_only(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+# --- overview -----------------------------------------------------------------------------------------------
+
+def index(request):
+    region = _region_for(request)
+    user = request.user
+    ctx = {"region": region, "regions": Region.objects.filter(network_versions__isnull=False).distinct()}
+    if region is not None:
+        ctx["years"] = selectors.years(region, user=user)
+        ctx["districts"] = District.objects.filter(region=region).order_by("name")
+        ctx["can_create"] = can(user, "change", NetworkVersion(region=region, year=2000))
+        ctx["params"] = NetworkParameters.objects.filter(region=region).order_by("-year")
+    if user.is_authenticated:
+        ctx["notifications"] = selectors.notifications_for(user, unread_only=True)[:10]
+        ctx["open_requests"] = selectors.requests(user=user, region=region).filter(
+            state__in=[s for s in RequestState.values if s not in ("admitted", "refused")]).count()
+    return render(request, "network/index.html", ctx)
+
+
+def year(request, region, year):
+    region_obj = get_object_or_404(Region, code=region)
+    version = selectors.current_version(region_obj, year, user=request.user)
+    if version is None:
+        from django.http import Http404
+
+        raise Http404
+    return redirect("network:version", pk=version.pk)
+
+
+def version(request, pk):
+    v = get_scoped_object(request, NetworkVersion.objects.select_related("region", "approved_by"), "view", pk=pk)
+    entries = restrict(selectors._entries(v), request.user, "view")
+    f_tier, f_kind, f_q = request.GET.get("uroven"), request.GET.get("druh"), request.GET.get("q", "").strip()
+    if f_tier:
+        entries = entries.filter(tier__code=f_tier)
+    if f_kind:
+        entries = entries.filter(service__kind__code=f_kind)
+    if f_q:
+        entries = entries.filter(service__name__icontains=f_q)
+    table = EntryTable(entries)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    siblings = selectors.versions(user=request.user, region=v.region, year=v.year)
+    latest = siblings.order_by("-amendment").first()
+    user = request.user
+    ctx = {
+        "v": v, "table": table, "totals": selectors.network_totals(v), "siblings": siblings,
+        "tiers": selectors.tiers(v.region, v.year), "filters": {"uroven": f_tier, "druh": f_kind, "q": f_q},
+        "may_change": not v.is_approved and can(user, "change", v),
+        "may_approve": not v.is_approved and can(user, "approve", v),
+        "may_amend": v.is_approved and latest is not None and latest.pk == v.pk and can(user, "change", v),
+        "may_publish": v.is_approved and not v.is_published and can(user, "change", NetworkPublication(network=v)),
+        "previous": siblings.filter(amendment__lt=v.amendment).order_by("-amendment").first(),
+        "approve_form": forms.ApproveForm(), "amend_form": forms.AmendmentForm(), "publish_form": forms.PublishForm(),
+    }
+    return render(request, "network/version.html", ctx)
+
+
+def version_check(request, pk):
+    v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    checks = selectors.check_version(v)
+    visible = set(restrict(v.entries.all(), request.user, "view").values_list("pk", flat=True))
+    checks = [c for c in checks if c.key in visible]
+    only_failed = request.GET.get("neplnici") == "1"
+    shown = [c for c in checks if not c.eligible] if only_failed else checks
+    return render(request, "network/check.html", {
+        "v": v, "checks": shown, "summary": selectors.check_summary(checks), "only_failed": only_failed,
+    })
+
+
+def version_cofinancing(request, pk):
+    v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    rows = selectors.cofinancing_overview(v)
+    visible = set(restrict(v.entries.all(), request.user, "view").values_list("pk", flat=True))
+    rows = [r for r in rows if r["entry"].pk in visible]
+    short = [r for r in rows if r["gap"]]
+    return render(request, "network/cofinancing.html", {
+        "v": v, "rows": rows if request.GET.get("vse") == "1" else short, "all": request.GET.get("vse") == "1",
+        "n_total": len(rows), "n_short": len(short),
+        "required": sum((r["required"] or 0) for r in rows), "declared": sum(r["declared"] for r in rows),
+    })
+
+
+def entry(request, pk):
+    e = get_scoped_object(request, NetworkEntry.objects.select_related(
+        "network__region", "service__provider", "service__kind", "tier", "form", "orp", "capacity_type", "request"),
+        "view", pk=pk)
+    params = condition_params(e.network.region, e.network.year)
+    entries = [x for x in entries_for_check(e.network) if x.service_id == e.service_id]
+    facts = entry_facts(entries, e.network.year, service_scores(e.network.region.code, e.network.year))
+    check = next((check_entry(f, params) for f in facts if f.key == e.pk), None)
+    return render(request, "network/entry.html", {
+        "e": e, "check": check, "orps": e.orps.all(), "municipalities": e.municipalities.all(),
+        "may_change": not e.network.is_approved and can(request.user, "change", e),
+    })
+
+
+# --- writes on versions and entries -------------------------------------------------------------------------
+
+@scoped_view(NetworkVersion, "change")
+def network_year_create(request):
+    form = forms.VersionCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            v = services.network_year_create(actor=request.user, region=form.cleaned_data["region"],
+                                             year=form.cleaned_data["year"], copy_from=form.cleaned_data["copy_from"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Návrh sítě byl vytvořen."))
+            return redirect("network:version", pk=v.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Nová síť na rok")})
+
+
+@scoped_view(NetworkEntry, "change")
+def network_entry_create(request, pk):
+    v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    if v.is_approved:
+        return _immutable(request, v)
+    if not can(request.user, "change", v):
+        raise PermissionDenied
+    form = forms.NetworkEntryForm(request.POST or None, network=v)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        try:
+            e = services.network_entry_add(actor=request.user, network=v, orps=form.cleaned_data["orps"], **data)
+        except ApprovedRecordImmutable:
+            return _immutable(request, v)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Služba byla zařazena do sítě."))
+            return redirect("network:entry", pk=e.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Zařadit službu do sítě"),
+                                                 "back": reverse("network:version", args=[v.pk])})
+
+
+@scoped_view(NetworkEntry, "change")
+def network_entry_edit(request, pk):
+    e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region"), "view", pk=pk)
+    if e.network.is_approved:
+        return _immutable(request, e)
+    if not can(request.user, "change", e):
+        raise PermissionDenied
+    form = forms.NetworkEntryForm(request.POST or None, instance=e, network=e.network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_entry_update(actor=request.user, entry=NetworkEntry.objects.get(pk=e.pk),
+                                          data=form.service_data(), orps=form.cleaned_data["orps"],
+                                          expected_version=form.cleaned_data.get("expected_version"))
+        except ApprovedRecordImmutable:
+            return _immutable(request, e)
+        except StaleEdit as exc:
+            form._report_stale(exc)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Položka sítě byla uložena."))
+            return redirect("network:entry", pk=e.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Upravit položku sítě"), "object": e,
+                                                 "back": reverse("network:entry", args=[e.pk])})
+
+
+@scoped_view(NetworkEntry, "delete")
+def network_entry_delete(request, pk):
+    e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region", "service"), "view", pk=pk)
+    if e.network.is_approved:
+        return _immutable(request, e)
+    if not can(request.user, "delete", e):
+        raise PermissionDenied
+    if request.method == "POST":
+        network_pk = e.network_id
+        try:
+            services.network_entry_remove(actor=request.user, entry=e)
+        except ApprovedRecordImmutable:
+            return _immutable(request, e)
+        messages.success(request, _("Služba byla ze sítě vyřazena."))
+        return redirect("network:version", pk=network_pk)
+    return render(request, "network/confirm.html", {
+        "title": _("Vyřadit službu ze sítě"), "object": e, "back": reverse("network:entry", args=[e.pk]),
+        "question": _("Opravdu vyřadit „%(name)s“ z návrhu sítě?") % {"name": e}})
+
+
+@scoped_view(NetworkVersion, "approve")
+def network_version_approve(request, pk):
+    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
+    if v.is_approved:
+        return _immutable(request, v)
+    if not can(request.user, "approve", v):
+        raise PermissionDenied
+    form = forms.ApproveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_year_approve(actor=request.user, network=v,
+                                          decision_ref=form.cleaned_data["decision_ref"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Verze sítě byla schválena; od teď ji nelze měnit."))
+            return redirect("network:version", pk=v.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Schválit %(label)s") % {"label": v.label},
+                                                 "back": reverse("network:version", args=[v.pk])})
+
+
+@scoped_view(NetworkVersion, "change")
+def network_negotiation_update(request, pk):
+    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
+    if (resp := _post_only(request)) is not None:
+        return resp
+    if v.is_approved:
+        return _immutable(request, v)
+    if not can(request.user, "change", v):
+        raise PermissionDenied
+    services.network_year_negotiate(actor=request.user, network=v)
+    messages.success(request, _("Návrh sítě byl předložen k projednání."))
+    return redirect("network:version", pk=v.pk)
+
+
+@scoped_view(NetworkVersion, "change")
+def network_amendment_create(request, pk):
+    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
+    if not can(request.user, "change", v):
+        raise PermissionDenied
+    form = forms.AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.network_amendment_create(actor=request.user, network=v, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Byl vytvořen návrh dodatku č. %(n)s.") % {"n": new.amendment})
+            return redirect("network:version", pk=new.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Dodatek k %(label)s") % {"label": v.label},
+                                                 "back": reverse("network:version", args=[v.pk])})
+
+
+@scoped_view(NetworkPublication, "change")
+def network_publication_create(request, pk):
+    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
+    if not can(request.user, "change", NetworkPublication(network=v)):
+        raise PermissionDenied
+    form = forms.PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.network_year_publish(actor=request.user, network=v, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Verze sítě byla zveřejněna."))
+            return redirect("network:version", pk=v.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Zveřejnit %(label)s") % {"label": v.label},
+                                                 "back": reverse("network:version", args=[v.pk])})
+
+
+# --- diff and history ---------------------------------------------------------------------------------------
+
+def diff(request):
+    region = _region_for(request)
+    vs = selectors.versions(user=request.user, region=region)
+    form = forms.DiffForm(request.GET or None, versions=vs)
+    if request.GET and form.is_valid():
+        return redirect("network:diff_detail", a=form.cleaned_data["old"].pk, b=form.cleaned_data["new"].pk)
+    return render(request, "network/diff_form.html", {"form": form, "region": region})
+
+
+def _diff_pair(request, a, b):
+    old = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=a)
+    new = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=b)
+    return old, new, selectors.version_diff(old, new)
+
+
+def diff_detail(request, a, b):
+    old, new, d = _diff_pair(request, a, b)
+    return render(request, "network/diff.html", {"old": old, "new": new, "d": d, "rec": d.reconciliation(),
+                                                 "units": {t.code: t.unit for t in _capacity_types()}})
+
+
+def _capacity_types():
+    from socplan.registry.models import CapacityType
+
+    return CapacityType.objects.all()
+
+
+def diff_xlsx(request, a, b):
+    from .xlsx import diff_workbook
+
+    old, new, d = _diff_pair(request, a, b)
+    content = diff_workbook(old, new, d, units={t.code: t.unit for t in _capacity_types()})
+    resp = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="sit-rozdil-{old.year}-{old.amendment}-{new.year}-{new.amendment}.xlsx"'
+    return resp
+
+
+def service_history(request, pk):
+    service = get_object_or_404(restrict(Service.objects.select_related("provider", "kind"), request.user, "view"),
+                                pk=pk)
+    entries = selectors.service_history(service, user=request.user)
+    reqs = selectors.requests(user=request.user).filter(service=service)
+    decls = selectors.declarations(user=request.user, service=service).order_by("-year")
+    return render(request, "network/service.html", {"service": service, "entries": entries, "reqs": reqs,
+                                                    "decls": decls})
+
+
+# --- development requests -----------------------------------------------------------------------------------
+
+def requests_list(request):
+    region = _region_for(request)
+    state = request.GET.get("stav") or None
+    year_ = request.GET.get("rok")
+    qs = selectors.requests(user=request.user, region=region, state=state,
+                            year=int(year_) if year_ and year_.isdigit() else None)
+    table = RequestTable(qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "network/requests.html", {
+        "table": table, "region": region, "states": RequestState.choices, "state": state,
+        "may_create": request.user.is_authenticated and can_any(request.user, "change", DevelopmentRequest),
+    })
+
+
+@scoped_view(DevelopmentRequest, "change")
+def development_request_create(request):
+    region = _region_for(request)
+    form = forms.DevelopmentRequestForm(request.POST or None, user=request.user, region=region)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            req = services.development_request_submit(actor=request.user, data=data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Rozvojový záměr byl podán."))
+            return redirect("network:request", pk=req.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Nový rozvojový záměr"),
+                                                 "back": reverse("network:requests")})
+
+
+def _steps(user, req: DevelopmentRequest) -> dict:
+    s = req.state
+    return {
+        "opinion": s == RequestState.SUBMITTED and services.acts_for(user, req, ("orp", "region")),
+        "review": s == RequestState.ORP_OPINION and services.acts_for(user, req, ("district", "region")),
+        "evaluate": s == RequestState.DISTRICT_REVIEW and services.acts_for(user, req, ("region",)),
+        "decide": s == RequestState.EVALUATED and services.acts_for(user, req, ("region",)),
+        "return": s in services.RETURN_LEVELS and services.acts_for(user, req, services.RETURN_LEVELS[s]),
+        "resubmit": s == RequestState.RETURNED and can(user, "change", req),
+        "edit": req.editable_by_submitter and can(user, "change", req),
+        "comment": user.is_authenticated and can(user, "change", RequestEvent(request=req)),
+    }
+
+
+def request_detail(request, pk):
+    req = get_scoped_object(request, DevelopmentRequest.objects.select_related(
+        "region", "orp__district", "kind", "form", "provider", "service", "measure__plan", "action_plan",
+        "district_tier", "decision_tier", "decided_by", "submitted_by"), "view", pk=pk)
+    steps = _steps(request.user, req)
+    ctx = {"req": req, "steps": steps,
+           "events": restrict(req.events.select_related("author"), request.user, "view"),
+           "declarations": selectors.declarations(user=request.user).filter(request=req),
+           "entries": restrict(req.entries.select_related("network"), request.user, "view")}
+    if steps["opinion"]:
+        ctx["opinion_form"] = forms.OpinionForm(request_obj=req, auto_id="opinion_%s")
+    if steps["review"]:
+        ctx["review_form"] = forms.ReviewForm(request_obj=req, auto_id="review_%s")
+    if steps["evaluate"]:
+        ctx["evaluation_form"] = forms.EvaluationForm(request_obj=req, auto_id="evaluation_%s")
+        ctx["preview"] = services.request_check(req)
+    if steps["decide"]:
+        ctx["decision_form"] = forms.DecisionForm(request_obj=req, auto_id="decision_%s")
+    if steps["return"]:
+        ctx["return_form"] = forms.ReasonForm(auto_id="return_%s")
+    if steps["resubmit"]:
+        ctx["resubmit_form"] = forms.ResubmitForm(auto_id="resubmit_%s")
+    if steps["comment"]:
+        ctx["comment_form"] = forms.TextForm(auto_id="comment_%s")
+    return render(request, "network/request.html", ctx)
+
+
+@scoped_view(DevelopmentRequest, "change")
+def development_request_edit(request, pk):
+    req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region"), "change", pk=pk)
+    form = forms.DevelopmentRequestForm(request.POST or None, instance=req, user=request.user, region=req.region)
+    if not req.editable_by_submitter:
+        form.add_error(None, _("Záměr v tomto stavu už nelze upravovat."))
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            services.development_request_update(actor=request.user, request=DevelopmentRequest.objects.get(pk=pk),
+                                                data=data, expected_version=form.cleaned_data.get("expected_version"))
+        except StaleEdit as exc:
+            form._report_stale(exc)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Záměr byl uložen."))
+            return redirect("network:request", pk=req.pk)
+    return render(request, "network/form.html", {"form": form, "title": _("Upravit záměr"), "object": req,
+                                                 "back": reverse("network:request", args=[req.pk])})
+
+
+def _step_view(request, pk, form_class, action, success, *, form_kwargs=True):
+    req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region", "orp"), "view", pk=pk)
+    if (resp := _post_only(request)) is not None:
+        return resp
+    form = form_class(request.POST, request_obj=req) if form_kwargs else form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(req, form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("network:request", pk=req.pk)
+    steps = _steps(request.user, req)
+    return render(request, "network/request.html", {
+        "req": req, "steps": steps, "events": req.events.all(), "step_form": form, "declarations": [],
+        "entries": []}, status=400)
+
+
+@scoped_view(RequestEvent, "change")
+def request_opinion_create(request, pk):
+    return _step_view(request, pk, forms.OpinionForm, lambda r, d: services.development_request_opinion(
+        actor=request.user, request=r, need_declared=d["need_declared"], measure=d["measure"], text=d["text"]),
+        _("Stanovisko ORP bylo zaznamenáno."))
+
+
+@scoped_view(RequestEvent, "change")
+def request_review_create(request, pk):
+    return _step_view(request, pk, forms.ReviewForm, lambda r, d: services.development_request_review(
+        actor=request.user, request=r, recommends=d["recommends"], tier=d["tier"], text=d["text"]),
+        _("Projednání v okrese bylo zaznamenáno."))
+
+
+@scoped_view(RequestEvent, "change")
+def request_evaluation_create(request, pk):
+    return _step_view(request, pk, forms.EvaluationForm, lambda r, d: services.development_request_evaluate(
+        actor=request.user, request=r, action_plan=d["action_plan"], text=d["text"]),
+        _("Záměr byl vyhodnocen."))
+
+
+@scoped_view(RequestEvent, "change")
+def request_decision_create(request, pk):
+    return _step_view(request, pk, forms.DecisionForm, lambda r, d: services.development_request_decide(
+        actor=request.user, request=r, admit=d["admit"], tier=d["tier"], reason=d["reason"]),
+        _("Rozhodnutí bylo zaznamenáno."))
+
+
+@scoped_view(RequestEvent, "change")
+def request_return_create(request, pk):
+    return _step_view(request, pk, forms.ReasonForm, lambda r, d: services.development_request_return(
+        actor=request.user, request=r, reason=d["reason"]), _("Záměr byl vrácen k doplnění."), form_kwargs=False)
+
+
+@scoped_view(DevelopmentRequest, "change")
+def request_resubmit_update(request, pk):
+    return _step_view(request, pk, forms.ResubmitForm, lambda r, d: services.development_request_resubmit(
+        actor=request.user, request=r, text=d["text"]), _("Záměr byl znovu podán."), form_kwargs=False)
+
+
+@scoped_view(RequestEvent, "change")
+def request_comment_create(request, pk):
+    return _step_view(request, pk, forms.TextForm, lambda r, d: services.development_request_comment(
+        actor=request.user, request=r, text=d["text"]), _("Komentář byl přidán."), form_kwargs=False)
+
+
+# --- co-financing -------------------------------------------------------------------------------------------
+
+def declarations_list(request):
+    region = _region_for(request)
+    year_ = request.GET.get("rok")
+    qs = selectors.declarations(user=request.user, region=region,
+                                year=int(year_) if year_ and year_.isdigit() else None)
+    table = DeclarationTable(qs, user=request.user)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "network/declarations.html", {
+        "table": table, "region": region, "year": year_,
+        "may_create": request.user.is_authenticated and can_any(request.user, "change", CofinancingDeclaration),
+    })
+
+
+@scoped_view(CofinancingDeclaration, "change")
+def cofinancing_declaration_create(request):
+    region = _region_for(request)
+    initial = {}
+    if request.GET.get("sluzba", "").isdigit():
+        initial["service"] = int(request.GET["sluzba"])
+    form = forms.DeclarationForm(request.POST or None, user=request.user, region=region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            d = services.cofinancing_declaration_submit(actor=request.user, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Deklarace spolufinancování byla uložena."))
+            return redirect("network:municipality", code=d.municipality.code)
+    return render(request, "network/form.html", {"form": form, "title": _("Nová deklarace spolufinancování"),
+                                                 "back": reverse("network:declarations")})
+
+
+@scoped_view(CofinancingDeclaration, "change")
+def cofinancing_declaration_edit(request, pk):
+    d = get_scoped_object(request, CofinancingDeclaration.objects.select_related("region", "municipality"),
+                          "change", pk=pk)
+    form = forms.DeclarationForm(request.POST or None, instance=d, user=request.user, region=d.region)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            services.cofinancing_declaration_update(actor=request.user,
+                                                    declaration=CofinancingDeclaration.objects.get(pk=pk), data=data,
+                                                    expected_version=form.cleaned_data.get("expected_version"))
+        except StaleEdit as exc:
+            form._report_stale(exc)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Deklarace byla uložena."))
+            return redirect("network:municipality", code=d.municipality.code)
+    return render(request, "network/form.html", {"form": form, "title": _("Upravit deklaraci"), "object": d,
+                                                 "back": reverse("network:municipality", args=[d.municipality.code])})
+
+
+@scoped_view(CofinancingDeclaration, "delete")
+def cofinancing_declaration_delete(request, pk):
+    d = get_scoped_object(request, CofinancingDeclaration.objects.select_related("municipality"), "delete", pk=pk)
+    code = d.municipality.code
+    if request.method == "POST":
+        services.cofinancing_declaration_withdraw(actor=request.user, declaration=d)
+        messages.success(request, _("Deklarace byla stažena."))
+        return redirect("network:municipality", code=code)
+    return render(request, "network/confirm.html", {
+        "title": _("Stáhnout deklaraci"), "object": d, "back": reverse("network:municipality", args=[code]),
+        "question": _("Opravdu stáhnout deklaraci „%(d)s“?") % {"d": d}})
+
+
+def municipality(request, code):
+    m = get_object_or_404(Municipality.objects.select_related("orp", "district", "region"), code=code)
+    return render(request, "network/municipality.html", {
+        "m": m, "years": selectors.municipality_commitments(m, user=request.user),
+        "may_create": request.user.is_authenticated and can(request.user, "change", CofinancingDeclaration(
+            municipality=m, region=m.region)),
+    })
+
+
+# --- district negotiation -----------------------------------------------------------------------------------
+
+def district(request, code, year):
+    d = get_object_or_404(District.objects.select_related("region"), code=code)
+    ctx = selectors.district_view(d, year, user=request.user)
+    probe = DistrictComment(district=d, region=d.region, year=year)
+    ctx.update({"district": d, "year": year,
+                "may_comment": request.user.is_authenticated and can(request.user, "change", probe),
+                "may_decide": _region_staff(request.user, d.region_id),
+                "comment_form": forms.TextForm(auto_id="comment_%s"), "proposal_form": forms.DistrictProposalForm(),
+                "decision_form": forms.ProposalDecisionForm(auto_id="decision_%s")})
+    return render(request, "network/district.html", ctx)
+
+
+@scoped_view(DistrictComment, "change")
+def district_comment_create(request, code, year):
+    d = get_object_or_404(District, code=code)
+    if (resp := _post_only(request)) is not None:
+        return resp
+    form = forms.TextForm(request.POST)
+    if form.is_valid():
+        services.district_comment_add(actor=request.user, district=d, year=year, text=form.cleaned_data["text"])
+        messages.success(request, _("Komentář byl přidán."))
+    else:
+        messages.error(request, _("Komentář nesmí být prázdný."))
+    return redirect("network:district", code=code, year=year)
+
+
+@scoped_view(DistrictProposal, "change")
+def district_proposal_create(request, code, year):
+    d = get_object_or_404(District, code=code)
+    form = forms.DistrictProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.district_proposal_submit(actor=request.user, district=d, year=year, **form.cleaned_data)
+        messages.success(request, _("Návrh byl předložen kraji."))
+        return redirect("network:district", code=code, year=year)
+    return render(request, "network/form.html", {"form": form, "title": _("Návrh okresního týmu"),
+                                                 "back": reverse("network:district", args=[code, year])})
+
+
+@scoped_view(DistrictProposal, "change")
+def district_proposal_edit(request, pk):
+    p = get_scoped_object(request, DistrictProposal.objects.select_related("district"), "view", pk=pk)
+    form = forms.ProposalDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_proposal_decide(actor=request.user, proposal=p, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Rozhodnutí o návrhu bylo zaznamenáno."))
+            return redirect("network:district", code=p.district.code, year=p.year)
+    elif not _region_staff(request.user, p.region_id):
+        raise PermissionDenied
+    return render(request, "network/form.html", {"form": form, "title": _("Rozhodnout o návrhu „%(t)s“") % {
+        "t": p.title}, "back": reverse("network:district", args=[p.district.code, p.year])})
+
+
+# --- parameters ---------------------------------------------------------------------------------------------
+
+def parameters(request, region, year):
+    r = get_object_or_404(Region, code=region)
+    p = get_object_or_404(NetworkParameters.objects.select_related("region"), region=r, year=year)
+    return render(request, "network/parameters.html", {
+        "p": p, "tiers": p.tiers.all(), "rules": p.rules.all(),
+        "kind_params": p.kind_parameters.select_related("kind", "form"),
+        "may_change": can(request.user, "change", p),
+    })
+
+
+def _versioned_edit(request, obj, form_class, service, title, back, **form_kw):
+    form = form_class(request.POST or None, instance=obj, **form_kw)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            service(type(obj).objects.get(pk=obj.pk), data, form.cleaned_data.get("expected_version"))
+        except StaleEdit as exc:
+            form._report_stale(exc)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Uloženo."))
+            return redirect(back)
+    return render(request, "network/form.html", {"form": form, "title": title, "object": obj, "back": back})
+
+
+def _params_url(p: NetworkParameters) -> str:
+    return reverse("network:parameters", args=[p.region.code, p.year])
+
+
+@scoped_view(NetworkParameters, "change")
+def network_parameters_edit(request, pk):
+    p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
+    return _versioned_edit(request, p, forms.ParametersForm, lambda o, d, v: services.network_parameters_update(
+        actor=request.user, parameters=o, data=d, expected_version=v), _("Nastavení sítě %(y)s") % {"y": p.year},
+        _params_url(p))
+
+
+@scoped_view(Tier, "change")
+def network_tier_create(request, pk):
+    p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
+    form = forms.TierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            services.tier_create(actor=request.user, parameters=p, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(_params_url(p))
+    return render(request, "network/form.html", {"form": form, "title": _("Nová úroveň sítě"), "back": _params_url(p)})
+
+
+@scoped_view(Tier, "change")
+def network_tier_edit(request, pk):
+    t = get_scoped_object(request, Tier.objects.select_related("parameters__region"), "change", pk=pk)
+    return _versioned_edit(request, t, forms.TierForm, lambda o, d, v: services.tier_update(
+        actor=request.user, tier=o, data=d, expected_version=v), _("Úroveň sítě"), _params_url(t.parameters))
+
+
+@scoped_view(ConditionRule, "change")
+def network_rule_edit(request, pk):
+    r = get_scoped_object(request, ConditionRule.objects.select_related("parameters__region"), "change", pk=pk)
+    return _versioned_edit(request, r, forms.RuleForm, lambda o, d, v: services.condition_rule_update(
+        actor=request.user, rule=o, data=d, expected_version=v), _("Podmínka vstupu"), _params_url(r.parameters))
+
+
+@scoped_view(KindParameter, "change")
+def network_kindparameter_create(request, pk):
+    p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
+    form = forms.KindParameterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
+        try:
+            services.kind_parameter_create(actor=request.user, parameters=p, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(_params_url(p))
+    return render(request, "network/form.html", {"form": form, "title": _("Parametr druhu služby"),
+                                                 "back": _params_url(p)})
+
+
+@scoped_view(KindParameter, "change")
+def network_kindparameter_edit(request, pk):
+    k = get_scoped_object(request, KindParameter.objects.select_related("parameters__region"), "change", pk=pk)
+    return _versioned_edit(request, k, forms.KindParameterForm, lambda o, d, v: services.kind_parameter_update(
+        actor=request.user, kind_parameter=o, data=d, expected_version=v), _("Parametr druhu služby"),
+        _params_url(k.parameters))
+
+
+@scoped_view(KindParameter, "delete")
+def network_kindparameter_delete(request, pk):
+    k = get_scoped_object(request, KindParameter.objects.select_related("parameters__region"), "delete", pk=pk)
+    back = _params_url(k.parameters)
+    if request.method == "POST":
+        services.kind_parameter_delete(actor=request.user, kind_parameter=k)
+        return redirect(back)
+    return render(request, "network/confirm.html", {"title": _("Odstranit parametr"), "object": k, "back": back,
+                                                    "question": _("Opravdu odstranit parametr „%(k)s“?") % {"k": k}})
+
+
+# --- notifications ------------------------------------------------------------------------------------------
+
+@login_required
+def notifications(request):
+    return render(request, "network/notifications.html",
+                  {"items": selectors.notifications_for(request.user)[:200]})
+
+
+@scoped_view(Notification, "view")
+def notification_read_update(request, pk):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    n = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if (resp := _post_only(request)) is not None:
+        return resp
+    services.notification_mark_read(actor=request.user, notification=n)
+    return redirect(n.url or "network:notifications")
