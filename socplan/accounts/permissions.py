@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .scope import can, can_any, model_scope, restrict
+from .scope import can, can_any, grants, is_superuser, model_scope, restrict
 
 WRITE_NAME_SUFFIXES = ("_edit", "_create", "_delete", "_update", "_approve", "_add")
 
@@ -68,13 +68,21 @@ def get_scoped_object(request, queryset, action: str = "view", **lookup):
     return obj
 
 
-def scoped_view(model, action: str = "change", *, url_model=None):
+def has_role(user, roles) -> bool:
+    """Superuser, or holds one of `roles` (any scope)."""
+    if is_superuser(user):
+        return True
+    return any(g.role in roles for g in grants(user))
+
+
+def scoped_view(model, action: str = "change", *, url_model=None, roles=None):
     """Mark (and guard) a function view: anonymous users go to the login page for anything but `view`.
 
     The view itself still checks the object with `get_scoped_object` / `can`. `url_model` names the model
     whose row the URL's ``pk`` identifies when it is not `model` (e.g. a service's staffing page: model
     Staffing, URL object Service); the authorization-matrix test uses it (and otherwise guesses from the
-    URL name: ``service_year_edit`` → Service).
+    URL name: ``service_year_edit`` → Service). `roles` narrows a step to some roles (e.g. deciding on a
+    district proposal: kraj staff only, though district teams edit proposals): others get 403 up front.
     """
 
     def decorator(view):
@@ -84,9 +92,12 @@ def scoped_view(model, action: str = "change", *, url_model=None):
                 return redirect_to_login(request.get_full_path())
             if action != "view" and not can_any(request.user, action, model):
                 raise PermissionDenied
+            if roles is not None and not has_role(request.user, roles):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         wrapped.scope_model = model
+        wrapped.scope_roles = tuple(roles) if roles is not None else None
         wrapped.scope_url_model = url_model
         wrapped.scope_action = action
         wrapped.scoped_write = action != "view"
@@ -105,6 +116,7 @@ class ScopedPermissionRequiredMixin(AccessMixin):
     """
 
     scope_action: str | None = None
+    scope_roles: tuple | None = None  # optional: only these roles (and superusers) may use the view
 
     @classmethod
     def _default_action(cls) -> str:
@@ -127,6 +139,7 @@ class ScopedPermissionRequiredMixin(AccessMixin):
         view.scoped_write = action != "view"
         view.scope_model = initkwargs.get("model") or getattr(cls, "model", None)
         view.scope_url_model = getattr(cls, "scope_url_model", None)
+        view.scope_roles = cls.scope_roles
         return view
 
     def _scope_model(self):
@@ -142,6 +155,8 @@ class ScopedPermissionRequiredMixin(AccessMixin):
                 return self.handle_no_permission()
             model = self._scope_model()
             if model is not None and not can_any(request.user, action, model):
+                raise PermissionDenied
+            if self.scope_roles is not None and not has_role(request.user, self.scope_roles):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

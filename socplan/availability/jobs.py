@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from socplan.core.jobs import job_kind
+from socplan.core.money import format_number
 
 from . import adapter, selectors
 from .engine import NO_DECAY, coverage_matrix, existing_coverage, maximal_covering
@@ -35,7 +36,7 @@ def placement(*, region_code: str, kind_code: str, k: int, radius_km: float, yea
     unit = adapter.kind_unit(snap, kind.code, target.capacity_type.code if target else None)
     if rate is not None:
         need = frame.population[rate.band] * float(rate.rate_percent) / 100.0
-        basis = f"obyvatelé {rate.band} × {rate.rate_percent} %"
+        basis = f"obyvatelé {rate.band} × {format_number(float(rate.rate_percent), 2)} %"
     else:
         need = frame.population[band].astype(float)
         basis = f"obyvatelé {band} (míra využití není zadaná)"

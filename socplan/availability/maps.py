@@ -110,7 +110,7 @@ def shapes(level: str, scope: str, width: int = 720, version: str | None = None)
 def choropleth(*, level: str, scope: str, values: dict[str, float | None], names: dict[str, str],
                url=None, colours=SEQUENTIAL, breaks: list[float] | None = None, decimals: int = 1,
                markers: list[dict] | None = None, title: str = "", version: str | None = None,
-               fmt_value=None) -> dict | None:
+               fmt_value=None, marker_label: str | None = None) -> dict | None:
     """Data for `availability/_map.html`: coloured units with tooltips, optional markers, and a legend."""
     sh = shapes(level, scope, version=version)
     if sh is None:
@@ -136,7 +136,7 @@ def choropleth(*, level: str, scope: str, values: dict[str, float | None], names
         marks.append({**m, "x": f"{x:.1f}", "y": f"{y:.1f}", "r": f"{r:.1f}"})
     # SVG attributes are pre-formatted strings: templates would localise numbers (decimal comma)
     return {"width": str(sh.width), "height": str(sh.height), "parts": parts, "markers": marks, "title": title,
-            "legend": legend(vals, breaks, colours, decimals)}
+            "legend": legend(vals, breaks, colours, decimals), "marker_label": marker_label}
 
 
 def bars(rows: list[dict], *, width: int = 640, bar_height: int = 18, label_width: int = 190,

@@ -69,8 +69,9 @@ class Params:
         return urlencode(data)
 
     def form(self) -> AnalysisForm:
+        radius = int(self.radius) if float(self.radius).is_integer() else self.radius
         return AnalysisForm(initial={"region": self.region, "kind": self.kind, "year": self.year,
-                                     "level": self.level, "method": self.method, "radius_km": self.radius})
+                                     "level": self.level, "method": self.method, "radius_km": radius})
 
 
 def _int(x):
@@ -363,7 +364,7 @@ def placement_detail(request, pk):
             colours=["#fee0d2", "#c6dbef", "#31a354"], breaks=[0.0, 1.0, 2.0],
             markers=[{"lat": s["lat"], "lon": s["lon"], "capacity": 40, "label": s["name"]}
                      for s in result["selected"]],
-            title=_("Navržené obce"), fmt_value=lambda v: labels.get(v, "—"),
+            title=_("Navržené obce"), fmt_value=lambda v: labels.get(v, "—"), marker_label=_("navržená obec"),
         )
         for row, label in zip(map_data["legend"], labels.values(), strict=False):
             row["label"] = label

@@ -83,13 +83,11 @@ figure.chart svg { max-width: 100%; height: auto; }
 """
 
 
-def _safe_fetcher(url: str, *args, **kwargs):
-    """Only `data:` and local `file:` URLs: a document never reaches out to the network."""
-    from weasyprint import default_url_fetcher
+def safe_url_fetcher():
+    """A WeasyPrint fetcher for `data:` and local `file:` URLs only: a document never reaches the network."""
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith(("data:", "file:")):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"external resource refused in a generated document: {url[:80]}")
+    return URLFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
 def pdf_from_html(html: str, base_url: str | None = None, *, stylesheets: list[str] | None = None,
@@ -102,7 +100,7 @@ def pdf_from_html(html: str, base_url: str | None = None, *, stylesheets: list[s
     sheets = ([CSS(string=PRINT_CSS, font_config=fonts)] if print_css else []) + [
         CSS(string=s, font_config=fonts) for s in (stylesheets or [])
     ]
-    doc = HTML(string=html, base_url=base_url or ".", url_fetcher=_safe_fetcher)
+    doc = HTML(string=html, base_url=base_url or ".", url_fetcher=safe_url_fetcher())
     return doc.write_pdf(stylesheets=sheets, font_config=fonts)
 
 
@@ -125,6 +123,11 @@ def _cell(value, kind: str) -> tuple[str, str]:
     return "", escape(cz_text(str(value)))
 
 
+def _tag(name: str, cls: str, inner: str) -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<{name}{attr}>{inner}</{name}>"
+
+
 def table_html(t: Table) -> str:
     classes = [name for name, on in (("small", t.small), ("fixed", any(c.width for c in t.columns))) if on]
     attrs = (f' class="{" ".join(classes)}"' if classes else "") + (f' id="{escape(t.id)}"' if t.id else "")
@@ -137,20 +140,20 @@ def table_html(t: Table) -> str:
         out.append("<colgroup>" + "".join(f'<col style="width:{100 * (w or 1) / total:.1f}%">' for w in widths)
                    + "</colgroup>")
     out.append("<thead><tr>" + "".join(
-        f'<th{" class=num" if c.kind not in ("text", DATE) else ""}>{escape(c.label)}</th>' for c in t.columns)
+        _tag("th", "num" if c.kind not in ("text", DATE) else "", escape(c.label)) for c in t.columns)
         + "</tr></thead><tbody>")
     for row in t.rows:
         cells = []
         for value, col in zip(row, t.columns, strict=False):
             cls, text = _cell(value, col.kind)
-            cells.append(f'<td{f" class={cls}" if cls else ""}>{text}</td>')
+            cells.append(_tag("td", cls, text))
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody>")
     if t.totals is not None:
         cells = []
         for value, col in zip(t.totals, t.columns, strict=False):
             cls, text = _cell(value, col.kind if not isinstance(value, str) else "text")
-            cells.append(f'<td{f" class={cls}" if cls else ""}>{text}</td>')
+            cells.append(_tag("td", cls, text))
         out.append("<tfoot><tr>" + "".join(cells) + "</tr></tfoot>")
     out.append("</table>")
     if t.note:

@@ -81,6 +81,11 @@ def diverging_svg(rows: Sequence[tuple[str, float]], *, title: str, width: int =
     return _svg(width, len(rows) * (bar + gap) + gap + 4, title, body, "diverging-chart")
 
 
+def _room(items) -> float:
+    """A scale maximum 20 % above the largest value, so the longest bar's label fits."""
+    return 1.2 * max([float(v) for _l, v in items] + [1.0])
+
+
 def _kind_label(k) -> str:
     return k if k == "Celkem" else f"§ {k}"
 
@@ -105,11 +110,13 @@ def chapter_charts(ch) -> dict[str, str]:
     kind = ch.tables.get("kind")
     if kind is not None:
         items = [(_kind_label(r["kind"]), r["optimised_cost"]) for r in kind.to_dict("records") if r["kind"] != "Celkem"]
-        out["kind"] = bar_chart_svg(items, title="Optimalizované náklady podle druhů služeb", fmt=mil, width=720)
+        out["kind"] = bar_chart_svg(items, title="Optimalizované náklady podle druhů služeb", fmt=mil, width=720,
+                                    max_value=_room(items))
     district = ch.tables.get("district")
     if district is not None:
         items = [(r["district"], r["optimised_cost"]) for r in district.to_dict("records") if r["district"] != "Celkem"]
-        out["district"] = bar_chart_svg(items, title="Optimalizované náklady podle okresů", fmt=mil, width=720)
+        out["district"] = bar_chart_svg(items, title="Optimalizované náklady podle okresů", fmt=mil, width=720,
+                                        max_value=_room(items))
     out["sources"] = stacked_bar_svg([(p["label"], int(p["amount"])) for p in ch.planned],
                                      title="Plánované zdroje financování sítě", width=720)
     if ch.year_on_year is not None:

@@ -173,7 +173,7 @@ def _reports(region, comp) -> dict:
     budget(others[2], DEMO_YEAR, BudgetTerm.PLAN, r4)
     # half-yearly units: bed-days of the home (low occupancy flagged), FTE-months of the others
     days1 = services.half_days(DEMO_YEAR, 1)
-    bed_days = (Decimal(int(row["beds"])) * days1 * Decimal("0.80")).quantize(Decimal(1), ROUND_HALF_UP)
+    bed_days = (Decimal(int(row["beds"])) * days1 * Decimal("0.70")).quantize(Decimal(1), ROUND_HALF_UP)
     u1 = services.unit_report_save(actor=provider_user, service=s1, year=DEMO_YEAR, half=1, actual_units=bed_days,
                                    unit=UnitKind.BED_DAY, note="Obložnost snížena rekonstrukcí jednoho patra.")
     approve(submit(u1))

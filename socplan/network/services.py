@@ -365,11 +365,11 @@ def network_year_approve(*, actor, network: NetworkVersion, decision_ref: str = 
 def network_year_publish(*, actor, network: NetworkVersion, note: str = "") -> NetworkPublication:
     if not network.is_approved:
         raise ValidationError(_("Zveřejnit lze jen schválenou verzi sítě."))
+    if NetworkPublication.objects.filter(network=network).exists():
+        raise ValidationError(_("Tato verze sítě už je zveřejněna."))
     publication = NetworkPublication(network=network, published_by=actor if getattr(actor, "pk", None) else None,
                                      note=note)
     require(actor, "change", publication)
-    if NetworkPublication.objects.filter(network=network).exists():
-        raise ValidationError(_("Tato verze sítě už je zveřejněna."))
     return _save(publication, actor, _("zveřejněno"))
 
 

@@ -54,5 +54,5 @@ urlpatterns = [
     path("druh/<int:pk>/upravit/", views.network_kindparameter_edit, name="network_kindparameter_edit"),
     path("druh/<int:pk>/smazat/", views.network_kindparameter_delete, name="network_kindparameter_delete"),
     path("upozorneni/", views.notifications, name="notifications"),
-    path("upozorneni/<int:pk>/precteno/", views.notification_read_update, name="notification_read_update"),
+    path("upozorneni/<int:pk>/precteno/", views.notification_read, name="notification_read"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from socplan.accounts.immutability import ApprovedRecordImmutable
-from socplan.accounts.models import REGION_ROLES
+from socplan.accounts.models import REGION_ROLES, Role
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any, grants, is_superuser, restrict
 from socplan.core.services import StaleEdit
@@ -45,6 +45,20 @@ from .models import (
 from .tables import DeclarationTable, EntryTable, RequestTable
 
 DEMO_REGION = "CZ064"
+STAFF = tuple(REGION_ROLES)
+
+
+def _parent_kwargs(attr):
+    """`scope_url_kwargs` for pages whose URL addresses the parent (`attr`) of the view's model."""
+    def kwargs(obj):
+        parent_id = getattr(obj, f"{attr}_id", None)
+        return {"pk": parent_id if parent_id is not None else obj.pk}
+
+    return kwargs
+
+
+def _district_kwargs(obj):
+    return {"code": obj.district.code, "year": obj.year}
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -135,7 +149,7 @@ def version(request, pk):
         "may_change": not v.is_approved and can(user, "change", v),
         "may_approve": not v.is_approved and can(user, "approve", v),
         "may_amend": v.is_approved and latest is not None and latest.pk == v.pk and can(user, "change", v),
-        "may_publish": v.is_approved and not v.is_published and can(user, "change", NetworkPublication(network=v)),
+        "may_publish": v.is_approved and not v.is_published and can(user, "change", NetworkPublication(network_id=v.pk)),
         "previous": siblings.filter(amendment__lt=v.amendment).order_by("-amendment").first(),
         "approve_form": forms.ApproveForm(), "amend_form": forms.AmendmentForm(), "publish_form": forms.PublishForm(),
     }
@@ -198,13 +212,13 @@ def network_year_create(request):
     return render(request, "network/form.html", {"form": form, "title": _("Nová síť na rok")})
 
 
-@scoped_view(NetworkEntry, "change")
+@scoped_view(NetworkEntry, "change", url_model=NetworkVersion)
 def network_entry_create(request, pk):
     v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    if not can(request.user, "change", NetworkEntry(network=v)):
+        raise PermissionDenied
     if v.is_approved:
         return _immutable(request, v)
-    if not can(request.user, "change", v):
-        raise PermissionDenied
     form = forms.NetworkEntryForm(request.POST or None, network=v)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
@@ -223,11 +237,9 @@ def network_entry_create(request, pk):
 
 @scoped_view(NetworkEntry, "change")
 def network_entry_edit(request, pk):
-    e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region"), "view", pk=pk)
+    e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region"), "change", pk=pk)
     if e.network.is_approved:
         return _immutable(request, e)
-    if not can(request.user, "change", e):
-        raise PermissionDenied
     form = forms.NetworkEntryForm(request.POST or None, instance=e, network=e.network)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,11 +261,9 @@ def network_entry_edit(request, pk):
 
 @scoped_view(NetworkEntry, "delete")
 def network_entry_delete(request, pk):
-    e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region", "service"), "view", pk=pk)
+    e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region", "service"), "delete", pk=pk)
     if e.network.is_approved:
         return _immutable(request, e)
-    if not can(request.user, "delete", e):
-        raise PermissionDenied
     if request.method == "POST":
         network_pk = e.network_id
         try:
@@ -269,11 +279,9 @@ def network_entry_delete(request, pk):
 
 @scoped_view(NetworkVersion, "approve")
 def network_version_approve(request, pk):
-    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
+    v = get_scoped_object(request, NetworkVersion, "approve", pk=pk)
     if v.is_approved:
         return _immutable(request, v)
-    if not can(request.user, "approve", v):
-        raise PermissionDenied
     form = forms.ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,13 +298,11 @@ def network_version_approve(request, pk):
 
 @scoped_view(NetworkVersion, "change")
 def network_negotiation_update(request, pk):
-    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
+    v = get_scoped_object(request, NetworkVersion, "change", pk=pk)
     if (resp := _post_only(request)) is not None:
         return resp
     if v.is_approved:
         return _immutable(request, v)
-    if not can(request.user, "change", v):
-        raise PermissionDenied
     services.network_year_negotiate(actor=request.user, network=v)
     messages.success(request, _("Návrh sítě byl předložen k projednání."))
     return redirect("network:version", pk=v.pk)
@@ -304,9 +310,7 @@ def network_negotiation_update(request, pk):
 
 @scoped_view(NetworkVersion, "change")
 def network_amendment_create(request, pk):
-    v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
-    if not can(request.user, "change", v):
-        raise PermissionDenied
+    v = get_scoped_object(request, NetworkVersion, "change", pk=pk)
     form = forms.AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,10 +324,10 @@ def network_amendment_create(request, pk):
                                                  "back": reverse("network:version", args=[v.pk])})
 
 
-@scoped_view(NetworkPublication, "change")
+@scoped_view(NetworkPublication, "change", url_model=NetworkVersion)
 def network_publication_create(request, pk):
     v = get_scoped_object(request, NetworkVersion, "view", pk=pk)
-    if not can(request.user, "change", NetworkPublication(network=v)):
+    if not can(request.user, "change", NetworkPublication(network_id=v.pk)):
         raise PermissionDenied
     form = forms.PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -483,8 +487,14 @@ def development_request_edit(request, pk):
                                                  "back": reverse("network:request", args=[req.pk])})
 
 
-def _step_view(request, pk, form_class, action, success, *, form_kwargs=True):
+def _step_view(request, pk, form_class, action, success, *, form_kwargs=True, levels=None):
+    """A step of the request's path. Who may act is checked before the form: a comment (or step) on the
+    request within one's scope, and for the named steps the role level (ORP / district / region)."""
     req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region", "orp"), "view", pk=pk)
+    if not can(request.user, "change", RequestEvent(request=req)):
+        raise PermissionDenied
+    if levels is not None and not services.acts_for(request.user, req, levels):
+        raise PermissionDenied
     if (resp := _post_only(request)) is not None:
         return resp
     form = form_class(request.POST, request_obj=req) if form_kwargs else form_class(request.POST)
@@ -502,38 +512,38 @@ def _step_view(request, pk, form_class, action, success, *, form_kwargs=True):
         "entries": []}, status=400)
 
 
-@scoped_view(RequestEvent, "change")
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=(Role.ORP_COORDINATOR, *STAFF))
 def request_opinion_create(request, pk):
     return _step_view(request, pk, forms.OpinionForm, lambda r, d: services.development_request_opinion(
         actor=request.user, request=r, need_declared=d["need_declared"], measure=d["measure"], text=d["text"]),
-        _("Stanovisko ORP bylo zaznamenáno."))
+        _("Stanovisko ORP bylo zaznamenáno."), levels=("orp", "region"))
 
 
-@scoped_view(RequestEvent, "change")
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=(Role.DISTRICT_TEAM, *STAFF))
 def request_review_create(request, pk):
     return _step_view(request, pk, forms.ReviewForm, lambda r, d: services.development_request_review(
         actor=request.user, request=r, recommends=d["recommends"], tier=d["tier"], text=d["text"]),
-        _("Projednání v okrese bylo zaznamenáno."))
+        _("Projednání v okrese bylo zaznamenáno."), levels=("district", "region"))
 
 
-@scoped_view(RequestEvent, "change")
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=STAFF)
 def request_evaluation_create(request, pk):
     return _step_view(request, pk, forms.EvaluationForm, lambda r, d: services.development_request_evaluate(
         actor=request.user, request=r, action_plan=d["action_plan"], text=d["text"]),
-        _("Záměr byl vyhodnocen."))
+        _("Záměr byl vyhodnocen."), levels=("region",))
 
 
-@scoped_view(RequestEvent, "change")
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=STAFF)
 def request_decision_create(request, pk):
     return _step_view(request, pk, forms.DecisionForm, lambda r, d: services.development_request_decide(
         actor=request.user, request=r, admit=d["admit"], tier=d["tier"], reason=d["reason"]),
-        _("Rozhodnutí bylo zaznamenáno."))
+        _("Rozhodnutí bylo zaznamenáno."), levels=("region",))
 
 
-@scoped_view(RequestEvent, "change")
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=(Role.ORP_COORDINATOR, Role.DISTRICT_TEAM, *STAFF))
 def request_return_create(request, pk):
     return _step_view(request, pk, forms.ReasonForm, lambda r, d: services.development_request_return(
-        actor=request.user, request=r, reason=d["reason"]), _("Záměr byl vrácen k doplnění."), form_kwargs=False)
+        actor=request.user, request=r, reason=d["reason"]), _("Záměr byl vrácen k doplnění."), form_kwargs=False, levels=("orp", "district", "region"))
 
 
 @scoped_view(DevelopmentRequest, "change")
@@ -542,7 +552,7 @@ def request_resubmit_update(request, pk):
         actor=request.user, request=r, text=d["text"]), _("Záměr byl znovu podán."), form_kwargs=False)
 
 
-@scoped_view(RequestEvent, "change")
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest)
 def request_comment_create(request, pk):
     return _step_view(request, pk, forms.TextForm, lambda r, d: services.development_request_comment(
         actor=request.user, request=r, text=d["text"]), _("Komentář byl přidán."), form_kwargs=False)
@@ -643,7 +653,9 @@ def district(request, code, year):
 
 @scoped_view(DistrictComment, "change")
 def district_comment_create(request, code, year):
-    d = get_object_or_404(District, code=code)
+    d = get_object_or_404(District.objects.defer("boundary"), code=code)
+    if not can(request.user, "change", DistrictComment(district=d, region_id=d.region_id, year=year)):
+        raise PermissionDenied
     if (resp := _post_only(request)) is not None:
         return resp
     form = forms.TextForm(request.POST)
@@ -657,7 +669,9 @@ def district_comment_create(request, code, year):
 
 @scoped_view(DistrictProposal, "change")
 def district_proposal_create(request, code, year):
-    d = get_object_or_404(District, code=code)
+    d = get_object_or_404(District.objects.defer("boundary"), code=code)
+    if not can(request.user, "change", DistrictProposal(district=d, region_id=d.region_id, year=year)):
+        raise PermissionDenied
     form = forms.DistrictProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.district_proposal_submit(actor=request.user, district=d, year=year, **form.cleaned_data)
@@ -667,9 +681,10 @@ def district_proposal_create(request, code, year):
                                                  "back": reverse("network:district", args=[code, year])})
 
 
-@scoped_view(DistrictProposal, "change")
+@scoped_view(DistrictProposal, "change", roles=STAFF)
 def district_proposal_edit(request, pk):
-    p = get_scoped_object(request, DistrictProposal.objects.select_related("district"), "view", pk=pk)
+    """The region decides on a district team's proposal (district teams edit proposals, kraj staff decide)."""
+    p = get_scoped_object(request, DistrictProposal.objects.select_related("district"), "change", pk=pk)
     form = forms.ProposalDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -679,8 +694,6 @@ def district_proposal_edit(request, pk):
         else:
             messages.success(request, _("Rozhodnutí o návrhu bylo zaznamenáno."))
             return redirect("network:district", code=p.district.code, year=p.year)
-    elif not _region_staff(request.user, p.region_id):
-        raise PermissionDenied
     return render(request, "network/form.html", {"form": form, "title": _("Rozhodnout o návrhu „%(t)s“") % {
         "t": p.title}, "back": reverse("network:district", args=[p.district.code, p.year])})
 
@@ -725,7 +738,7 @@ def network_parameters_edit(request, pk):
         _params_url(p))
 
 
-@scoped_view(Tier, "change")
+@scoped_view(Tier, "change", url_model=NetworkParameters)
 def network_tier_create(request, pk):
     p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
     form = forms.TierForm(request.POST or None)
@@ -754,7 +767,7 @@ def network_rule_edit(request, pk):
         actor=request.user, rule=o, data=d, expected_version=v), _("Podmínka vstupu"), _params_url(r.parameters))
 
 
-@scoped_view(KindParameter, "change")
+@scoped_view(KindParameter, "change", url_model=NetworkParameters)
 def network_kindparameter_create(request, pk):
     p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
     form = forms.KindParameterForm(request.POST or None)
@@ -797,14 +810,22 @@ def notifications(request):
                   {"items": selectors.notifications_for(request.user)[:200]})
 
 
-@scoped_view(Notification, "view")
-def notification_read_update(request, pk):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
+@login_required
+def notification_read(request, pk):
+    """Mark one's own notification as read (personal, not a scoped domain write)."""
     n = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if (resp := _post_only(request)) is not None:
         return resp
     services.notification_mark_read(actor=request.user, notification=n)
     return redirect(n.url or "network:notifications")
+
+
+# --- how the authorization-matrix test builds the URLs of pages addressing a parent object -------------------
+for _view, _attr in [(network_entry_create, "network"), (network_publication_create, "network"),
+                     (request_opinion_create, "request"), (request_review_create, "request"),
+                     (request_evaluation_create, "request"), (request_decision_create, "request"),
+                     (request_return_create, "request"), (request_comment_create, "request"),
+                     (network_tier_create, "parameters"), (network_kindparameter_create, "parameters")]:
+    _view.scope_url_kwargs = _parent_kwargs(_attr)
+for _view in (district_comment_create, district_proposal_create):
+    _view.scope_url_kwargs = _district_kwargs

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from collections import defaultdict
 from datetime import date
 
 import numpy as np
@@ -127,3 +128,36 @@ def test_errors():
         run("--kind", "49", "--region", "CZ999")
     with pytest.raises(CommandError):
         run("--kind", "49", "--region", "CZ064", "--radius-km", "0")
+
+
+@pytest.mark.django_db
+def test_import_travel_times_and_use_them(tmp_path):
+    """A 3-obec matrix by hand: Blansko–Boskovice 20 min, Blansko–Letovice 35 min, Boskovice–Letovice 15 min."""
+    bl, bo, le = "581283", "581372", "581917"
+    path = tmp_path / "casy.csv"
+    path.write_text("origin,destination,minutes\n"
+                    f"{bl},{bo},20\n{bo},{bl},20\n{bl},{le},35\n{le},{bl},35\n{bo},{le},15\n{le},{bo},15\n")
+    out = io.StringIO()
+    call_command("import_travel_times", str(path), "--name", "ručně", "--region", "CZ064", stdout=out)
+    from socplan.availability.models import TravelTimeMatrix
+
+    matrix = TravelTimeMatrix.objects.get(name="ručně")
+    assert (matrix.n_pairs, matrix.n_obce, matrix.max_minutes) == (6, 3, 35.0)
+    data = json.loads(run("--kind", "49", "--region", "CZ064", "--matrix", str(matrix.pk), "--radius-km", "25",
+                          "--json"))
+    # sites are the obce; within 25 min: Blansko↔Boskovice, Boskovice↔Letovice, each obec itself
+    pop = {r["obec"]: r["population"] for r in data["results"]}
+    beds = defaultdict(float)
+    for f in data["facilities"]:
+        beds[f["obec"]] += f["capacity"]
+    reach = {bl: {bl, bo}, bo: {bl, bo, le}, le: {bo, le}}
+    ratio = {j: beds[j] / sum(pop[i] for i in reach[j]) for j in reach}
+    value = {r["obec"]: r["value"] for r in data["results"]}
+    assert value[bl] == pytest.approx(ratio[bl] + ratio[bo])
+    assert value[bo] == pytest.approx(ratio[bl] + ratio[bo] + ratio[le])
+    assert value[le] == pytest.approx(ratio[bo] + ratio[le])
+    assert value[bo] > 0 and beds[bl] > 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("origin,destination,minutes\n581283,999999,5\n")
+    with pytest.raises(CommandError, match="Matici nelze načíst"):
+        call_command("import_travel_times", str(bad), "--name", "zlá", "--region", "CZ064", stdout=io.StringIO())

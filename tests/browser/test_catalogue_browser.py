@@ -37,16 +37,16 @@ def test_search_by_life_situation_and_place_then_service_page(page):
     page.goto("/katalog/")
     page.select_option("#id_situace", "pecuji-o-blizkeho")
     page.fill("#id_obec", "Blansko")
-    page.get_by_role("button", name="Hledat služby").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hledat služby").click()
     heading = page.locator("#results-h")
     assert heading.inner_text().startswith("Nalezeno:")
     names = page.locator(".cat-item h3 a").all_inner_texts()
     for name in EXPECTED:
         assert name in names, name
     assert "Domov pro seniory" not in " ".join(names[:3])
-    page.get_by_role("link", name=EXPECTED[0], exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=EXPECTED[0], exact=True).click()
     assert page.locator("h1").inner_text() == EXPECTED[0]
     for section in ("Co služba nabízí", "Pro koho", "Kde", "Kapacita", "Kontakt"):
         assert page.get_by_role("heading", name=section, exact=True).count() == 1
@@ -56,8 +56,8 @@ def test_search_by_life_situation_and_place_then_service_page(page):
 def test_diacritics_free_search_in_the_browser(page):
     page.goto("/katalog/")
     page.fill("#id_q", "pecovatelska sluzba blansko")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert EXPECTED[0] in page.locator(".cat-item h3 a").all_inner_texts()
 
 
@@ -80,15 +80,15 @@ def test_keyboard_only_navigation(page):
     assert page.eval_on_selector("#id_situace", "el => el.value") == "pecuji-o-blizkeho"
     _tab_to(page, "el.id === 'id_obec'")
     page.keyboard.type("Blansko")
-    page.keyboard.press("Enter")  # submits the form
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submits the form
     assert "situace=pecuji-o-blizkeho" in page.url and "obec=Blansko" in page.url
     _tab_to(page, f"el.tagName === 'A' && el.textContent.trim() === {EXPECTED[0]!r}")
     # focus is visible (the stylesheet's :focus-visible outline)
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == EXPECTED[0]
     _tab_to(page, "el.tagName === 'A' && el.textContent.includes('Karta služby k vytištění')")
 
@@ -127,5 +127,11 @@ def test_accessibility_with_axe(browser, demo_server, axe_js):
                         targets = [n["target"] for n in v["nodes"]][:3]
                         problems.append(f"{url} @{width}px: {v['id']} ({v['impact']}): {v['help']} {targets}")
         assert not problems, "\n".join(problems)
+        # the check itself works: a page with an image without alternative text is reported
+        page.set_content("<!DOCTYPE html><html lang='cs'><head><title>t</title></head><body><main>"
+                         "<img src='data:,'></main></body></html>")
+        page.add_script_tag(path=str(axe_js))
+        ids = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+        assert "image-alt" in ids
     finally:
         context.close()

@@ -32,6 +32,13 @@ def test_overview_pages(client, users, demo):
     assert client.get(reverse("network:service", args=[entry.service_id])).status_code == 200
 
 
+def test_approved_unpublished_version_page_for_an_approver(client, users, demo):
+    client.force_login(users.approver)  # may publish: the page offers it without marking it published
+    html = client.get(reverse("network:version", args=[demo.v25_2.pk])).content.decode()
+    assert 'data-testid="version-status">schváleno<' in html and "Zveřejnit" in html
+    assert "Vytvořit dodatek" in html and 'data-testid="approve"' not in html
+
+
 def test_request_and_declaration_pages(client, users, demo):
     client.force_login(users.officer)
     html = client.get(reverse("network:requests")).content.decode()

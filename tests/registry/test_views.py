@@ -420,3 +420,16 @@ def test_provider_pages(client, users):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert f"socplan-rocni-udaje-{other.ico}-2026.xlsx" in response["Content-Disposition"]
+
+
+def test_service_list_selector_applies_filters_and_scope():
+    from django.contrib.auth.models import AnonymousUser
+
+    from socplan.registry.ui_selectors import service_list
+
+    anonymous = AnonymousUser()
+    assert set(service_list(user=anonymous, filters={"kind": "49", "data": "real"}).values_list("pk", flat=True)) == \
+        set(Service.objects.filter(kind__code="49").exclude(source=Source.SYNTHETIC).values_list("pk", flat=True))
+    assert service_list(user=anonymous).count() == Service.objects.count()
+    # an invalid value is ignored rather than emptying the list
+    assert service_list(user=anonymous, filters={"kind": "999"}).count() == Service.objects.count()
