@@ -188,7 +188,8 @@ class Scenario(VersionedModel):
 
     # Private: the author, the kraj's staff and the district team it is shared with (see selectors).
     SCOPE = {"region": "region", "district": "shared_with", "orp": None, "provider": None, "private": True,
-             "edit_roles": ("region_admin", "region_officer", "district_team")}
+             "edit_roles": ("region_admin", "region_officer", "district_team"),
+             "delete_roles": ("region_admin", "region_officer")}
     HISTORY_EXCLUDE = ("results",)
 
     class Meta:

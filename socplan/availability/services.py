@@ -198,6 +198,10 @@ def scenario_update(*, actor, scenario: Scenario, data: dict, expected_version: 
                                                  kind=data.get("kind", scenario.kind), changes=data["changes"])
     if "region" in data and data["region"] != scenario.region:
         raise ValidationError(_("Kraj scénáře nelze změnit."))
+    if "shared_with" in data and scenario.owner_id != getattr(actor, "pk", None):
+        # a district team may not hand the scenario over to another okres (it would lose it itself)
+        require(actor, "change", Scenario(region=scenario.region, shared_with=data["shared_with"],
+                                          owner_id=scenario.owner_id, kind=scenario.kind, year=scenario.year))
     scenario, _changed = model_update(instance=scenario, data=data, actor=actor, expected_version=expected_version)
     if compute:
         scenario_compute(actor=actor, scenario=scenario)

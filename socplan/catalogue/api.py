@@ -18,7 +18,6 @@ import csv
 import os
 from pathlib import Path
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -28,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from . import cache, presenters, printing, selectors
+from . import cache, presenters, selectors
 from .models import CatalogueState
 from .situations import FORM_ORDER, kind_plain, situations
 
@@ -275,28 +274,23 @@ class CatalogueServiceDetail(_CatalogueView):
 
     @staticmethod
     def _build(base: str, pk: int) -> dict:
-        page = selectors.service_page(user=AnonymousUser(), pk=pk)
-        s, e = page.service, page.entry
+        page = selectors.service_page(pk=pk)
+        e, d = page.entry, page.detail
         plain = kind_plain(e.kind_code)
         st = CatalogueState.objects.filter(pk=1).first()
-        caps = [{"form": sf.form.code, "type": c.capacity_type.code, "count": c.count,
-                 "text": presenters.capacity_text(c.count, c.capacity_type.code, c.capacity_type.name)}
-                for sf in page.forms for c in sf.capacities.all()]
-        places = selectors.places_of([pk]).get(pk, [])
-        areas = ([{"type": "orp", "code": a.orp.code, "name": a.orp.name} for a in page.areas if a.orp_id]
-                 + [{"type": "obec", "code": a.municipality.code, "name": a.municipality.name}
-                    for a in page.areas if a.municipality_id])
-        contact = printing._contact(s)
+        caps = [{"form": f["code"], "type": c["type"], "count": c["count"],
+                 "text": presenters.capacity_text(c["count"], c["type"], c["type_name"])}
+                for f in d.get("forms", []) for c in f.get("capacities", [])]
+        places = [{"name": f["name"], "address": f["address"], "municipality_code": f["municipality_code"],
+                   "municipality": f["municipality"], "lat": f["lat"], "lon": f["lon"]} for f in d.get("facilities", [])]
         return {
             **_summary(base, e),
-            "identifier": s.identifier, "description": plain["what"], "for_whom": plain["who"],
-            "target_groups": [{"id": g.pk, "name": g.name} for g in page.target_groups],
-            "age_groups": [a.name for a in page.age_groups],
-            "places": [{"name": p.name, "address": p.address, "municipality_code": p.municipality_code,
-                        "municipality": p.municipality_name, "lat": p.lat, "lon": p.lon} for p in places],
-            "areas": areas, "capacities": caps,
-            "contact": {k: v or "" for k, v in contact.items()},
-            "valid_from": s.valid_from, "valid_to": s.valid_to,
+            "identifier": d.get("identifier"), "description": plain["what"], "for_whom": plain["who"],
+            "target_groups": d.get("target_groups", []), "age_groups": d.get("age_groups", []),
+            "places": places, "areas": d.get("areas", []), "capacities": caps,
+            "contact": {k: d.get("contact", {}).get(k, "") for k in ("phone", "email", "web")},
+            "valid_from": e.valid_from.isoformat() if e.valid_from else None,
+            "valid_to": e.valid_to.isoformat() if e.valid_to else None,
             "network_year": st.network_year if st and e.in_network is not None else None,
         }
 

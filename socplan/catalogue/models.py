@@ -59,6 +59,22 @@ class CatalogueEntry(models.Model):
         return [f for f in self.forms.split("|") if f]
 
 
+class CatalogueDetail(models.Model):
+    """The public registry details a service page shows (forms and capacities, facilities, territory, target
+    and age groups, contact), kept apart from the narrow entry table that searches scan."""
+
+    entry = models.OneToOneField(CatalogueEntry, on_delete=models.CASCADE, primary_key=True,
+                                 related_name="detail_row", verbose_name=_("položka katalogu"))
+    data = models.JSONField(_("údaje stránky služby"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("údaje služby v katalogu")
+        verbose_name_plural = _("údaje služeb v katalogu")
+
+    def __str__(self):
+        return str(self.entry_id)
+
+
 class CataloguePlace(models.Model):
     entry = models.ForeignKey(CatalogueEntry, on_delete=models.CASCADE, related_name="places",
                               verbose_name=_("položka katalogu"))

@@ -11,7 +11,9 @@ The network module is optional for the catalogue and is looked up at run time:
 3. else (no network module, or nothing published for the year) the flag is unknown (`None`) and the
    catalogue says nothing about the network.
 
-The year is `SOCPLAN_CATALOGUE_NETWORK_YEAR` when set, else the current calendar year.
+The year is `SOCPLAN_CATALOGUE_NETWORK_YEAR` when set; otherwise the current calendar year, or — while the
+network of the current year is not published yet (it is negotiated during the year) — the previous year's.
+An empty result counts as "nothing published".
 """
 
 from __future__ import annotations
@@ -28,9 +30,22 @@ log = logging.getLogger(__name__)
 DEDICATED = ("published_service_ids", "published_network_service_ids", "network_service_ids")
 
 
-def network_year() -> int:
+def network_years() -> list[int]:
+    """The years to try, in order."""
     value = os.environ.get("SOCPLAN_CATALOGUE_NETWORK_YEAR", "").strip()
-    return int(value) if value.isdigit() else date.today().year
+    if value.isdigit():
+        return [int(value)]
+    year = date.today().year
+    return [year, year - 1]
+
+
+def network_membership() -> tuple[set[int] | None, int | None]:
+    """(service ids, year) of the first year in `network_years()` with a published network, else (None, None)."""
+    for year in network_years():
+        ids = published_service_ids(year)
+        if ids:
+            return ids, year
+    return None, None
 
 
 def _selectors():
@@ -43,9 +58,8 @@ def _selectors():
         return None
 
 
-def published_service_ids(year: int | None = None) -> set[int] | None:
-    """Ids of services in the published regional network(s) of `year`; None when no network is available."""
-    year = year or network_year()
+def published_service_ids(year: int) -> set[int] | None:
+    """Ids of services in the published regional network(s) of `year`; None when none is available."""
     sel = _selectors()
     if sel is None:
         return None
@@ -63,7 +77,7 @@ def _read(sel, year: int) -> set[int] | None:
         fn = getattr(sel, name, None)
         if callable(fn):
             ids = fn(year=year)
-            return set(ids) if ids is not None else None
+            return set(ids) if ids else None
     if callable(getattr(sel, "versions", None)) and callable(getattr(sel, "network_rows", None)):
         from django.contrib.auth.models import AnonymousUser
 
@@ -74,5 +88,5 @@ def _read(sel, year: int) -> set[int] | None:
         ids: set[int] = set()
         for region in regions.values():
             ids.update(row.service_id for row in sel.network_rows(region, year, user=anonymous))
-        return ids
+        return ids or None
     return None

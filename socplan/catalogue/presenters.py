@@ -63,3 +63,16 @@ def situation_labels(packed: str) -> list[str]:
         if s:
             out.append(s.label)
     return out
+
+
+def capacities(detail: dict) -> list[str]:
+    """ "terénní: 16 klientů najednou" for every registered capacity of the service detail."""
+    return [f"{f['name']}: {capacity_text(c['count'], c['type'], c['type_name'])}"
+            for f in detail.get("forms", []) for c in f.get("capacities", [])]
+
+
+def web_url(web: str) -> str:
+    web = (web or "").strip()
+    if not web:
+        return ""
+    return web if web.startswith(("http://", "https://")) else f"https://{web}"

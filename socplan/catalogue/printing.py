@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import presenters, selectors
+from .models import CatalogueDetail
 from .situations import kind_plain, situations
 
 CARD_CSS = """
@@ -46,39 +47,24 @@ def _pdf(html: str, css: str, *, print_css: bool) -> bytes:
 
 def service_card_pdf(page: selectors.ServicePage, *, url: str) -> bytes:
     html = render_to_string("catalogue/print_card.html", {
-        "p": page, "plain": kind_plain(page.entry.kind_code), "forms": presenters.forms_plain(page.entry.forms),
-        "capacities": _capacities(page), "url": url, "today": timezone.localdate(),
-        "contact": _contact(page.service),
+        "p": page, "d": page.detail, "plain": kind_plain(page.entry.kind_code),
+        "forms": presenters.forms_plain(page.entry.forms), "capacities": presenters.capacities(page.detail),
+        "url": url, "today": timezone.localdate(),
     })
     return _pdf(html, CARD_CSS, print_css=False)
-
-
-def _capacities(page: selectors.ServicePage) -> list[str]:
-    out = []
-    for sf in page.forms:
-        for c in sf.capacities.all():
-            out.append(f"{sf.form.name}: {presenters.capacity_text(c.count, c.capacity_type.code, c.capacity_type.name)}")
-    return out
-
-
-def _contact(service) -> dict:
-    p = service.provider
-    return {"phone": service.phone or p.phone, "email": service.email or p.email, "web": service.web or p.web}
 
 
 def brochure_data(orp) -> list[dict]:
     """The ORP's services grouped by life situation (a service may help in several); the rest last."""
     entries = selectors.orp_entries(orp.code)
     places = selectors.places_of([e.service_id for e in entries])
-    from socplan.registry.models import Service
-
-    contacts = {pk: (phone or pphone, email or pemail, web or pweb) for pk, phone, email, web, pphone, pemail, pweb in
-                Service.objects.filter(pk__in=[e.service_id for e in entries]).values_list(
-                    "pk", "phone", "email", "web", "provider__phone", "provider__email", "provider__web")}
+    details = dict(CatalogueDetail.objects.filter(entry_id__in=[e.service_id for e in entries])
+                   .values_list("entry_id", "data"))
 
     def item(e):
         in_orp = [p for p in places.get(e.service_id, []) if p.orp_code == orp.code] or places.get(e.service_id, [])
-        phone, email, web = contacts.get(e.service_id, ("", "", ""))
+        contact = details.get(e.service_id, {}).get("contact", {})
+        phone, email, web = contact.get("phone", ""), contact.get("email", ""), contact.get("web", "")
         labels = list(dict.fromkeys(p.address or p.name for p in in_orp))
         return {"entry": e, "places": labels[:3],
                 "forms": presenters.forms_plain(e.forms), "phone": phone, "email": email, "web": web,

@@ -1,5 +1,8 @@
-"""Reads of the public catalogue. Everything here is public registry data (what anonymous users may see);
-the service detail goes through the permission layer (`socplan.accounts.scope.restrict`) all the same.
+"""Reads of the public catalogue. The catalogue's read model (`CatalogueEntry`, `CataloguePlace`) is built by
+`catalogue_refresh` from the *non-private* registry models only (services, providers, forms, capacities,
+facilities, territory, target and age groups — never staffing or economics), i.e. from data every anonymous
+user may see (`socplan.accounts.scope`: `public_q()` of non-private models is everything); so these reads need
+no further restriction.
 
 Search (`search(params)`): one query on `CatalogueEntry` narrowed by
 - `q`: every query term (folded, stemmed, see `engine`) must start a word of the entry's search text;
@@ -21,25 +24,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 from django.http import Http404
 from django.utils import timezone
 
-from socplan.accounts.scope import restrict
-from socplan.registry.models import (
-    Capacity,
-    DeliveryForm,
-    Facility,
-    Service,
-    ServiceArea,
-    ServiceForm,
-    ServiceKind,
-    TargetGroup,
-)
+from socplan.registry.models import DeliveryForm, ServiceKind, TargetGroup
 
-from . import engine
+from . import cache, engine
 from .models import CatalogueEntry, CataloguePlace
-from .situations import FORM_ORDER, situation_by_slug, situations
+from .situations import (
+    FORM_NAMES,
+    FORM_ORDER,
+    FORM_PLAIN,
+    FORM_SHORT,
+    kinds_plain,
+    situation_by_slug,
+    situations,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -293,10 +294,37 @@ def active_entries():
     return CatalogueEntry.objects.exclude(valid_from__gt=today).exclude(valid_to__lt=today)
 
 
+@lru_cache(maxsize=1)
+def _shared_texts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Texts shared by many services, indexed once: plain description of each kind, wording of each form,
+    label of each life situation (code → search text)."""
+    kinds = {code: engine.index_text([p["what"], p["who"]]) for code, p in kinds_plain().items()}
+    forms = {code: engine.index_text([FORM_PLAIN[code], FORM_SHORT[code], FORM_NAMES[code]]) for code in FORM_ORDER}
+    sits = {s.slug: engine.index_text([s.label]) for s in situations()}
+    return kinds, forms, sits
+
+
+def _term_q(term: str) -> Q:
+    """A query term matches the service's own words, or a shared text the service has (its kind's
+    description, the wording of one of its forms, the label of a life situation it helps in)."""
+    q = Q(search_text__contains=f" {term}")
+    kinds, forms, sits = _shared_texts()
+    kind_hits = [code for code, text in kinds.items() if f" {term}" in text]
+    if kind_hits:
+        q |= Q(kind_code__in=kind_hits)
+    for code, text in forms.items():
+        if f" {term}" in text:
+            q |= Q(forms__contains=f"|{code}|")
+    for slug, text in sits.items():
+        if f" {term}" in text:
+            q |= Q(situations__contains=f"|{slug}|")
+    return q
+
+
 def _filtered(p: SearchParams):
     qs = active_entries()
     for term in engine.query_terms(p.q):
-        qs = qs.filter(search_text__contains=f" {term}")
+        qs = qs.filter(_term_q(term))
     if p.situation:
         qs = qs.filter(situations__contains=f"|{p.situation}|")
     if p.kind:
@@ -353,22 +381,28 @@ def search(p: SearchParams) -> SearchResult:
             qs = qs.order_by("_rank", "name", "service_id")
         else:
             qs = qs.order_by("name", "service_id")
-        total = qs.count()
-        entries = list(qs[start:start + p.page_size]) if start < total else []
-        return SearchResult(p, total, [Hit(e) for e in entries])
+        # one scan: the page with the total number of matches as a window aggregate
+        rows = list(qs.annotate(_total=Window(Count("service_id")))[start:start + p.page_size])
+        total = rows[0]._total if rows else (qs.count() if start else 0)
+        return SearchResult(p, total, [Hit(e) for e in rows])
 
+    covers = Case(When(_coverage(m), then=Value(1)), default=Value(0), output_field=IntegerField())
     if p.radius_km is None:
-        candidates = dict(qs.filter(_coverage(m)).values_list("service_id", "forms"))
-        dist = _nearest(list(candidates), m)
-        home = {eid for eid, forms in candidates.items() if "|ter|" in forms}
+        rows = list(qs.filter(_coverage(m)).annotate(_covers=covers)
+                    .values_list("service_id", "forms", "name", "_covers"))
+        dist = _nearest([r[0] for r in rows], m)
     else:
         near = _nearest(qs.values("service_id"), m, p.radius_km)
-        home = set(qs.filter(_coverage(m), forms__contains="|ter|").values_list("service_id", flat=True))
-        candidates = set(near) | home
+        rows = list(qs.filter(Q(service_id__in=list(near)) | (_coverage(m) & Q(forms__contains="|ter|")))
+                    .annotate(_covers=covers).values_list("service_id", "forms", "name", "_covers"))
         dist = dict(near)
-        if home - set(near):  # field services based farther away: their distance is shown, not used
-            dist.update({eid: d for eid, d in _nearest(list(home - set(near)), m).items()})
-    names = dict(CatalogueEntry.objects.filter(service_id__in=list(candidates)).values_list("service_id", "name"))
+        far = [r[0] for r in rows if r[0] not in near]
+        if far:  # field services based farther away: their distance is shown, not used for the order
+            dist.update(_nearest(far, m))
+    candidates = {r[0] for r in rows}
+    # field services whose declared territory covers the obec come to the client's home
+    home = {eid for eid, forms, _n, cov in rows if cov and "|ter|" in forms}
+    names = {r[0]: r[2] for r in rows}
 
     def order(eid):
         d = 0.0 if (p.radius_km is not None and eid in home) else dist.get(eid, math.inf)
@@ -393,56 +427,36 @@ def places_of(entry_ids) -> dict[int, list[CataloguePlace]]:
 
 @dataclass
 class ServicePage:
-    service: Service
+    """What the service page, the card and the API show: the entry with its public registry details
+    (`CatalogueDetail.data`, built by `catalogue_refresh` from non-private registry data only)."""
+
     entry: CatalogueEntry
-    forms: list[ServiceForm]
-    facilities: list[Facility]
-    areas: list[ServiceArea]
-    target_groups: list[TargetGroup]
-    age_groups: list
+    detail: dict
     situations: list
 
 
-def service_page(*, user, pk: int) -> ServicePage:
-    """A service of the catalogue with what its page shows; 404 when it is not in the catalogue."""
-    try:
-        entry = CatalogueEntry.objects.get(service_id=pk)
-    except CatalogueEntry.DoesNotExist:
+def service_page(*, pk: int) -> ServicePage:
+    """A service of the catalogue (one query, entry joined with its details); 404 when it is not in it."""
+    entry = CatalogueEntry.objects.select_related("detail_row").filter(service_id=pk).first()
+    if entry is None:
         raise Http404
-    qs = restrict(Service.objects.select_related("provider", "kind", "region"), user, "view").prefetch_related(
-        Prefetch("forms", queryset=ServiceForm.objects.select_related("form").order_by("form__order").prefetch_related(
-            Prefetch("capacities", queryset=Capacity.objects.select_related("capacity_type")
-                     .order_by("capacity_type__order")))),
-        Prefetch("facilities", queryset=Facility.objects.select_related("municipality", "municipality__orp")
-                 .order_by("name", "pk")),
-        Prefetch("areas", queryset=ServiceArea.objects.select_related("orp", "municipality")
-                 .order_by("-share", "orp__name", "municipality__name")),
-        "target_groups", "age_groups",
-    )
-    try:
-        service = qs.get(pk=pk)
-    except Service.DoesNotExist:
-        raise Http404
-    today = timezone.localdate()
     slugs = [s for s in entry.situations.split("|") if s]
-    return ServicePage(
-        service=service, entry=entry, forms=list(service.forms.all()),
-        facilities=[f for f in service.facilities.all() if f.valid_to is None or f.valid_to >= today],
-        areas=list(service.areas.all()), target_groups=list(service.target_groups.all()),
-        age_groups=list(service.age_groups.all()),
-        situations=[s for s in situations() if s.slug in slugs],
-    )
+    detail = entry.detail_row.data if hasattr(entry, "detail_row") else {}
+    return ServicePage(entry=entry, detail=detail or {},
+                       situations=[s for s in situations() if s.slug in slugs])
 
 
 # --- code lists for the forms ------------------------------------------------------------------------------------
 
 def kind_options() -> list[tuple[str, str]]:
-    return [(k.code, f"{k.name} (§ {k.paragraph})" if k.paragraph else k.name)
-            for k in ServiceKind.objects.order_by("order", "code")]
+    return cache.cached(("kind-options",), lambda: [
+        (k.code, f"{k.name} (§ {k.paragraph})" if k.paragraph else k.name)
+        for k in ServiceKind.objects.order_by("order", "code")])
 
 
 def target_group_options() -> list[tuple[int, str]]:
-    return list(TargetGroup.objects.order_by("order", "name").values_list("pk", "name"))
+    return cache.cached(("group-options",), lambda: list(
+        TargetGroup.objects.order_by("order", "name").values_list("pk", "name")))
 
 
 def form_options() -> list[tuple[str, str]]:

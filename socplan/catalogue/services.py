@@ -14,18 +14,27 @@ It runs
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
-from socplan.registry.models import Facility, Service, ServiceArea, ServiceForm, ServiceTargetGroup
+from socplan.registry.models import (
+    Capacity,
+    Facility,
+    Service,
+    ServiceAgeGroup,
+    ServiceArea,
+    ServiceForm,
+    ServiceTargetGroup,
+)
 
 from . import engine
-from .models import CatalogueEntry, CataloguePlace, CatalogueState
-from .network_link import network_year, published_service_ids
-from .situations import FORM_ORDER, FORM_PLAIN, kind_plain, situations
+from .models import CatalogueDetail, CatalogueEntry, CataloguePlace, CatalogueState
+from .network_link import network_membership
+from .situations import FORM_ORDER, situations
 
 PLACE_LABEL_MAX = 3
 
@@ -59,14 +68,26 @@ def _collect(service_ids: list[int] | None) -> dict:
 
     services = list(narrow(Service.objects.all(), "pk").values_list(
         "pk", "name", "provider__name", "provider__ico", "kind__code", "kind__name", "kind__short_name",
-        "valid_from", "valid_to", "region__code", "identifier").order_by("pk"))
+        "valid_from", "valid_to", "region__code", "identifier", "kind__paragraph", "age_note",
+        "phone", "email", "web", "provider__phone", "provider__email", "provider__web").order_by("pk"))
     forms = defaultdict(list)
-    for sid, code, name in narrow(ServiceForm.objects.all()).values_list("service_id", "form__code", "form__name"):
-        forms[sid].append((code, name))
+    for sid, code, name, continuous in narrow(ServiceForm.objects.all()).values_list(
+            "service_id", "form__code", "form__name", "continuous").order_by("service_id", "form__order"):
+        forms[sid].append((code, name, continuous))
+    capacities = defaultdict(list)
+    for sid, form, ctype, cname, count in narrow(Capacity.objects.all(), "service_form__service_id").values_list(
+            "service_form__service_id", "service_form__form__code", "capacity_type__code", "capacity_type__name",
+            "count").order_by("service_form__service_id", "service_form__form__order", "capacity_type__order"):
+        capacities[sid].append((form, ctype, cname, count))
     groups = defaultdict(list)
     for sid, gid, gname in narrow(ServiceTargetGroup.objects.all()).values_list(
-            "service_id", "target_group_id", "target_group__name"):
+            "service_id", "target_group_id", "target_group__name").order_by(
+            "service_id", "target_group__order", "target_group__name"):
         groups[sid].append((gid, gname))
+    ages = defaultdict(list)
+    for sid, aname in narrow(ServiceAgeGroup.objects.all()).values_list("service_id", "age_group__name").order_by(
+            "service_id", "age_group__order", "age_group__name"):
+        ages[sid].append(aname)
     facilities = defaultdict(list)
     for row in narrow(Facility.objects.all()).values_list(
             "pk", "service_id", "name", "street", "house_number", "orientation_number", "postcode", "address",
@@ -78,28 +99,33 @@ def _collect(service_ids: list[int] | None) -> dict:
             "service_id", "orp__code", "orp__name", "municipality__code", "municipality__name",
             "municipality__orp__code").order_by("service_id", "-share", "pk"):
         areas[row[0]].append(row)
-    return {"services": services, "forms": forms, "groups": groups, "facilities": facilities, "areas": areas}
+    return {"services": services, "forms": forms, "capacities": capacities, "groups": groups, "ages": ages,
+            "facilities": facilities, "areas": areas}
 
 
-def _build(data: dict, network: set[int] | None, today) -> tuple[list[CatalogueEntry], list[CataloguePlace]]:
+def _build(data: dict, network: set[int] | None, today):
     sits = situations()
-    entries, places = [], []
-    for (sid, name, provider, ico, kind_code, kind_name, kind_short, vfrom, vto, region, identifier) in data["services"]:
+    entries, places, details = [], [], []
+    for (sid, name, provider, ico, kind_code, kind_name, kind_short, vfrom, vto, region, identifier, paragraph,
+         age_note, phone, email, web, pphone, pemail, pweb) in data["services"]:
         forms = sorted(data["forms"][sid], key=lambda f: FORM_ORDER.index(f[0]) if f[0] in FORM_ORDER else 9)
         group_names = {g for _i, g in data["groups"][sid]}
         situation_list = [s for s in sits if s.matches(kind_code, group_names)]
         facs = [f for f in data["facilities"][sid] if f[14] is None or f[14] >= today]
         area_rows = data["areas"][sid]
         muni_names, orp_codes, muni_codes, orp_names = [], set(), set(), []
+        fac_detail = []
         for f in facs:
             (fid, _s, fname, street, house, orient, postcode, address, mcode, mname, ocode, oname, lat, lon,
              _vto) = f
+            full_address = _address(street, house, orient, postcode, address, mname or "")[:300]
             places.append(CataloguePlace(
-                entry_id=sid, facility_id=fid, name=fname[:255],
-                address=_address(street, house, orient, postcode, address, mname or "")[:300],
+                entry_id=sid, facility_id=fid, name=fname[:255], address=full_address,
                 municipality_code=mcode or "", municipality_name=mname or "", orp_code=ocode or "",
                 lat=lat, lon=lon,
             ))
+            fac_detail.append({"name": fname, "address": full_address, "municipality": mname or "",
+                               "municipality_code": mcode or "", "orp": oname or "", "lat": lat, "lon": lon})
             if mname and mname not in muni_names:
                 muni_names.append(mname)
             if mcode:
@@ -108,13 +134,16 @@ def _build(data: dict, network: set[int] | None, today) -> tuple[list[CatalogueE
                 orp_codes.add(ocode)
                 if oname and oname not in orp_names:
                     orp_names.append(oname)
+        area_detail = []
         for _s, ocode, oname, mcode, mname, m_orp in area_rows:
             if ocode:
                 orp_codes.add(ocode)
+                area_detail.append({"type": "orp", "code": ocode, "name": oname})
                 if oname and oname not in orp_names:
                     orp_names.append(oname)
             if mcode:
                 muni_codes.add(mcode)
+                area_detail.append({"type": "obec", "code": mcode, "name": mname})
                 if mname and mname not in muni_names:
                     muni_names.append(mname)
             if m_orp:
@@ -126,14 +155,28 @@ def _build(data: dict, network: set[int] | None, today) -> tuple[list[CatalogueE
                 " a dalších" if len(orp_names) > PLACE_LABEL_MAX else "")
         else:
             label = ""
-        plain = kind_plain(kind_code)
-        form_codes = [c for c, _n in forms]
+        form_codes = [c for c, _n, _c in forms]
+        # Per-service words only; the texts shared by many services (plain description of the kind, form
+        # wording, life-situation labels) are matched once per query in `selectors` (see docs/catalogue.md).
         search = engine.index_text([
-            name, provider, kind_name, kind_short or "", plain["what"], plain["who"], identifier or "",
-            " ".join(sorted(group_names)), " ".join(n for _c, n in forms), " ".join(FORM_PLAIN.get(c, "") for c in form_codes),
+            name, provider, kind_name, kind_short or "", identifier or "", " ".join(sorted(group_names)),
             " ".join(muni_names), " ".join(orp_names), " ".join(f[2] for f in facs),
-            " ".join(s.label for s in situation_list),
         ])
+        caps = data["capacities"][sid]
+        detail = {
+            "identifier": identifier,
+            "kind": {"code": kind_code, "name": kind_name, "paragraph": paragraph or ""},
+            "provider": {"name": provider, "ico": ico},
+            "forms": [{"code": c, "name": n, "continuous": cont,
+                       "capacities": [{"type": t, "type_name": tn, "count": k} for f, t, tn, k in caps if f == c]}
+                      for c, n, cont in forms],
+            "facilities": fac_detail,
+            "areas": area_detail,
+            "target_groups": [{"id": i, "name": g} for i, g in data["groups"][sid]],
+            "age_groups": data["ages"][sid],
+            "age_note": age_note or "",
+            "contact": {"phone": phone or pphone or "", "email": email or pemail or "", "web": web or pweb or ""},
+        }
         entries.append(CatalogueEntry(
             service_id=sid, name=name[:255], provider_name=provider[:255], provider_ico=ico, kind_code=kind_code,
             kind_name=kind_name, forms=_pack(form_codes), target_groups=_pack(i for i, _g in data["groups"][sid]),
@@ -143,15 +186,18 @@ def _build(data: dict, network: set[int] | None, today) -> tuple[list[CatalogueE
             valid_from=vfrom, valid_to=vto, in_network=(sid in network) if network is not None else None,
             region_code=region or "",
         ))
-    return entries, places
+        details.append(CatalogueDetail(entry_id=sid, data=detail))
+    return entries, places, details
 
 
-def _digest(entries: list[CatalogueEntry], places: list[CataloguePlace]) -> str:
+def _digest(entries: list[CatalogueEntry], places: list[CataloguePlace], details: list[CatalogueDetail]) -> str:
     h = hashlib.sha256()
     for e in sorted(entries, key=lambda e: e.service_id):
         h.update(repr((e.service_id, e.name, e.provider_name, e.provider_ico, e.kind_code, e.kind_name, e.forms,
                        e.target_groups, e.situations, e.orp_codes, e.municipality_codes, e.place_label,
                        e.search_text, e.valid_from, e.valid_to, e.in_network, e.region_code)).encode())
+    for d in sorted(details, key=lambda d: d.entry_id):
+        h.update(json.dumps([d.entry_id, d.data], sort_keys=True, default=str).encode())
     for p in sorted(places, key=lambda p: (p.entry_id, p.facility_id or 0, p.name)):
         h.update(repr((p.entry_id, p.facility_id, p.name, p.address, p.municipality_code, p.lat, p.lon)).encode())
     return h.hexdigest()
@@ -166,11 +212,10 @@ def catalogue_refresh(*, actor=None, service_ids: Iterable[int] | None = None,
     ids = sorted(set(service_ids)) if service_ids is not None else None
     step(5, "čtení registru")
     data = _collect(ids)
-    year = network_year()
-    network = published_service_ids(year)
+    network, year = network_membership()
     step(40, "sestavení položek katalogu")
-    entries, places = _build(data, network, timezone.localdate())
-    digest = _digest(entries, places)
+    entries, places, details = _build(data, network, timezone.localdate())
+    digest = _digest(entries, places, details)
     st = CatalogueState.objects.select_for_update().get_or_create(pk=1)[0]
     if ids is None:
         changed = digest != st.fingerprint
@@ -182,11 +227,14 @@ def catalogue_refresh(*, actor=None, service_ids: Iterable[int] | None = None,
         step(60, "zápis položek katalogu")
         if ids is None:
             CataloguePlace.objects.all().delete()
+            CatalogueDetail.objects.all().delete()
             CatalogueEntry.objects.all().delete()
         else:
             CataloguePlace.objects.filter(entry_id__in=ids).delete()
+            CatalogueDetail.objects.filter(entry_id__in=ids).delete()
             CatalogueEntry.objects.filter(service_id__in=ids).delete()
         CatalogueEntry.objects.bulk_create(entries, batch_size=1000)
+        CatalogueDetail.objects.bulk_create(details, batch_size=500)
         CataloguePlace.objects.bulk_create(places, batch_size=2000)
     st.refreshed_at = timezone.now()
     st.fingerprint = new_fingerprint
@@ -200,4 +248,4 @@ def catalogue_refresh(*, actor=None, service_ids: Iterable[int] | None = None,
     transaction.on_commit(version_forget)
     step(100, "hotovo")
     return {"services": len(entries), "places": len(places), "changed": changed, "entries": st.entries,
-            "network_year": year if network is not None else None}
+            "network_year": year}

@@ -17,6 +17,7 @@ FORM_PLAIN = {
     "pob": "pobyt s ubytováním",
 }
 FORM_SHORT = {"ter": "u vás doma", "amb": "návštěva zařízení", "pob": "pobyt"}
+FORM_NAMES = {"ter": "terénní", "amb": "ambulantní", "pob": "pobytová"}  # the registry's names (§ 33)
 FORM_ORDER = ["ter", "amb", "pob"]
 
 

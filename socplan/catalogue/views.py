@@ -13,9 +13,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -50,15 +51,42 @@ def _not_modified(tag: str, cache_control: str) -> HttpResponseNotModified:
 
 
 def _page(request, key: tuple, build):
-    """Render the layout around the cached public part `build() -> (title, html)`, with ETag handling."""
+    """Render the layout around the cached public part `build() -> (title, html)`, with ETag handling.
+
+    For a visitor without a session and without pending messages (every anonymous first visit) the whole
+    page is cached too, with a placeholder where the layout puts the CSRF token; the visitor's own token is
+    substituted per request. Everyone else gets the layout rendered for them around the cached part."""
     tag = _page_etag(request)
     if cache.not_modified(request, tag):
         return _not_modified(tag, PAGE_CACHE_CONTROL)
-    title, body = cache.cached((_lang(), *key), build)
-    resp = render(request, "catalogue/page.html", {"title": title, "body": mark_safe(body)})
+    if _fresh_visitor(request):
+        html = cache.cached(("page", _lang(), request.get_full_path(), *key),
+                            lambda: _render_anonymous(request, key, build))
+        resp = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    else:
+        title, body = cache.cached((_lang(), *key), build)
+        resp = render(request, "catalogue/page.html", {"title": title, "body": mark_safe(body)})
     resp["ETag"] = _page_etag(request)
     resp["Cache-Control"] = PAGE_CACHE_CONTROL
     return resp
+
+
+CSRF_PLACEHOLDER = "__socplan_csrf_token__"
+
+
+def _fresh_visitor(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def _render_anonymous(request, key: tuple, build) -> str:
+    """The page as the template engine renders it for this anonymous request, with the CSRF placeholder."""
+    engine = engines["django"].engine
+    title, body = cache.cached((_lang(), *key), build)
+    ctx: dict = {}
+    for processor in engine.template_context_processors:
+        ctx.update(processor(request))
+    ctx.update({"csrf_token": CSRF_PLACEHOLDER, "title": title, "body": mark_safe(body)})
+    return engine.get_template("catalogue/page.html").render(Context(ctx))
 
 
 def _query(data, **changes) -> str:
@@ -141,20 +169,21 @@ def service(request, pk: int):
 
 
 def _service_body(pk: int) -> tuple[str, str]:
-    page = selectors.service_page(user=AnonymousUser(), pk=pk)
+    page = selectors.service_page(pk=pk)
     st = CatalogueState.objects.filter(pk=1).first()
+    d = page.detail
     ctx = {
-        "p": page, "s": page.service, "entry": page.entry,
+        "p": page, "d": d, "entry": page.entry,
         "plain": kind_plain(page.entry.kind_code),
         "forms": presenters.forms_plain(page.entry.forms),
-        "capacities": printing._capacities(page),
-        "contact": printing._contact(page.service),
-        "orps": [a.orp.name for a in page.areas if a.orp_id],
-        "area_munis": [a.municipality.name for a in page.areas if a.municipality_id],
+        "capacities": presenters.capacities(d),
+        "orps": [a["name"] for a in d.get("areas", []) if a["type"] == "orp"],
+        "area_munis": [a["name"] for a in d.get("areas", []) if a["type"] == "obec"],
+        "web_url": presenters.web_url(d.get("contact", {}).get("web", "")),
         "network_year": st.network_year if st else None,
         "refreshed_at": st.refreshed_at if st else None,
     }
-    return page.service.name, render_to_string("catalogue/_service_body.html", ctx)
+    return page.entry.name, render_to_string("catalogue/_service_body.html", ctx)
 
 
 def _file_response(request, path, *, content_type: str, filename: str, tag: str, attachment: bool):
@@ -173,7 +202,7 @@ def service_card(request, pk: int):
     url = request.build_absolute_uri(reverse("catalogue:service", args=[pk]))
 
     def build() -> bytes:
-        return printing.service_card_pdf(selectors.service_page(user=AnonymousUser(), pk=pk), url=url)
+        return printing.service_card_pdf(selectors.service_page(pk=pk), url=url)
 
     path = files.generated(f"karta-{pk}.pdf", build, variant=url)
     return _file_response(request, path, content_type="application/pdf", filename=f"sluzba-{pk}.pdf",

@@ -134,6 +134,7 @@ class ResultRow:
     missing: list[str]
     message: str = ""
     breakdown: list[dict] = field(default_factory=list)
+    url: str = ""  # filled in by pages
 
 
 @dataclass

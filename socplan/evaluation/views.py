@@ -420,6 +420,9 @@ def results(request, region, year):
         sort = "rank"
     desc = request.GET.get("dir", "asc" if sort not in ("score",) else "desc") == "desc"
     rows = sorted(rows, key=SORT_KEYS[sort], reverse=desc)
+    pattern = reverse("evaluation:service_breakdown", args=[987654321, year])
+    for r in rows:
+        r.url = pattern.replace("987654321", str(r.service_id))
     staff = selectors.region_staff_of(request.user, region)
     base = {k: v for k, v in request.GET.items() if k not in ("sort", "dir")}
     from urllib.parse import urlencode

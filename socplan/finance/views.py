@@ -131,8 +131,10 @@ def index(request):
     user = request.user
     regions = []
     for r in selectors.staff_regions(user) if user.is_authenticated else []:
-        regions.append({"region": r, "years": selectors.params_years(r), "staff": selectors.region_staff(user, r),
-                        "may_create": can(user, "change", FinanceParams(region=r, year=DEMO_YEAR))})
+        years = selectors.params_years(r)
+        regions.append({"region": r, "years": years, "staff": selectors.region_staff(user, r),
+                        "may_create": DEMO_YEAR not in years
+                        and can(user, "change", FinanceParams(region=r, year=DEMO_YEAR))})
     public = (FinanceParams.objects.select_related("region").defer("region__boundary")
               .order_by("region__name", "-year"))
     own = selectors.provider_ids(user) if user.is_authenticated else set()

@@ -171,7 +171,7 @@ class DeclarationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 # --- the year endpoints -------------------------------------------------------------------------------------
 
 def _version_for(request, region: str, year: int) -> NetworkVersion:
-    r = get_object_or_404(Region, code=region)
+    r = get_object_or_404(Region.objects.defer("boundary"), code=region)
     amendment = request.query_params.get("amendment")
     if amendment is not None:
         if not amendment.isdigit():

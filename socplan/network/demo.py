@@ -27,7 +27,15 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from socplan.core.money import czk
-from socplan.registry.models import Capacity, Service, ServiceArea, ServiceForm, Staffing
+from socplan.registry.models import (
+    Capacity,
+    DeliveryForm,
+    Service,
+    ServiceArea,
+    ServiceForm,
+    ServiceKind,
+    Staffing,
+)
 from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
 
 from .adapters import main_form
@@ -39,6 +47,7 @@ from .models import (
     DistrictProposal,
     EntryStatus,
     EventKind,
+    KindParameter,
     NetworkEntry,
     NetworkParameters,
     NetworkPublication,
@@ -180,8 +189,18 @@ class _Builder:
     def build(self) -> dict:
         from .services import build_parameters
 
-        p25 = NetworkParameters.objects.filter(region=self.region, year=BASE_YEAR).first() or build_parameters(
-            region=self.region, year=BASE_YEAR, actor=self.officer, reason=REASON)
+        p25 = NetworkParameters.objects.filter(region=self.region, year=BASE_YEAR).first()
+        if p25 is None:
+            p25 = build_parameters(region=self.region, year=BASE_YEAR, actor=self.officer, reason=REASON)
+            # per-kind exceptions (illustrative): residential § 49 homes 12 %, § 44 respite care a lower normative
+            kinds = {k.code: k for k in ServiceKind.objects.filter(code__in=["49", "44"])}
+            pob = DeliveryForm.objects.filter(code="pob").first()
+            rows = []
+            if "49" in kinds and pob is not None:
+                rows.append(KindParameter(parameters=p25, kind=kinds["49"], form=pob, cofinancing_rate=Decimal(12)))
+            if "44" in kinds:
+                rows.append(KindParameter(parameters=p25, kind=kinds["44"], optimal_cost=Decimal(600_000)))
+            bulk_create_with_history(rows, KindParameter, **self.kw)
         p26 = NetworkParameters.objects.filter(region=self.region, year=DRAFT_YEAR).first() or build_parameters(
             region=self.region, year=DRAFT_YEAR, copy_from=p25, actor=self.officer, reason=REASON)
         t25 = {t.code: t for t in p25.tiers.all()}
@@ -314,16 +333,12 @@ class _Builder:
 
     def _request(self, i, state, orp, rkind, rtype, service, fte, cap, cost, title, params, tiers, users, ap,
                  in_draft, draft):
-        from socplan.registry.models import DeliveryForm
-
         if service is not None:
             kind = service.kind
             beds = any(code == "luzka" for _id, code, _n in self.caps[service.pk])
             form_code = main_form(self.forms[service.pk], "luzka" if beds else None) or "ter"
             ctype_id, capacity = self._capacity(service.pk)
         else:
-            from socplan.registry.models import ServiceKind
-
             kind = ServiceKind.objects.get(code="65")
             form_code, ctype_id, capacity = "ter", None, 0
         if rkind == RequestKind.NEW and service is not None:

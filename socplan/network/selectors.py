@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q
 
 from socplan.accounts.scope import restrict
-from socplan.registry.models import PlanningGroup, ServiceArea, ServiceTargetGroup
+from socplan.registry.models import CapacityType, PlanningGroup, ServiceArea, ServiceTargetGroup
 from socplan.territory.models import Level, PopulationFigure, Region
 
 from .adapters import (
@@ -52,7 +52,7 @@ BED_GROUPS = ("C", "D")
 def _region(region) -> Region:
     if isinstance(region, Region):
         return region
-    return Region.objects.get(code=region)
+    return Region.objects.defer("boundary").get(code=region)
 
 
 # --- versions -----------------------------------------------------------------------------------------------
@@ -72,6 +72,17 @@ def current_version(region, year: int, *, user=None) -> NetworkVersion | None:
     qs = versions(user=user, region=region, year=year)
     approved = qs.filter(approved_at__isnull=False).order_by("-amendment").first()
     return approved or qs.order_by("-amendment").first()
+
+
+def published_service_ids(year: int) -> set[int]:
+    """Services in the current *published* network of `year` of every kraj (for the public catalogue)."""
+    ids: set[int] = set()
+    current: dict[int, NetworkVersion] = {}
+    for v in NetworkVersion.objects.filter(year=year, publication__isnull=False).order_by("amendment"):
+        current[v.region_id] = v  # the highest published amendment wins
+    for v in current.values():
+        ids.update(v.entries.values_list("service_id", flat=True))
+    return ids
 
 
 def years(region, *, user=None) -> list[dict]:
@@ -448,12 +459,16 @@ def district_view(district, year: int, *, user) -> dict:
     rows = []
     for o in orps:
         cells = [table.get((o.pk, k)) for k, _label in kinds]
+        for cell in cells:
+            if cell is not None:
+                cell.population = pop.get(o.code)
         rows.append({"orp": o, "population": pop.get(o.code), "cells": cells})
     open_requests = requests(user=user, region=district.region, year=year).filter(
         orp__district=district, state__in=OPEN_STATES)
     decls = declarations(user=user, region=district.region, year=year).filter(municipality__district=district)
     return {
         "version": shown, "orps": orps, "kinds": kinds, "rows": rows,
+        "unit_labels": dict(CapacityType.objects.values_list("code", "unit")),
         "requests": open_requests, "declarations": decls,
         "declared_total": sum((d.amount for d in decls), ZERO),
         "comments": restrict(DistrictComment.objects.filter(district=district, year=year)

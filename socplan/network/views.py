@@ -66,12 +66,16 @@ def _district_kwargs(obj):
 def _region_for(request) -> Region | None:
     code = request.GET.get("kraj")
     if code:
-        return get_object_or_404(Region, code=code)
+        return get_object_or_404(Region.objects.defer("boundary"), code=code)
     for g in grants(request.user):
         if g.region_id:
-            return Region.objects.get(pk=g.region_id)
-    return (Region.objects.filter(code=DEMO_REGION).first()
-            or Region.objects.filter(network_versions__isnull=False).first())
+            return Region.objects.defer("boundary").get(pk=g.region_id)
+    regions = Region.objects.defer("boundary")
+    return regions.filter(code=DEMO_REGION).first() or regions.filter(network_versions__isnull=False).first()
+
+
+def _versions_qs():
+    return NetworkVersion.objects.select_related("region").defer("region__boundary")
 
 
 def _region_staff(user, region_id) -> bool:
@@ -105,10 +109,11 @@ def _post_only(request):
 def index(request):
     region = _region_for(request)
     user = request.user
-    ctx = {"region": region, "regions": Region.objects.filter(network_versions__isnull=False).distinct()}
+    ctx = {"region": region,
+           "regions": Region.objects.filter(network_versions__isnull=False).distinct().defer("boundary")}
     if region is not None:
         ctx["years"] = selectors.years(region, user=user)
-        ctx["districts"] = District.objects.filter(region=region).order_by("name")
+        ctx["districts"] = District.objects.filter(region=region).defer("boundary").order_by("name")
         ctx["can_create"] = can(user, "change", NetworkVersion(region=region, year=2000))
         ctx["params"] = NetworkParameters.objects.filter(region=region).order_by("-year")
     if user.is_authenticated:
@@ -119,7 +124,7 @@ def index(request):
 
 
 def year(request, region, year):
-    region_obj = get_object_or_404(Region, code=region)
+    region_obj = get_object_or_404(Region.objects.defer("boundary"), code=region)
     version = selectors.current_version(region_obj, year, user=request.user)
     if version is None:
         from django.http import Http404
@@ -129,7 +134,7 @@ def year(request, region, year):
 
 
 def version(request, pk):
-    v = get_scoped_object(request, NetworkVersion.objects.select_related("region", "approved_by"), "view", pk=pk)
+    v = get_scoped_object(request, _versions_qs().select_related("approved_by"), "view", pk=pk)
     entries = restrict(selectors._entries(v), request.user, "view")
     f_tier, f_kind, f_q = request.GET.get("uroven"), request.GET.get("druh"), request.GET.get("q", "").strip()
     if f_tier:
@@ -157,7 +162,7 @@ def version(request, pk):
 
 
 def version_check(request, pk):
-    v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    v = get_scoped_object(request, _versions_qs(), "view", pk=pk)
     checks = selectors.check_version(v)
     visible = set(restrict(v.entries.all(), request.user, "view").values_list("pk", flat=True))
     checks = [c for c in checks if c.key in visible]
@@ -169,7 +174,7 @@ def version_check(request, pk):
 
 
 def version_cofinancing(request, pk):
-    v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    v = get_scoped_object(request, _versions_qs(), "view", pk=pk)
     rows = selectors.cofinancing_overview(v)
     visible = set(restrict(v.entries.all(), request.user, "view").values_list("pk", flat=True))
     rows = [r for r in rows if r["entry"].pk in visible]
@@ -214,7 +219,7 @@ def network_year_create(request):
 
 @scoped_view(NetworkEntry, "change", url_model=NetworkVersion)
 def network_entry_create(request, pk):
-    v = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=pk)
+    v = get_scoped_object(request, _versions_qs(), "view", pk=pk)
     if not can(request.user, "change", NetworkEntry(network=v)):
         raise PermissionDenied
     if v.is_approved:
@@ -354,8 +359,8 @@ def diff(request):
 
 
 def _diff_pair(request, a, b):
-    old = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=a)
-    new = get_scoped_object(request, NetworkVersion.objects.select_related("region"), "view", pk=b)
+    old = get_scoped_object(request, _versions_qs(), "view", pk=a)
+    new = get_scoped_object(request, _versions_qs(), "view", pk=b)
     return old, new, selectors.version_diff(old, new)
 
 
@@ -441,7 +446,8 @@ def _steps(user, req: DevelopmentRequest) -> dict:
 def request_detail(request, pk):
     req = get_scoped_object(request, DevelopmentRequest.objects.select_related(
         "region", "orp__district", "kind", "form", "provider", "service", "measure__plan", "action_plan",
-        "district_tier", "decision_tier", "decided_by", "submitted_by"), "view", pk=pk)
+        "district_tier", "decision_tier", "decided_by", "submitted_by").defer(
+        "region__boundary", "orp__boundary", "orp__district__boundary"), "view", pk=pk)
     steps = _steps(request.user, req)
     ctx = {"req": req, "steps": steps,
            "events": restrict(req.events.select_related("author"), request.user, "view"),
@@ -467,7 +473,8 @@ def request_detail(request, pk):
 
 @scoped_view(DevelopmentRequest, "change")
 def development_request_edit(request, pk):
-    req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region"), "change", pk=pk)
+    req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region").defer("region__boundary"), "change",
+                            pk=pk)
     form = forms.DevelopmentRequestForm(request.POST or None, instance=req, user=request.user, region=req.region)
     if not req.editable_by_submitter:
         form.add_error(None, _("Záměr v tomto stavu už nelze upravovat."))
@@ -490,7 +497,8 @@ def development_request_edit(request, pk):
 def _step_view(request, pk, form_class, action, success, *, form_kwargs=True, levels=None):
     """A step of the request's path. Who may act is checked before the form: a comment (or step) on the
     request within one's scope, and for the named steps the role level (ORP / district / region)."""
-    req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region", "orp"), "view", pk=pk)
+    req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region", "orp").defer(
+        "region__boundary", "orp__boundary"), "view", pk=pk)
     if not can(request.user, "change", RequestEvent(request=req)):
         raise PermissionDenied
     if levels is not None and not services.acts_for(request.user, req, levels):
@@ -540,10 +548,12 @@ def request_decision_create(request, pk):
         _("Rozhodnutí bylo zaznamenáno."), levels=("region",))
 
 
-@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=(Role.ORP_COORDINATOR, Role.DISTRICT_TEAM, *STAFF))
+@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest,
+             roles=(Role.ORP_COORDINATOR, Role.DISTRICT_TEAM, *STAFF))
 def request_return_create(request, pk):
     return _step_view(request, pk, forms.ReasonForm, lambda r, d: services.development_request_return(
-        actor=request.user, request=r, reason=d["reason"]), _("Záměr byl vrácen k doplnění."), form_kwargs=False, levels=("orp", "district", "region"))
+        actor=request.user, request=r, reason=d["reason"]), _("Záměr byl vrácen k doplnění."), form_kwargs=False,
+        levels=("orp", "district", "region"))
 
 
 @scoped_view(DevelopmentRequest, "change")
@@ -595,7 +605,8 @@ def cofinancing_declaration_create(request):
 
 @scoped_view(CofinancingDeclaration, "change")
 def cofinancing_declaration_edit(request, pk):
-    d = get_scoped_object(request, CofinancingDeclaration.objects.select_related("region", "municipality"),
+    d = get_scoped_object(request, CofinancingDeclaration.objects.select_related("region", "municipality").defer(
+        "region__boundary", "municipality__boundary"),
                           "change", pk=pk)
     form = forms.DeclarationForm(request.POST or None, instance=d, user=request.user, region=d.region)
     if request.method == "POST" and form.is_valid():
@@ -629,7 +640,8 @@ def cofinancing_declaration_delete(request, pk):
 
 
 def municipality(request, code):
-    m = get_object_or_404(Municipality.objects.select_related("orp", "district", "region"), code=code)
+    m = get_object_or_404(Municipality.objects.select_related("orp", "district", "region").defer(
+        "boundary", "orp__boundary", "district__boundary", "region__boundary"), code=code)
     return render(request, "network/municipality.html", {
         "m": m, "years": selectors.municipality_commitments(m, user=request.user),
         "may_create": request.user.is_authenticated and can(request.user, "change", CofinancingDeclaration(
@@ -640,7 +652,7 @@ def municipality(request, code):
 # --- district negotiation -----------------------------------------------------------------------------------
 
 def district(request, code, year):
-    d = get_object_or_404(District.objects.select_related("region"), code=code)
+    d = get_object_or_404(District.objects.select_related("region").defer("boundary", "region__boundary"), code=code)
     ctx = selectors.district_view(d, year, user=request.user)
     probe = DistrictComment(district=d, region=d.region, year=year)
     ctx.update({"district": d, "year": year,
@@ -701,8 +713,9 @@ def district_proposal_edit(request, pk):
 # --- parameters ---------------------------------------------------------------------------------------------
 
 def parameters(request, region, year):
-    r = get_object_or_404(Region, code=region)
-    p = get_object_or_404(NetworkParameters.objects.select_related("region"), region=r, year=year)
+    r = get_object_or_404(Region.objects.defer("boundary"), code=region)
+    p = get_object_or_404(NetworkParameters.objects.select_related("region").defer("region__boundary"), region=r,
+                          year=year)
     return render(request, "network/parameters.html", {
         "p": p, "tiers": p.tiers.all(), "rules": p.rules.all(),
         "kind_params": p.kind_parameters.select_related("kind", "form"),

@@ -418,10 +418,10 @@ def _participation(region, orps: dict) -> None:
          "Účastníci prošli plnění opatření za rok 2015 a shodli se na prioritách akčního plánu 2016. (Syntetický zápis.)",
          14),
         ("Veřejné projednání návrhu střednědobého plánu 2026–2028", None, made["Pracovní skupina pro komunitní plán JMK"],
-         (now + dt.timedelta(days=21)).replace(hour=16, minute=0, second=0, microsecond=0),
+         (timezone.localtime(now) + dt.timedelta(days=21)).replace(hour=16, minute=0, second=0, microsecond=0),
          "Krajský úřad JMK, Žerotínovo náměstí 3, Brno", "", None),
         ("Setkání pracovní skupiny Senioři – potřeby pečujících", blansko, seniors,
-         (now + dt.timedelta(days=35)).replace(hour=15, minute=0, second=0, microsecond=0),
+         (timezone.localtime(now) + dt.timedelta(days=35)).replace(hour=15, minute=0, second=0, microsecond=0),
          "Městský úřad Blansko, zasedací místnost", "", None),
     ]
     draft = Plan.objects.filter(region=region, kind=PlanKind.REGIONAL, status=PlanStatus.COMMENT).first()

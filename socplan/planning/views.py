@@ -118,8 +118,7 @@ def plan_detail(request, pk):
     return render(request, "planning/plan_detail.html", {
         "plan": plan, "s": structure, "editable": editable and plan.status in svc.EDITABLE,
         "can_manage": editable,
-        "can_approve": request.user.is_authenticated and can(
-            request.user, "approve" if plan.kind == PlanKind.REGIONAL else "change", plan),
+        "can_approve": request.user.is_authenticated and can(request.user, "approve", plan),
         "action_plans": plan.action_plans.order_by("year"),
         "budget": budget,
         "budget_rows": [(y, [budget.by_year_source.get((y, src), 0) for src, _l in budget.sources], budget.by_year[y])
@@ -604,8 +603,7 @@ def action_plan_detail(request, pk):
         "total": sum(costs.values(), Decimal(0)), "network": net, "network_rows": net.rows[:50],
         "network_note": note, "editable": _can_edit(request.user, ap),
         "requests": selectors.admitted_requests(ap.plan, ap.year),
-        "can_approve": request.user.is_authenticated and can(
-            request.user, "approve" if ap.plan.kind == PlanKind.REGIONAL else "change", ap),
+        "can_approve": request.user.is_authenticated and can(request.user, "approve", ap),
         "formats": ("pdf", "docx", "xlsx"),
     })
 

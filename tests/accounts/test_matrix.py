@@ -220,7 +220,8 @@ def test_edit_pages(endpoint, users, world):
     clients = {seat: client_for(getattr(users, seat)) for seat in SEATS}
     model, cases = targets(endpoint, users, superuser)
     if not cases:
-        pytest.skip(f"{endpoint}: no {model.__name__ if model else '?'} row in the test data to try it on")
+        pytest.skip(f"{endpoint}: no {model.__name__ if model else '?'} row in the test data that even a "
+                    "superuser may use it on (none, or all refused by their state, e.g. approved)")
     outcomes = set()
     for obj, path, get_status, data, superuser_status in cases:
         for seat in SEATS:

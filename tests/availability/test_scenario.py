@@ -175,6 +175,14 @@ def test_district_team_cannot_create_for_another_district(world):
         services.scenario_create(actor=team, data={**data, "shared_with": District.objects.get(code="CZ0642")})
     s = services.scenario_create(actor=team, data={**data, "shared_with": w["district"]})
     assert s.owner == team and s.results
+    # the team may edit the officer's scenario shared with it, but not hand it over to another okres
+    shared = create(w, [], shared_with=w["district"])
+    services.scenario_update(actor=team, scenario=shared, data={"name": "upraveno týmem"}, compute=False)
+    with pytest.raises(PermissionDenied):
+        services.scenario_update(actor=team, scenario=Scenario.objects.get(pk=shared.pk), compute=False,
+                                 data={"shared_with": District.objects.get(code="CZ0642")})
+    with pytest.raises(PermissionDenied):
+        services.scenario_delete(actor=team, scenario=shared)
 
 
 # --- where to add capacity ----------------------------------------------------------------------------------------

@@ -114,12 +114,15 @@ def test_csv_and_xlsx_open_and_match_the_json(client):
 
 
 def test_network_exports_follow_the_published_network(client, monkeypatch):
-    assert client.get("/katalog/data/sit.csv").status_code == 404  # no published network in this test
-    chosen = set(Service.objects.filter(kind__code="49").values_list("pk", flat=True)[:5])
-    monkeypatch.setattr(network_link, "published_service_ids", lambda year=None: chosen)
-    from socplan.catalogue import services
+    monkeypatch.setattr(network_link, "published_service_ids", lambda year: None)
+    catalogue_refresh()
+    assert CatalogueEntry.objects.filter(in_network__isnull=False).count() == 0
+    assert client.get("/katalog/data/sit.csv").status_code == 404  # no published network: nothing about it
+    pk = Service.objects.filter(kind__code="49").values_list("pk", flat=True).first()
+    assert "krajské sít" not in client.get(f"/katalog/sluzba/{pk}/").content.decode()
 
-    monkeypatch.setattr(services, "published_service_ids", lambda year=None: chosen)
+    chosen = set(Service.objects.filter(kind__code="49").values_list("pk", flat=True)[:5])
+    monkeypatch.setattr(network_link, "published_service_ids", lambda year: chosen)
     catalogue_refresh()
     assert set(CatalogueEntry.objects.filter(in_network=True).values_list("service_id", flat=True)) == chosen
     assert CatalogueEntry.objects.filter(in_network__isnull=True).count() == 0
@@ -132,6 +135,29 @@ def test_network_exports_follow_the_published_network(client, monkeypatch):
     html = client.get(f"/katalog/sluzba/{pk}/").content.decode()
     assert "v krajské síti" in html and "Služba je součástí zveřejněné krajské sítě" in html
     assert "v krajské síti" in client.get("/katalog/", {"druh": "49"}).content.decode()
+
+
+def test_network_flag_from_the_network_module(monkeypatch):
+    """With the demo network (tests/conftest.py loads it): the flag follows the current published version."""
+    network = pytest.importorskip("socplan.network.models")
+    published = network.NetworkVersion.objects.filter(publication__isnull=False).order_by("-year", "-amendment")
+    latest = published.first()
+    if latest is None:
+        pytest.skip("the demo has no published network")
+    monkeypatch.setenv("SOCPLAN_CATALOGUE_NETWORK_YEAR", str(latest.year))
+    current = {}
+    for v in published.filter(year=latest.year).order_by("amendment"):
+        current[v.region_id] = v  # the highest published amendment of each kraj
+    expected = set()
+    for v in current.values():
+        expected |= set(network.NetworkEntry.objects.filter(network=v).values_list("service_id", flat=True))
+    result = catalogue_refresh()
+    assert result["network_year"] == latest.year
+    assert set(CatalogueEntry.objects.filter(in_network=True).values_list("service_id", flat=True)) == expected
+    # a year without a published network: nothing is said about the network
+    monkeypatch.setenv("SOCPLAN_CATALOGUE_NETWORK_YEAR", "1999")
+    assert catalogue_refresh()["network_year"] is None
+    assert not CatalogueEntry.objects.filter(in_network__isnull=False).exists()
 
 
 def test_download_etag(client):

@@ -103,3 +103,18 @@ def test_errors(zlk):
         run("--region", "CZ072", "--year", str(YEAR), "--budget", "12,5")
     with pytest.raises(CommandError):
         run("--region", "CZ072", "--year", str(YEAR), "--budget", "-5")
+
+
+def test_allocation_job_kind(zlk, zlk_users):
+    """The background job runs the same service, with the permission of the user who started it."""
+    from socplan.core.jobs import KINDS
+
+    job = KINDS["finance_allocation"]
+    seen = []
+    result = job.fn(lambda pct, msg="": seen.append(pct), region="CZ072", year=YEAR, budget="6853500",
+                    mode="rules", user_id=zlk_users.officer.pk)
+    run_ = AllocationRun.objects.get(pk=result["run_id"])
+    assert (result["total_allocated"], run_.created_by) == ("6853500", zlk_users.officer)
+    assert seen[-1] == 100
+    with pytest.raises(PermissionDenied):
+        job.fn(lambda *a: None, region="CZ072", year=YEAR, budget="1", user_id=zlk_users.provider1.pk)

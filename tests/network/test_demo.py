@@ -72,3 +72,9 @@ def test_demo_amendments_contain_the_documented_changes(demo):
 
 def test_demo_load_is_idempotent():
     assert demo_load() == {}
+
+
+def test_published_service_ids_for_the_catalogue(demo):
+    ids = selectors.published_service_ids(2025)
+    assert ids == set(demo.v25_1.entries.values_list("service_id", flat=True))  # amendment 2 is not published
+    assert selectors.published_service_ids(2026) == set()

@@ -70,14 +70,15 @@ def expected_cost_total(plan, year):
         from socplan.finance.selectors import financial_chapter
 
         chapter = financial_chapter(plan.region, year)
-        total = chapter["total"] if isinstance(chapter, dict) else chapter.total
-        return Decimal(total)
     except ImportError:
-        from socplan.registry.models import COST_FIELDS, Economics
+        chapter = None
+    if chapter is not None:
+        return Decimal(chapter.total)
+    from socplan.registry.models import COST_FIELDS, Economics
 
-        sums = Economics.objects.filter(service__region=plan.region, year=year).aggregate(
-            **{f: Sum(f) for f in COST_FIELDS})
-        return sum((v or Decimal(0) for v in sums.values()), Decimal(0))
+    sums = Economics.objects.filter(service__region=plan.region, year=year).aggregate(
+        **{f: Sum(f) for f in COST_FIELDS})
+    return sum((v or Decimal(0) for v in sums.values()), Decimal(0))
 
 
 def test_regional_plan_pdf(client, demo):

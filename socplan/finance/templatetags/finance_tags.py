@@ -48,3 +48,12 @@ def get(mapping, key):
 @register.filter
 def kind_label(code):
     return code if code in ("Celkem", "–", "") else f"§ {code}"
+
+
+TIER_STATUS = {"full": "plně pokryta", "reduced": "krácena", "floors_reduced": "kráceny i minimální podíly",
+               "unfunded": "bez prostředků"}
+
+
+@register.filter
+def tier_status(status):
+    return TIER_STATUS.get(status, status)

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from socplan.core.money import format_czk
+from socplan.core.money import format_czk, format_number
 from socplan.territory.models import Region
 
 from ... import engine, selectors, services
@@ -25,6 +25,7 @@ from ...adapter import frame_cache
 from ...api import service_ref
 from ...forms import parse_amount
 from ...models import AllocationMode
+from ...templatetags.finance_tags import TIER_STATUS
 
 
 def allocation_json(comp, result, *, region: str, year: int) -> dict:
@@ -84,8 +85,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Optimální podpora:  {format_czk(result.total_optimal)} ({len(comp.support)} položek)")
         self.stdout.write(f"Přiděleno:          {format_czk(result.total_allocated)}")
         for t in result.tiers:
-            coef = f", k = {t.coefficient_decimal}" if t.coefficient is not None else ""
+            coef = f", k = {format_number(t.coefficient_decimal, 10)}" if t.coefficient is not None else ""
             self.stdout.write(f"  vrstva {t.tier}: potřeba {format_czk(t.need)}, přiděleno {format_czk(t.allocated)} "
-                              f"({t.status}{coef})")
+                              f"({TIER_STATUS.get(t.status, t.status)}{coef})")
         if run is not None:
             self.stdout.write(f"Uloženo jako rozdělení č. {run.pk}.")
