@@ -39,7 +39,6 @@ from socplan.registry.models import (
     Service,
     ServiceArea,
     ServiceForm,
-    ServiceKind,
 )
 from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
 
@@ -675,7 +674,3 @@ def facilities_for(struct: Structure, sup: Supply, frame: TerritoryFrame) -> tup
         lon.append(np.nan)
     fac = Facilities.build(ids=ids, kind=kinds, capacity=caps, site=site, field=fld, obec=obec, lat=lat, lon=lon)
     return fac, dropped
-
-
-def kinds_list() -> list[tuple[str, str]]:
-    return [(k.code, str(k)) for k in ServiceKind.objects.order_by("order", "code")]

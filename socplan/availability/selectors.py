@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from socplan.accounts.scope import grants, is_superuser, restrict
 from socplan.registry.models import CapacityType, Service, ServiceKind
-from socplan.territory.models import AgeBand, Level, Orp, Region
+from socplan.territory.models import AgeBand, Level, Region
 
 from . import adapter
 from .engine import coverage_table, to_json_dict
@@ -69,10 +69,6 @@ def default_region(user) -> Region:
 def default_year(region: Region) -> int:
     years = CoverageTarget.objects.filter(region=region).order_by("-year").values_list("year", flat=True)
     return years[0] if years else date.today().year
-
-
-def kind_choices() -> list[ServiceKind]:
-    return list(ServiceKind.objects.order_by("order", "code"))
 
 
 def target_for(region, year: int, kind) -> CoverageTarget | None:
@@ -437,7 +433,3 @@ def scenario_list(user):
         return qs
     allowed = restrict(Scenario.objects.all(), user, "view").values("pk")
     return qs.filter(Q(owner_id=user.pk) | Q(pk__in=allowed)).distinct()
-
-
-def orp_list(region):
-    return list(Orp.objects.filter(region=region).order_by("name"))
