@@ -222,6 +222,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several apps have fields named kind/source/status with different choice sets: name them explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanKindEnum": "socplan.planning.models.PlanKind",
+        "PlanStatusEnum": "socplan.planning.models.PlanStatus",
+        "RecordSourceEnum": "socplan.core.models.Source",
+        "JobStatusEnum": "socplan.core.models.Job.Status",
+    },
 }
 
 # Background jobs: Django's tasks API (backport) with a database-backed worker, so the default needs
