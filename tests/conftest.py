@@ -39,6 +39,14 @@ def _load_base_data():
         call_command("import_territory", verbosity=0, stdout=open(os.devnull, "w"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    # Test users only: PBKDF2's deliberate slowness buys nothing here and costs seconds per user.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -126,11 +126,10 @@ def _index_body(data) -> tuple[str, str]:
         "result": result,
     }
     if result is not None:
-        places = selectors.places_of([h.entry.service_id for h in result.hits])
         ctx["hits"] = [{
             "hit": h, "entry": h.entry, "url": reverse("catalogue:service", args=[h.entry.service_id]),
             "distance": presenters.km(h.distance_km), "forms": presenters.forms_short(h.entry.forms),
-            "place": h.entry.place_label or ", ".join(p.municipality_name for p in places.get(h.entry.service_id, [])[:3]),
+            "place": h.entry.place_label,
         } for h in result.hits]
         ctx["found"] = presenters.services_count(result.total)
         ctx["first_index"] = (result.page - 1) * params.page_size + 1

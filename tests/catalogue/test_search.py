@@ -166,3 +166,23 @@ def test_refresh_is_idempotent_and_changes_the_fingerprint_only_on_change():
     third = catalogue_refresh()
     assert third["changed"]
     assert _search(q="prejmenovana").total == 1
+
+
+def test_refresh_command_and_import_hook(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from socplan.core.models import Job
+    from socplan.registry.models import RegistryImport
+
+    out = StringIO()
+    call_command("catalogue_refresh", stdout=out)
+    assert f"Katalog: {Service.objects.count()} služeb" in out.getvalue()
+    # a finished MPSV import enqueues a full refresh of the catalogue once the import commits
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        RegistryImport.objects.create(file_name="rpss.json")
+    assert not Job.objects.filter(kind="catalogue_refresh").exists()
+    for cb in callbacks:
+        cb()
+    assert Job.objects.filter(kind="catalogue_refresh").count() == 1
