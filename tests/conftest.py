@@ -56,7 +56,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _restore_base_data_after_flush(request, django_db_blocker):
     yield
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         with django_db_blocker.unblock():
             _load_base_data()
 

@@ -268,8 +268,6 @@ def _service(e: CatalogueEntry, rel: dict, base_url: str, region_names: dict[str
         "status": status,
         "organization": _organization(e, s, s[9]),
     }
-    if e.valid_from:
-        service["assured_date"] = e.valid_from.isoformat()
     phone, email, web = _contact(s)
     if s[3] and "@" in s[3]:
         service["email"] = s[3]

@@ -264,6 +264,12 @@ class Measure(VersionedModel, ProvenanceModel):
     def public_q(cls):
         return Q(plan__status__in=PUBLISHED)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new measure belongs to its priority's plan (also before it is saved: the permission layer reads it).
+        if self.priority_id and not self.plan_id:
+            self.plan_id = self.priority.plan_id
+
     def save(self, *args, **kwargs):
         if self.priority_id and not self.plan_id:
             self.plan_id = self.priority.plan_id

@@ -161,8 +161,39 @@ def url_kwargs(endpoint: Endpoint, obj) -> dict | None:
             value = getattr(obj, name)
             out[name] = getattr(value, "pk", value)
         else:
-            return None
+            related = _related_named(obj, name)
+            if related is None:
+                return None
+            out[name] = related.pk
     return out
+
+
+def _related_named(obj, name: str, depth: int = 2):
+    """A row related to `obj` (up or down, `depth` hops) whose model or field name starts with `name`
+    (``ind`` → the object's indicator, ``scale`` → a scale of the methodology's first indicator)."""
+    frontier = [obj]
+    for _ in range(depth):
+        nxt = []
+        for o in frontier:
+            for f in o._meta.get_fields():
+                if not f.is_relation or f.related_model is None:
+                    continue
+                label = (f.name, f.related_model._meta.model_name)
+                if f.many_to_one or (f.one_to_one and f.concrete):
+                    value = getattr(o, f.name, None)
+                    candidates = [value] if value is not None else []
+                elif f.one_to_many or f.many_to_many:
+                    if o.pk is None:
+                        continue
+                    accessor = f.name if f.concrete else f.get_accessor_name()
+                    candidates = list(getattr(o, accessor).all()[:1])
+                else:
+                    continue
+                if any(x.startswith(name) for x in label) and candidates:
+                    return candidates[0]
+                nxt.extend(candidates)
+        frontier = nxt
+    return None
 
 
 # --- HTML forms ----------------------------------------------------------------------------------------------

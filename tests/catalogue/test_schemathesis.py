@@ -23,6 +23,20 @@ MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
+@pytest.fixture
+def _keep_connection():
+    """The WSGI app sends request_started/request_finished, whose handler closes the database connection
+    inside the test's transaction (PostgreSQL); Django's own test client disconnects it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _operations(monkeypatch):
     monkeypatch.setenv("SOCPLAN_CATALOGUE_API_RATE", "100000/minute")  # the fuzzer is not the throttle's test
     from socplan.wsgi import application
@@ -36,7 +50,7 @@ def _operations(monkeypatch):
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_catalogue_api_conforms_to_its_schema(monkeypatch, mode):
+def test_catalogue_api_conforms_to_its_schema(monkeypatch, mode, _keep_connection):
     checks = CHECKS + ([negative_data_rejection] if mode == GenerationMode.NEGATIVE else [])
     tested = 0
     for op in _operations(monkeypatch):
