@@ -478,3 +478,8 @@ def planning_demo_load() -> dict[str, int]:
     return {"plans": Plan.objects.filter(region=region).count() - before,
             "action_plans": ActionPlan.objects.filter(plan__region=region, status=ActionPlanStatus.APPROVED).count(),
             "comments": Comment.objects.filter(plan__region=region).count()}
+
+
+def demo_load() -> dict[str, int]:
+    """Entry point for `socplan.core.demo.app_demos_load` (runs after the registry demo, before network)."""
+    return planning_demo_load()
