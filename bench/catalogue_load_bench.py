@@ -367,9 +367,9 @@ different services rotated. Latency percentiles as measured by wrk (Lua `done()`
 | search throughput ≥ 25 % of the static file's (16 clients) | {ratio16:.0%} | {tick[ok_ratio]} |
 | (same ratio at 64 clients) | {ratio64:.0%} | |
 
-**How.** A search is one query on the precomputed `CatalogueEntry` table (normalised search text, packed code
-fields) plus, for a place, one query on `CataloguePlace` (bounding box) and the exact haversine distance in
-numpy; the public part of each page (inside `<main>`) is rendered once per catalogue version, language and
+**How.** A search reads the precomputed `CatalogueEntry` table (normalised search text, packed code fields:
+one query for a text/filter search, page and total together) and, for a place, `CataloguePlace` (bounding
+box in SQL, exact haversine distance in numpy); the public part of each page (inside `<main>`) is rendered once per catalogue version, language and
 parameters and kept in a per-worker LRU backed by a shared disk level (`socplan/catalogue/cache.py`); for a
 visitor without a session the whole page is cached with a placeholder for the CSRF token, so a repeated page
 costs a dictionary lookup and a string replacement. A service page is one query (`CatalogueEntry` joined

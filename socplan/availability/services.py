@@ -182,24 +182,21 @@ def scenario_create(*, actor, data: dict, compute: bool = True) -> Scenario:
     return scenario
 
 
-def _may_edit(actor, scenario) -> None:
-    if scenario.owner_id == getattr(actor, "pk", None):
-        return
-    require(actor, "change", scenario)
-
-
 @transaction.atomic
 def scenario_update(*, actor, scenario: Scenario, data: dict, expected_version: int | None = None,
                     compute: bool = True) -> Scenario:
-    _may_edit(actor, scenario)
+    """Change a scenario. Who may: the scope layer alone (`Scenario.SCOPE`: the kraj's staff and the district
+    team it is shared with) — being its author grants reading, not writing (a revoked role grants nothing)."""
+    require(actor, "change", scenario)
     data = dict(data)
     if "changes" in data:
         data["changes"] = scenario_changes_clean(region=data.get("region", scenario.region),
                                                  kind=data.get("kind", scenario.kind), changes=data["changes"])
     if "region" in data and data["region"] != scenario.region:
         raise ValidationError(_("Kraj scénáře nelze změnit."))
-    if "shared_with" in data and scenario.owner_id != getattr(actor, "pk", None):
-        # a district team may not hand the scenario over to another okres (it would lose it itself)
+    if "shared_with" in data:
+        # the new state must stay in the actor's scope: a district team may not hand the scenario over to
+        # another okres (or unshare it) — it would lose it itself
         require(actor, "change", Scenario(region=scenario.region, shared_with=data["shared_with"],
                                           owner_id=scenario.owner_id, kind=scenario.kind, year=scenario.year))
     scenario, _changed = model_update(instance=scenario, data=data, actor=actor, expected_version=expected_version)
@@ -210,8 +207,8 @@ def scenario_update(*, actor, scenario: Scenario, data: dict, expected_version: 
 
 @transaction.atomic
 def scenario_delete(*, actor, scenario: Scenario) -> None:
-    if scenario.owner_id != getattr(actor, "pk", None):
-        require(actor, "delete", scenario)
+    """Delete a scenario: the kraj's staff (`Scenario.SCOPE["delete_roles"]`)."""
+    require(actor, "delete", scenario)
     scenario._history_user = actor
     scenario.delete()
 

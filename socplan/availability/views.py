@@ -1,6 +1,12 @@
 """Availability pages: coverage and need (table, choropleth, ranking, RAG), accessibility (2SFCA / E2SFCA),
 scenarios (create, compare, save, share), 'where to add capacity' (background job), the region's parameters
-and travel-time matrices. Thin: read the request, call one selector or service, render."""
+and travel-time matrices. Thin: read the request, call one selector or service, render.
+
+Write pages are marked and guarded with `scoped_view(Model, action)` and load their object with
+`get_scoped_object` (socplan/accounts/permissions.py): anonymous users go to the login page, users without a
+role that may write the model get 403 up front, an object the user may not see answers 404 and one the user
+sees but may not change 403 — before any form is processed, so a denied write changes nothing. The
+authorization-matrix test (tests/accounts/test_matrix.py) finds these pages by the marker."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from socplan.accounts.history import history_rows
+from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any, require
 from socplan.core.models import Job
 from socplan.core.services import StaleEdit
@@ -207,11 +214,21 @@ def _scenario(request, pk) -> Scenario:
     return get_object_or_404(selectors.scenario_list(request.user), pk=pk)
 
 
-def _may_edit(user, scenario) -> bool:
-    return scenario.owner_id == user.pk or can(user, "change", scenario)
+def _scenario_for(request, pk, action: str) -> Scenario:
+    """The scenario for a write page: 404 if the user may not see it, 403 if they may not `action` it.
+
+    Visibility is the scope layer's plus the author's own scenarios (selectors.scenario_list); an author who
+    may no longer change the scenario by their role gets 403, not 404 (they do see it)."""
+    qs = Scenario.objects.select_related("owner", "region", "kind", "shared_with")
+    try:
+        return get_scoped_object(request, qs, action, pk=pk)
+    except Http404:
+        if selectors.scenario_list(request.user).filter(pk=pk).exists():
+            raise PermissionDenied from None
+        raise
 
 
-@login_required
+@scoped_view(Scenario, "change")
 def scenario_create(request):
     region = selectors.default_region(request.user)
     code = request.GET.get("region") or request.POST.get("region_code")
@@ -235,11 +252,9 @@ def scenario_create(request):
     return render(request, "availability/scenario_form.html", {"form": form, "region": region, "scenario": None})
 
 
-@login_required
+@scoped_view(Scenario, "change")
 def scenario_edit(request, pk):
-    scenario = _scenario(request, pk)
-    if not _may_edit(request.user, scenario):
-        raise PermissionDenied
+    scenario = _scenario_for(request, pk, "change")
     form = ScenarioForm(request.POST or None, instance=scenario, region=scenario.region)
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,8 +302,8 @@ def scenario_detail(request, pk):
                 row["label"] = label
     return render(request, "availability/scenario_detail.html", {
         "scenario": scenario, "res": res, "map": map_data, "stale": stale,
-        "may_edit": _may_edit(request.user, scenario),
-        "may_delete": scenario.owner_id == request.user.pk or can(request.user, "delete", scenario),
+        "may_edit": can(request.user, "change", scenario),
+        "may_delete": can(request.user, "delete", scenario),
         "history_rows": history_rows(scenario, user=request.user),
     })
 
@@ -302,10 +317,10 @@ def scenario_recompute(request, pk):
     return redirect("availability:scenario_detail", pk=scenario.pk)
 
 
-@login_required
+@scoped_view(Scenario, "delete")
 @require_POST
 def scenario_delete(request, pk):
-    scenario = _scenario(request, pk)
+    scenario = _scenario_for(request, pk, "delete")
     services.scenario_delete(actor=request.user, scenario=scenario)
     messages.success(request, _("Scénář byl smazán."))
     return redirect("availability:scenario_list")
@@ -397,12 +412,11 @@ PARAMS = {
 
 def _parameter_form(request, what: str, pk=None):
     model, form_class, create, update, arg, title = PARAMS[what]
-    obj = get_object_or_404(model, pk=pk) if pk else None
+    # 404 if the user may not see the row, 403 if they may not change it (checked before the form is read)
+    obj = get_scoped_object(request, model.objects.select_related("region"), "change", pk=pk) if pk else None
     region = obj.region if obj else Params(request).region
     if obj is None:
         require(request.user, "change", model(region=region))
-    elif not can(request.user, "change", obj):
-        raise PermissionDenied
     form = form_class(request.POST or None, instance=obj, region=region)
     if request.method == "POST" and form.is_valid():
         try:
@@ -430,32 +444,32 @@ def _parameter_form(request, what: str, pk=None):
     })
 
 
-@login_required
+@scoped_view(CoverageTarget, "change")
 def target_create(request):
     return _parameter_form(request, "target")
 
 
-@login_required
+@scoped_view(CoverageTarget, "change")
 def target_edit(request, pk):
     return _parameter_form(request, "target", pk)
 
 
-@login_required
+@scoped_view(UtilisationRate, "change")
 def rate_create(request):
     return _parameter_form(request, "rate")
 
 
-@login_required
+@scoped_view(UtilisationRate, "change")
 def rate_edit(request, pk):
     return _parameter_form(request, "rate", pk)
 
 
-@login_required
+@scoped_view(PopulationProjection, "change")
 def projection_create(request):
     return _parameter_form(request, "projection")
 
 
-@login_required
+@scoped_view(PopulationProjection, "change")
 def projection_edit(request, pk):
     return _parameter_form(request, "projection", pk)
 
@@ -471,9 +485,10 @@ def matrix_list(request):
     })
 
 
-@login_required
+@scoped_view(TravelTimeMatrix, "change")
 def matrix_create(request):
     region = selectors.default_region(request.user)
+    require(request.user, "change", TravelTimeMatrix(region=region))
     form = TravelTimeMatrixForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
