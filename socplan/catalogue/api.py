@@ -229,7 +229,7 @@ class CatalogueServiceList(_CatalogueView):
         responses={200: CatalogueServicePageSerializer, 400: OpenApiResponse(CatalogueErrorsSerializer), **COMMON_RESPONSES},
     )
     def get(self, request):
-        params, errors = selectors.parse_params(request.query_params)
+        params, errors = selectors.parse_params(request.query_params, strict=True)
         if errors:
             return Response({"errors": errors}, status=400)
         return self._respond(request, ("list", params.key), lambda base: self._build(request, base, params))

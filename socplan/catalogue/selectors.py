@@ -152,11 +152,20 @@ def _digits(value: str) -> bool:
     return bool(re.fullmatch(r"[0-9]+", value))
 
 
-def parse_params(data, *, page_size: int = PAGE_SIZE, obec_names: bool = False) -> tuple[SearchParams, dict]:
+STRICT_PARAMS = ("obec", "orp", "radius_km", "kind", "target_group", "form", "situation", "page", "page_size")
+
+
+def parse_params(data, *, page_size: int = PAGE_SIZE, obec_names: bool = False,
+                 strict: bool = False) -> tuple[SearchParams, dict]:
     """Validate query parameters (a QueryDict or dict). Returns (params, errors); invalid values are left
     out of `params` and explained in `errors` (field → Czech message). With `obec_names` the `obec` value may
-    also be a municipality name (the web form); it resolves when exactly one obec has that name."""
+    also be a municipality name (the web form); it resolves when exactly one obec has that name. The web form
+    sends empty fields for "any"; with `strict` (the API) an empty value of a coded parameter is an error."""
     errors: dict[str, str] = {}
+    if strict:
+        for key in STRICT_PARAMS:
+            if key in data and not (data.get(key) or "").strip():
+                errors[key] = "Parametr je uveden bez hodnoty."
 
     def get(key: str) -> str:
         value = data.get(key)

@@ -183,6 +183,16 @@ def test_district_team_cannot_create_for_another_district(world):
                                  data={"shared_with": District.objects.get(code="CZ0642")})
     with pytest.raises(PermissionDenied):
         services.scenario_delete(actor=team, scenario=shared)
+    # … nor unshare it, and being the author of its own scenario changes nothing (only the scope decides)
+    with pytest.raises(PermissionDenied):
+        services.scenario_update(actor=team, scenario=Scenario.objects.get(pk=shared.pk), compute=False,
+                                 data={"shared_with": None})
+    with pytest.raises(PermissionDenied):
+        services.scenario_update(actor=team, scenario=Scenario.objects.get(pk=s.pk), compute=False,
+                                 data={"shared_with": District.objects.get(code="CZ0642")})
+    with pytest.raises(PermissionDenied):
+        services.scenario_delete(actor=team, scenario=s)
+    assert Scenario.objects.get(pk=s.pk).shared_with == w["district"]
 
 
 # --- where to add capacity ----------------------------------------------------------------------------------------

@@ -176,3 +176,90 @@ def test_district_team_sees_its_orps_at_a_glance(client):
     box = html.split('data-testid="own-orps"', 1)[1].split("</table>", 1)[0]
     assert re.findall(r'data-code="(\d+)"', box) == ["6201", "6202"]  # ORP Blansko and Boskovice
     assert 'data-rag="' in box
+
+
+# --- write pages go through the scope layer (scoped_view + get_scoped_object) --------------------------------
+
+def _zlk_officer():
+    from socplan.accounts.models import Role, RoleAssignment
+    from socplan.territory.models import Region
+
+    officer = get_user_model().objects.create_user(username="referent-zlk", password="x-Heslo-pro-test-42")
+    ra = RoleAssignment(user=officer, role=Role.REGION_OFFICER, region=Region.objects.get(code="CZ072"))
+    ra.full_clean()
+    ra.save()
+    return officer
+
+
+def _counts():
+    from socplan.availability.models import PopulationProjection, UtilisationRate
+
+    return [m.objects.count() for m in (CoverageTarget, UtilisationRate, PopulationProjection, Scenario,
+                                        TravelTimeMatrix, CoverageTarget.history.model, Scenario.history.model)]
+
+
+@pytest.mark.django_db
+def test_write_pages_send_anonymous_users_to_login_and_write_nothing(client):
+    from socplan.availability.models import PopulationProjection, UtilisationRate
+
+    scenario = Scenario.objects.get(name=DEMO_SCENARIO)
+    paths = [f"/dostupnost/scenare/{scenario.pk}/upravit/", f"/dostupnost/scenare/{scenario.pk}/smazat/",
+             f"/dostupnost/parametry/cil/{CoverageTarget.objects.first().pk}/",
+             f"/dostupnost/parametry/mira/{UtilisationRate.objects.first().pk}/",
+             f"/dostupnost/parametry/projekce/{PopulationProjection.objects.first().pk}/",
+             "/dostupnost/scenare/novy/", "/dostupnost/parametry/cil/novy/", "/dostupnost/matice/nova/"]
+    before = _counts()
+    for path in paths:
+        for response in (client.get(path), client.post(path, {"name": "x", "per_1000": "1"})):
+            assert response.status_code == 302 and "/ucet/login/" in response.url, path
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_parameter_of_another_kraj_is_refused_before_the_form_is_read(client):
+    target = CoverageTarget.objects.get(region__code="CZ064", year=2026, kind__code="49")
+    client.force_login(_zlk_officer())
+    path = f"/dostupnost/parametry/cil/{target.pk}/"
+    assert client.get(path).status_code == 403  # public parameter: seen, not changeable
+    before = _counts()
+    response = client.post(path, {"year": 2026, "kind": target.kind.pk, "band": "80+",
+                                  "capacity_type": target.capacity_type.pk, "per_1000": "99", "source": "",
+                                  "note": "", "expected_version": target.version})
+    assert response.status_code == 403
+    target.refresh_from_db()
+    assert target.per_1000 != 99 and target.version == 1 and _counts() == before
+    # the officer's own kraj is fine (the create page defaults to it)
+    assert client.get("/dostupnost/parametry/cil/novy/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_scenario_write_pages_follow_the_scope(client):
+    demo = Scenario.objects.get(name=DEMO_SCENARIO)  # JMK, shared with the Blansko district team
+    edit, delete = f"/dostupnost/scenare/{demo.pk}/upravit/", f"/dostupnost/scenare/{demo.pk}/smazat/"
+    before = _counts()
+    # a region officer of another kraj does not even see it
+    client.force_login(_zlk_officer())
+    assert client.get(edit).status_code == 404 and client.post(delete).status_code == 404
+    # the Blansko district team edits it, but never deletes
+    login(client, "okres-blansko")
+    assert client.get(edit).status_code == 200
+    assert client.post(delete).status_code == 403
+    # an ORP coordinator has no role that writes scenarios
+    login(client, "orp-blansko")
+    assert client.get(edit).status_code == 403 and client.post(delete).status_code == 403
+    assert client.get("/dostupnost/scenare/novy/").status_code == 403
+    assert _counts() == before and Scenario.objects.get(pk=demo.pk).version == demo.version
+
+
+@pytest.mark.django_db
+def test_authorship_grants_reading_not_writing(client):
+    """A scenario whose author holds no role that may change it: visible to the author, not writable."""
+    coordinator = get_user_model().objects.get(username="orp-znojmo")
+    demo = Scenario.objects.get(name=DEMO_SCENARIO)
+    own = Scenario.objects.create(name="vlastní", owner=coordinator, region=demo.region, kind=demo.kind, year=2026)
+    client.force_login(coordinator)
+    page = client.get(f"/dostupnost/scenare/{own.pk}/")
+    assert page.status_code == 200 and f"/dostupnost/scenare/{own.pk}/upravit/" not in page.content.decode()
+    assert client.get(f"/dostupnost/scenare/{own.pk}/upravit/").status_code == 403
+    assert client.post(f"/dostupnost/scenare/{own.pk}/smazat/").status_code == 403
+    assert Scenario.objects.filter(pk=own.pk).exists()
