@@ -488,7 +488,10 @@ def report_edit(request, pk, year):
 
 report_edit.scope_model = MeasureReport
 report_edit.scope_url_model = Measure
-report_edit.scope_url_kwargs = lambda m: {"pk": m.pk, "year": m.year_from}
+# The URL addresses a measure and a year: given a report, use its own; given a measure, its first year.
+report_edit.scope_url_kwargs = lambda m: (
+    {"pk": m.measure_id, "year": m.year} if isinstance(m, MeasureReport) else {"pk": m.pk, "year": m.year_from}
+)
 report_edit.scope_action = "change"
 report_edit.scoped_write = True
 
