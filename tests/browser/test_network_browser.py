@@ -17,7 +17,7 @@ def password_of(demo_server, username):
     for user, password, _role in demo_server.logins:
         if user == username:
             return password
-    pytest.skip(f"demo user {username} missing")
+    pytest.fail(f"demo user {username} missing from the demo logins")
 
 
 def number(text: str) -> int:
