@@ -85,11 +85,26 @@ def band_label(band: str) -> str:
 
 # --- planning (optional module) -----------------------------------------------------------------------------------
 
-def planned_needs(region, year: int, kind_code: str) -> dict[str, float] | None:
-    """Needs entered by community planning per ORP (capacity units), or None when the planning module has none.
+@dataclass
+class PlannedNeeds:
+    """Needs entered by community planning for one kind and year, split into what compares with the report."""
+
+    by_orp: dict[str, float]  # ORP code → capacity in the report's unit
+    plans: dict[str, tuple[int, str, str]]  # ORP code → (plan id, title, status) the figure comes from
+    other_units: list[dict]  # entries in another unit than the report's (shown, not compared)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.by_orp or self.other_units)
+
+
+def planned_needs(region, year: int, kind_code: str, unit_code: str | None = None) -> PlannedNeeds | None:
+    """Needs entered by community planning per ORP (capacity units), or None without a planning module.
 
     Contract (docs/availability.md): `socplan.planning.selectors.planned_needs(region, year, kind_code)` yields
-    entries (objects or dicts) with `orp_code` and `capacity`.
+    entries (objects or dicts) with `orp_code`, `capacity` and optionally `unit` (capacity type code; missing =
+    the kind's unit), `plan_id`, `plan_title`, `plan_status`. Entries in another unit than `unit_code` are not
+    added up with the report's capacity — they are listed apart.
     """
     try:
         from socplan.planning import selectors as planning_selectors
@@ -98,11 +113,17 @@ def planned_needs(region, year: int, kind_code: str) -> dict[str, float] | None:
     fn = getattr(planning_selectors, "planned_needs", None)
     if fn is None:
         return None
-    out: dict[str, float] = {}
+    out = PlannedNeeds(by_orp={}, plans={}, other_units=[])
     for entry in fn(region, year, kind_code):
         get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
-        code = get("orp_code")
-        out[code] = out.get(code, 0.0) + float(get("capacity") or 0)
+        code, unit = get("orp_code"), get("unit")
+        if unit and unit_code and unit != unit_code:
+            out.other_units.append({"orp_code": code, "orp_name": get("orp_name") or code, "unit": unit,
+                                    "unit_label": get("unit_label") or unit, "capacity": float(get("capacity") or 0)})
+            continue
+        out.by_orp[code] = out.by_orp.get(code, 0.0) + float(get("capacity") or 0)
+        if get("plan_id") is not None:
+            out.plans[code] = (get("plan_id"), get("plan_title") or "", get("plan_status") or "")
     return out
 
 
@@ -123,7 +144,9 @@ class CoverageRow:
     need_population: float | None = None
     need: float | None = None
     need_covered_pct: float | None = None
-    planned: float | None = None
+    planned: float | None = None  # need entered by community planning (ORP; okres/kraj: sum over its ORP)
+    planned_gap: float | None = None  # planned − capacity, ORP rows only (where plan and supply cover the same area)
+    planned_plan_id: int | None = None  # the community plan the ORP's figure comes from
     ratio_region: float | None = None
     rag_region: str | None = None
     ratio_country: float | None = None
@@ -163,6 +186,7 @@ class CoverageReport:
     country_note: str
     network_available: bool
     planned_available: bool
+    planned: PlannedNeeds | None
     registered_total: float
     allocated: float
     outside: float
@@ -226,7 +250,7 @@ def coverage_report(*, region: Region, kind: ServiceKind, year: int, level: str 
     if rate is not None:
         need_pop = frame.population[rate.band]
         need = need_pop * float(rate.rate_percent) / 100.0
-    planned = planned_needs(region, year, kind.code)
+    planned = planned_needs(region, year, kind.code, unit_code)
 
     def rows_for(lvl: str) -> list[CoverageRow]:
         units = frame.units(lvl)
@@ -244,7 +268,7 @@ def coverage_report(*, region: Region, kind: ServiceKind, year: int, level: str 
             for o, u in zip(frame.orp, units, strict=True):
                 orp_unit.setdefault(o, u)
             if lvl != Level.MUNICIPALITY:
-                for orp_code, value in planned.items():
+                for orp_code, value in planned.by_orp.items():
                     u = orp_unit.get(orp_code)
                     if u is not None:
                         planned_by_unit[u] = planned_by_unit.get(u, 0.0) + value
@@ -275,6 +299,9 @@ def coverage_report(*, region: Region, kind: ServiceKind, year: int, level: str 
                 row.need_covered_pct = _f(row.capacity / row.need * 100) if row.need else None
             if planned is not None and lvl != Level.MUNICIPALITY:
                 row.planned = planned_by_unit.get(code)
+                if lvl == Level.ORP and row.planned is not None:
+                    row.planned_gap = row.planned - row.capacity
+                    row.planned_plan_id = planned.plans.get(code, (None,))[0]
             row.ratio_region = _ratio(row.per_1000, kraj_per_1000)
             row.rag_region = rag(row.ratio_region)
             row.ratio_country = _ratio(row.per_1000, country_per_1000)
@@ -294,7 +321,8 @@ def coverage_report(*, region: Region, kind: ServiceKind, year: int, level: str 
         band_estimated=frame.estimated[band], population_sources=frame.sources[band],
         population_date=frame.ref_date, target=target, rate=rate, rows=rows, total=total,
         country_per_1000=country_per_1000, country_note=country_note, network_available=network is not None,
-        planned_available=planned is not None, registered_total=sup.registered_total, allocated=float(cap.sum()),
+        planned_available=planned is not None, planned=planned, registered_total=sup.registered_total,
+        allocated=float(cap.sum()),
         outside=outside, unplaced=sup.unplaced, services_without_unit=sup.services_without_unit,
         n_services=sup.n_services, orp_rows=orp_rows, supply=sup, data_version=version,
     )
@@ -312,6 +340,7 @@ def coverage_dict(report: CoverageReport) -> dict:
         "utilisation_band": report.rate.band if report.rate else None,
         "country_per_1000": report.country_per_1000, "country_note": report.country_note,
         "network_available": report.network_available, "planned_available": report.planned_available,
+        "planned_other_units": report.planned.other_units if report.planned else [],
         "registered_total": report.registered_total, "allocated": report.allocated, "outside": report.outside,
         "unplaced": report.unplaced, "services": report.n_services,
         "services_without_unit": report.services_without_unit,

@@ -4,6 +4,8 @@
   ``docx_url`` and ``xlsx_url`` of its generated documents and ``fulfilment_url`` of its public page.
 - ``GET /api/v1/measures/?plan=ID`` — measures with their yearly monitoring and expected costs.
 - ``GET /api/v1/indicators/?plan=ID&measure=ID`` — indicators with baseline, targets and values per year.
+- ``GET /api/v1/capacity-needs/?plan=ID&orp=CODE&kind=49&year=2026`` — capacity needs of community plans
+  (total capacity of a kind an ORP needs in a year, in the registry's capacity unit).
 - ``GET /api/v1/comments/?plan=ID`` — comments: the published settlement (anyone), everything to the plan's
   coordinators (no e-mail is ever exposed). Comments are submitted on the plan's page (web form), where the
   public form has its anti-spam protection.
@@ -18,7 +20,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from .models import Comment, Indicator, Measure, Plan, Priority
+from .models import CapacityNeed, Comment, Indicator, Measure, Plan, Priority
 
 
 def _restrict(qs, user):
@@ -229,3 +231,44 @@ class CommentViewSet(viewsets.ReadOnlyModelViewSet):
         qs = _restrict(super().get_queryset(), self.request.user)
         plan = _int_param(self.request, "plan")
         return qs.filter(plan_id=plan) if plan is not None else qs
+
+
+class CapacityNeedSerializer(serializers.ModelSerializer):
+    orp = serializers.CharField(source="plan.orp.code", read_only=True)
+    orp_name = serializers.CharField(source="plan.orp.name", read_only=True)
+    plan_status = serializers.CharField(source="plan.status", read_only=True)
+    kind = serializers.CharField(source="kind.code", read_only=True)
+    kind_name = serializers.CharField(source="kind.name", read_only=True)
+    unit = serializers.CharField(source="capacity_type.code", read_only=True)
+    unit_label = serializers.CharField(source="capacity_type.unit", read_only=True)
+    measure_code = serializers.CharField(source="measure.code", read_only=True, default=None)
+
+    class Meta:
+        model = CapacityNeed
+        fields = ["id", "plan", "plan_status", "orp", "orp_name", "kind", "kind_name", "year", "capacity", "unit",
+                  "unit_label", "measure", "measure_code", "basis"]
+        read_only_fields = fields
+
+
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("plan", int), OpenApiParameter("orp", str, description="kód ORP (ČSÚ)"),
+    OpenApiParameter("kind", str, description="§ druhu služby, např. 49"), OpenApiParameter("year", int)]))
+class CapacityNeedViewSet(viewsets.ReadOnlyModelViewSet):
+    """Potřeby kapacit z komunitních plánů ORP: celková potřebná kapacita druhu služby v roce."""
+
+    serializer_class = CapacityNeedSerializer
+    queryset = CapacityNeed.objects.select_related("plan", "plan__orp", "kind", "capacity_type", "measure").order_by(
+        "plan", "kind__code", "capacity_type__order", "year", "pk")
+
+    def get_queryset(self):
+        qs = _restrict(super().get_queryset(), self.request.user)
+        plan, year = _int_param(self.request, "plan"), _int_param(self.request, "year")
+        if plan is not None:
+            qs = qs.filter(plan_id=plan)
+        if year is not None:
+            qs = qs.filter(year=year)
+        if orp := self.request.query_params.get("orp"):
+            qs = qs.filter(plan__orp__code=orp)
+        if kind := self.request.query_params.get("kind"):
+            qs = qs.filter(kind__code=kind)
+        return qs

@@ -11,6 +11,9 @@ What is real and what is synthetic (docs/planning.md, "Demo"):
 - Community plans 2015–2017 of the ORP Blansko (6201), Znojmo (6220) and Brno (6203): synthetic, their
   measures linked to registered services of the demo registry (looked up by kind and ORP when present).
 - A regional plan 2026–2028, a copy of 2015–2017, under comment (the current draft), with comments.
+- Community plans 2026–2028 of the same three ORP, copies of 2015–2017 (Blansko and Znojmo approved, which
+  supersedes their 2015–2017 plans; Brno under comment) with **synthetic capacity needs** per kind and year
+  (`CAPACITY_NEEDS`), which the availability module shows next to its estimate of need.
 - Working groups, meetings (past with minutes; upcoming ones for the public calendar), contracts of the kraj
   with all 21 ORP (obligations from the seed; contribution synthetic) and yearly reports of Blansko.
 """
@@ -366,6 +369,58 @@ def _community_plan(region, orp) -> Plan:
     return plan
 
 
+# Synthetic capacity needs for 2026 (ORP → kind → (unit, capacity, measure code)); 2027 and 2028 grow by 3 %
+# a year (ageing). Picked near the demo registry's capacity, some above and some below it, to show both signs
+# of the gap on the availability page.
+CAPACITY_NEEDS = {
+    "6201": {"49": ("luzka", 130, "S2.1"), "50": ("luzka", 95, None), "40": ("klient", 160, "S1.1"),
+             "44": ("luzka", 26, None), "46": ("klient", 18, None), "48": ("luzka", 75, None)},
+    "6220": {"49": ("luzka", 150, "S2.1"), "50": ("luzka", 560, None), "40": ("klient", 210, "S1.1"),
+             "44": ("luzka", 28, None), "46": ("klient", 50, None), "48": ("luzka", 45, None)},
+    "6203": {"49": ("luzka", 1400, "S2.1"), "50": ("luzka", 700, None), "40": ("klient", 900, "S1.1"),
+             "44": ("luzka", 130, None), "46": ("klient", 150, None), "48": ("luzka", 330, None)},
+}
+NEED_GROWTH = Decimal("1.03")
+NEED_BASIS = ("Dotazníkové šetření potřeb seniorů a pořadníky žadatelů poskytovatelů v ORP {orp}, pracovní skupina "
+              "Senioři (demo: syntetický údaj; roky 2027 a 2028 +3 % ročně).")
+
+
+def _current_community_plan(previous: Plan, *, approve: bool) -> Plan:
+    """The ORP's plan 2026–2028: a copy of 2015–2017 with capacity needs; approved or put out for comments."""
+    orp = previous.orp
+    plan = Plan.objects.filter(region=previous.region, orp=orp, kind=PlanKind.COMMUNITY, year_from=2026).first()
+    if plan is not None:
+        return plan
+    from socplan.registry.models import CapacityType, ServiceKind
+
+    plan = svc.plan_copy(actor=None, source=previous, year_from=2026, year_to=2028,
+                         title=f"Komunitní plán sociálních služeb ORP {orp.name} na období 2026–2028")
+    plan.source = Source.SYNTHETIC
+    plan.save(update_fields=["source"])
+    kinds = {k.code: k for k in ServiceKind.objects.filter(code__in=CAPACITY_NEEDS.get(orp.code, {}))}
+    units = {u.code: u for u in CapacityType.objects.all()}
+    measures = {m.code: m for m in plan.measures.all()}
+    for code, (unit, capacity, measure) in CAPACITY_NEEDS.get(orp.code, {}).items():
+        if code not in kinds or unit not in units:
+            continue
+        value = Decimal(capacity)
+        for year in plan.years:
+            need = svc.capacity_need_create(actor=None, plan=plan, kind=kinds[code], capacity_type=units[unit],
+                                            year=year, capacity=value.quantize(Decimal(1)),
+                                            measure=measures.get(measure), basis=NEED_BASIS.format(orp=orp.name))
+            need.source = Source.SYNTHETIC
+            need.save(update_fields=["source"])
+            value *= NEED_GROWTH
+    if approve:
+        svc.plan_approve(actor=None, plan=plan, approved_on=dt.date(2025, 12, 11),
+                         approval_ref=f"usnesení zastupitelstva města {orp.name} (syntetické)")
+    else:
+        svc.plan_publish_for_comments(actor=None, plan=plan,
+                                      comments_until=timezone.localdate() + dt.timedelta(days=30))
+    plan.refresh_from_db()
+    return plan
+
+
 def _current_draft(regional: Plan) -> Plan:
     plan = Plan.objects.filter(region=regional.region, kind=PlanKind.REGIONAL, year_from=2026).first()
     if plan is not None:
@@ -471,7 +526,8 @@ def planning_demo_load() -> dict[str, int]:
     regional = _regional_plan(region)
     for code in COMMUNITY_ORPS:
         if code in orps:
-            _community_plan(region, orps[code])
+            old = _community_plan(region, orps[code])
+            _current_community_plan(old, approve=code != "6203")  # Brno's new plan is still under comment
     _current_draft(regional)
     _participation(region, orps)
     _contracts(region, orps)

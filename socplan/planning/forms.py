@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from socplan.registry.models import PlanningGroup
 
 from .models import (
+    CapacityNeed,
     ActionPlan,
     Direction,
     FundingSource,
@@ -165,6 +166,24 @@ class IndicatorForm(VersionedForm):
 
     def targets(self) -> dict[int, object]:
         return {y: self.cleaned_data.get(f"target_{y}") for y in self.years}
+
+
+class CapacityNeedForm(VersionedForm):
+    """A community plan's need for capacity of one kind in one year; the year and measure come from the plan."""
+
+    class Meta:
+        model = CapacityNeed
+        fields = ["kind", "capacity_type", "year", "capacity", "measure", "basis"]
+        localized_fields = ["capacity"]
+        widgets = {"basis": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["year"] = forms.TypedChoiceField(label=self.fields["year"].label, coerce=int,
+                                                     choices=[(y, y) for y in plan.years])
+        self.fields["measure"].queryset = plan.measures.order_by("code")
+        self.fields["kind"].queryset = self.fields["kind"].queryset.order_by("code")
 
 
 class ReportForm(forms.Form):

@@ -335,6 +335,70 @@ class MeasureBudget(VersionedModel):
         return Q(measure__plan__status__in=PUBLISHED)
 
 
+class CapacityNeed(VersionedModel, ProvenanceModel):
+    """Potřeba kapacity: the capacity of one kind of service (in one unit) that the ORP's community planning
+    found its territory needs in one year — the *total* needed, not only the increase.
+
+    The availability module shows it next to its own estimate of need and the registered supply
+    (`selectors.planned_needs`). Only community plans carry needs; they change with the plan (draft or
+    under comment), later through a new plan version.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="capacity_needs", verbose_name=_("plán"),
+                             editable=False)
+    kind = models.ForeignKey("registry.ServiceKind", on_delete=models.PROTECT, related_name="planned_needs",
+                             verbose_name=_("druh služby"))
+    capacity_type = models.ForeignKey("registry.CapacityType", on_delete=models.PROTECT, related_name="planned_needs",
+                                      verbose_name=_("jednotka kapacity"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    capacity = models.DecimalField(
+        _("potřebná kapacita"), max_digits=9, decimal_places=1, validators=[MinValueValidator(ZERO)],
+        help_text=_("Celková kapacita, kterou území v daném roce potřebuje (ne jen přírůstek)."),
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="capacity_needs", verbose_name=_("opatření, které potřebu řeší"))
+    basis = models.TextField(
+        _("zdroj a zdůvodnění"), blank=True,
+        help_text=_("Z čeho potřeba vychází: dotazníkové šetření, pořadníky žadatelů, závěry pracovní skupiny…"),
+    )
+    history = HistoricalRecords()
+
+    SCOPE = _plan_scope("plan__")
+
+    class Meta:
+        verbose_name = _("potřeba kapacity")
+        verbose_name_plural = _("potřeby kapacit")
+        ordering = ["plan", "kind__code", "capacity_type__order", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "capacity_type", "year"],
+                                    name="planning_capacity_need_unique",
+                                    violation_error_message=_("Potřeba tohoto druhu v této jednotce a roce už je "
+                                                              "v plánu zadaná.")),
+            models.CheckConstraint(condition=Q(capacity__gte=0), name="planning_capacity_need_non_negative",
+                                   violation_error_message=_("Potřebná kapacita nesmí být záporná.")),
+        ]
+
+    def __str__(self):
+        return f"{self.kind.code} {self.year}: {self.capacity} {self.capacity_type.unit}"
+
+    @classmethod
+    def public_q(cls):
+        return Q(plan__status__in=PUBLISHED)
+
+    def clean(self):
+        errors = {}
+        if self.plan_id:
+            plan = self.plan
+            if plan.kind != PlanKind.COMMUNITY:
+                errors["kind"] = _("Potřeby kapacit se zadávají v komunitním plánu ORP.")
+            if self.year and not plan.year_from <= self.year <= plan.year_to:
+                errors["year"] = _("Rok musí ležet v období plánu (%(period)s).") % {"period": plan.period_label}
+            if self.measure_id and self.measure.plan_id != plan.pk:
+                errors["measure"] = _("Opatření patří jinému plánu.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class Direction(models.TextChoices):
     UP = "up", _("vyšší je lepší")
     DOWN = "down", _("nižší je lepší")

@@ -14,6 +14,7 @@ from . import engine
 from .models import (
     PUBLISHED,
     ActionPlan,
+    CapacityNeed,
     Comment,
     FundingSource,
     Indicator,
@@ -289,3 +290,65 @@ def measure_requests(measure: Measure):
     if related is None:
         return []
     return list(related.select_related("orp", "provider").order_by("year", "title"))
+
+
+# --- capacity needs for the availability module -------------------------------------------------------------
+
+# Which plan speaks for an ORP in a year when several cover it: the approved one, then one that an approved
+# plan has replaced (it was in force then), then a draft put out for comments. Unpublished drafts never count.
+NEED_PLAN_RANK = {PlanStatus.APPROVED: 3, PlanStatus.SUPERSEDED: 2, PlanStatus.COMMENT: 1}
+
+
+@dataclass(frozen=True)
+class PlannedNeed:
+    """One capacity need entered by community planning, with the plan it comes from (for the explanation)."""
+
+    orp_code: str
+    orp_name: str
+    kind_code: str
+    capacity: Decimal
+    unit: str  # CapacityType.code
+    unit_label: str
+    plan_id: int
+    plan_title: str
+    plan_status: str
+    basis: str
+
+
+def plans_in_force(region, year: int) -> dict[str, Plan]:
+    """Per ORP code, the published community plan that speaks for `year` (see NEED_PLAN_RANK)."""
+    best: dict[str, Plan] = {}
+    qs = (Plan.objects.filter(region=region, kind=PlanKind.COMMUNITY, status__in=list(NEED_PLAN_RANK),
+                              year_from__lte=year, year_to__gte=year).select_related("orp"))
+    for plan in qs:
+        key = (NEED_PLAN_RANK[plan.status], plan.year_from, plan.pk)
+        current = best.get(plan.orp.code)
+        if current is None or key > (NEED_PLAN_RANK[current.status], current.year_from, current.pk):
+            best[plan.orp.code] = plan
+    return best
+
+
+def planned_needs(region, year: int, kind_code: str) -> list[PlannedNeed]:
+    """Needs of one kind in one year, from the community plan in force in each ORP of the kraj.
+
+    Contract with `socplan.availability.selectors.planned_needs`: entries carry `orp_code`, `capacity` (in
+    the unit `unit`) and the plan they come from. Only published plans are read, so this is public data.
+    """
+    plans = plans_in_force(region, year)
+    if not plans:
+        return []
+    by_pk = {p.pk: p for p in plans.values()}
+    rows = (CapacityNeed.objects.filter(plan_id__in=by_pk, year=year, kind__code=kind_code)
+            .select_related("capacity_type", "kind").order_by("plan__orp__name", "capacity_type__order"))
+    out = []
+    for n in rows:
+        plan = by_pk[n.plan_id]
+        out.append(PlannedNeed(orp_code=plan.orp.code, orp_name=plan.orp.name, kind_code=n.kind.code,
+                               capacity=n.capacity, unit=n.capacity_type.code, unit_label=n.capacity_type.unit,
+                               plan_id=plan.pk, plan_title=plan.title, plan_status=plan.status, basis=n.basis))
+    return out
+
+
+def capacity_needs_of(plan: Plan):
+    return plan.capacity_needs.select_related("kind", "capacity_type", "measure").order_by(
+        "kind__code", "capacity_type__order", "year")

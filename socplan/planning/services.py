@@ -23,6 +23,7 @@ from socplan.core.services import model_update
 from .models import (
     ActionPlan,
     ActionPlanStatus,
+    CapacityNeed,
     Comment,
     Indicator,
     IndicatorTarget,
@@ -123,9 +124,9 @@ def plan_update(*, actor, plan: Plan, data: dict[str, Any], expected_version: in
 @transaction.atomic
 def plan_copy(*, actor, source: Plan, title: str, year_from: int, year_to: int) -> Plan:
     """A new draft plan starting from `source`: sections, priorities, measures (with their services, budget
-    and indicators) are copied; years are shifted by the difference of the start years and cut to the new
-    period. The latest reported indicator value becomes the new baseline. Monitoring and comments are not
-    copied."""
+    and indicators) and capacity needs are copied; years are shifted by the difference of the start years and
+    cut to the new period. The latest reported indicator value becomes the new baseline. Monitoring and
+    comments are not copied."""
     _require(actor, "view", source)
     new = Plan(kind=source.kind, title=title, region=source.region, orp=source.orp, year_from=year_from,
                year_to=year_to, summary=source.summary, previous=source)
@@ -163,6 +164,12 @@ def plan_copy(*, actor, source: Plan, title: str, year_from: int, year_to: int) 
                 for t in ind.targets.all():
                     if year_from <= t.year + shift <= year_to:
                         _save(IndicatorTarget(indicator=ni, year=t.year + shift, value=t.value), actor)
+    measures = {m.code: m for m in new.measures.all()}
+    for n in source.capacity_needs.select_related("measure"):
+        if year_from <= n.year + shift <= year_to:
+            _save(CapacityNeed(plan=new, kind_id=n.kind_id, capacity_type_id=n.capacity_type_id, year=n.year + shift,
+                               capacity=n.capacity, basis=n.basis,
+                               measure=measures.get(n.measure.code) if n.measure_id else None), actor)
     return new
 
 
@@ -346,6 +353,36 @@ def measure_budget_set(*, actor, measure: Measure, year: int, source: str, amoun
     if obj is None:
         return _save(probe, actor)
     return _update(actor, obj, {"amount": amount}, None)
+
+
+# --- capacity needs (potřeby kapacit) ------------------------------------------------------------------------
+
+@transaction.atomic
+def capacity_need_create(*, actor, plan: Plan, kind, capacity_type, year: int, capacity, measure=None,
+                         basis: str = "") -> CapacityNeed:
+    """Record how much capacity of `kind` (in `capacity_type`) the ORP needs in `year` (total, not increase)."""
+    obj = CapacityNeed(plan=plan, kind=kind, capacity_type=capacity_type, year=year,
+                       capacity=Decimal(str(capacity)), measure=measure, basis=basis)
+    _require(actor, "change", obj)
+    _editable(plan)
+    return _save(obj, actor)
+
+
+@transaction.atomic
+def capacity_need_update(*, actor, need: CapacityNeed, data: dict, expected_version: int | None = None
+                         ) -> CapacityNeed:
+    _require(actor, "change", need)
+    _editable(need.plan)
+    return _update(actor, need, data, expected_version)
+
+
+@transaction.atomic
+def capacity_need_delete(*, actor, need: CapacityNeed) -> None:
+    _require(actor, "delete", need)
+    _editable(need.plan)
+    if actor is not None and getattr(actor, "pk", None):
+        need._history_user = actor
+    need.delete()
 
 
 @transaction.atomic

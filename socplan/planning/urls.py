@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_needs
 
 app_name = "planning"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("kapitola/<int:pk>/upravit/", views.section_edit, name="section_edit"),
     path("plan/<int:pk>/priorita/nova/", views.priority_add, name="priority_add"),
     path("priorita/<int:pk>/upravit/", views.priority_edit, name="priority_edit"),
+    path("plan/<int:pk>/potreba/nova/", views_needs.capacity_need_add, name="capacity_need_add"),
+    path("potreba/<int:pk>/upravit/", views_needs.capacity_need_edit, name="capacity_need_edit"),
     path("priorita/<int:pk>/opatreni/nove/", views.measure_add, name="measure_add"),
     path("opatreni/<int:pk>/", views.measure_detail, name="measure_detail"),
     path("opatreni/<int:pk>/upravit/", views.measure_edit, name="measure_edit"),

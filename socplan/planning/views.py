@@ -127,6 +127,7 @@ def plan_detail(request, pk):
         "comments": selectors.comment_counts(plan),
         "successors": plan.successors.filter(pk__in=selectors.plans_visible(request.user).values("pk")),
         "formats": ("pdf", "docx", "xlsx"),
+        "needs": selectors.capacity_needs_of(plan) if plan.kind == PlanKind.COMMUNITY else None,
     })
 
 
