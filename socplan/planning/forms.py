@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from socplan.registry.models import PlanningGroup
 
 from .models import (
-    CapacityNeed,
     ActionPlan,
+    CapacityNeed,
     Direction,
     FundingSource,
     Indicator,
