@@ -316,6 +316,25 @@ def _settlement_blocks(plan: Plan) -> list:
                   title="Tabulka vypořádání připomínek", small=True, id="settlement")]
 
 
+def _needs_blocks(plan: Plan) -> list:
+    """Capacity needs of a community plan: one row per kind and unit, one column per year of the plan."""
+    needs = list(selectors.capacity_needs_of(plan)) if plan.kind == PlanKind.COMMUNITY else []
+    if not needs:
+        return []
+    rows: dict[tuple, list] = {}
+    for n in needs:
+        row = rows.setdefault((n.kind.code, n.capacity_type.order, n.capacity_type.code),
+                              [f"§ {n.kind.code} {n.kind.name}", n.capacity_type.unit] + [None] * len(plan.years))
+        row[2 + plan.years.index(n.year)] = n.capacity
+    cols = [Column("Druh služby", width=3.5), Column("Jednotka", width=1)] + [
+        Column(str(y), DECIMAL, width=0.9) for y in plan.years]
+    return [Heading("Potřeby kapacit služeb", 1),
+            Paragraph("Celková kapacita, kterou území ORP podle komunitního plánování v jednotlivých letech "
+                      "potřebuje (ne jen přírůstek)."),
+            Table(cols, [rows[k] for k in sorted(rows)], title="Potřebná kapacita podle druhů služeb a let",
+                  id="needs")]
+
+
 def plan_document(plan: Plan) -> Document:
     s = selectors.plan_structure(plan)
     kind = "Komunitní plán sociálních služeb" if plan.kind == PlanKind.COMMUNITY else \
@@ -338,6 +357,7 @@ def plan_document(plan: Plan) -> Document:
             if swot:
                 blocks.append(Table([Column("Oblast", width=1), Column("Položky", width=5)],
                                     [[label, "; ".join(items)] for label, items in swot], title=f"{sec.title}"))
+    blocks.extend(_needs_blocks(plan))
     if s.system:
         blocks.append(Heading("Systémové priority", 1))
         for p in s.system:
