@@ -382,7 +382,7 @@ CAPACITY_NEEDS = {
 }
 NEED_GROWTH = Decimal("1.03")
 NEED_BASIS = ("Dotazníkové šetření potřeb seniorů a pořadníky žadatelů poskytovatelů v ORP {orp}, pracovní skupina "
-              "Senioři (demo: syntetický údaj; roky 2027 a 2028 +3 % ročně).")
+              "Senioři (demo: syntetický údaj; každý další rok +3 %).")
 
 
 def _current_community_plan(previous: Plan, *, approve: bool) -> Plan:

@@ -318,21 +318,17 @@ def _settlement_blocks(plan: Plan) -> list:
 
 def _needs_blocks(plan: Plan) -> list:
     """Capacity needs of a community plan: one row per kind and unit, one column per year of the plan."""
-    needs = list(selectors.capacity_needs_of(plan)) if plan.kind == PlanKind.COMMUNITY else []
-    if not needs:
+    table = selectors.capacity_needs_table(plan) if plan.kind == PlanKind.COMMUNITY else []
+    if not table:
         return []
-    rows: dict[tuple, list] = {}
-    for n in needs:
-        row = rows.setdefault((n.kind.code, n.capacity_type.order, n.capacity_type.code),
-                              [f"§ {n.kind.code} {n.kind.name}", n.capacity_type.unit] + [None] * len(plan.years))
-        row[2 + plan.years.index(n.year)] = n.capacity
     cols = [Column("Druh služby", width=3.5), Column("Jednotka", width=1)] + [
         Column(str(y), DECIMAL, width=0.9) for y in plan.years]
+    rows = [[f"§ {r.kind.code} {r.kind.name}", r.capacity_type.name]
+            + [c.capacity if c is not None else None for c in r.cells] for r in table]
     return [Heading("Potřeby kapacit služeb", 1),
             Paragraph("Celková kapacita, kterou území ORP podle komunitního plánování v jednotlivých letech "
                       "potřebuje (ne jen přírůstek)."),
-            Table(cols, [rows[k] for k in sorted(rows)], title="Potřebná kapacita podle druhů služeb a let",
-                  id="needs")]
+            Table(cols, rows, title="Potřebná kapacita podle druhů služeb a let", id="needs")]
 
 
 def plan_document(plan: Plan) -> Document:

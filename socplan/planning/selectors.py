@@ -352,3 +352,31 @@ def planned_needs(region, year: int, kind_code: str) -> list[PlannedNeed]:
 def capacity_needs_of(plan: Plan):
     return plan.capacity_needs.select_related("kind", "capacity_type", "measure").order_by(
         "kind__code", "capacity_type__order", "year")
+
+
+@dataclass
+class NeedRow:
+    """One kind in one unit across the plan's years (the plan page's and the documents' table)."""
+
+    kind: object
+    capacity_type: object
+    cells: list  # CapacityNeed or None, aligned with plan.years
+    measures: list = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+
+
+def capacity_needs_table(plan: Plan) -> list[NeedRow]:
+    rows: dict[tuple, NeedRow] = {}
+    years = plan.years
+    for n in capacity_needs_of(plan):
+        key = (n.kind.code, n.capacity_type.order, n.capacity_type.code)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = NeedRow(n.kind, n.capacity_type, [None] * len(years))
+        if n.year in years:
+            row.cells[years.index(n.year)] = n
+        if n.measure_id and n.measure not in row.measures:
+            row.measures.append(n.measure)
+        if n.basis and n.basis not in row.bases:
+            row.bases.append(n.basis)
+    return [rows[k] for k in sorted(rows)]

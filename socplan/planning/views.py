@@ -127,7 +127,8 @@ def plan_detail(request, pk):
         "comments": selectors.comment_counts(plan),
         "successors": plan.successors.filter(pk__in=selectors.plans_visible(request.user).values("pk")),
         "formats": ("pdf", "docx", "xlsx"),
-        "needs": selectors.capacity_needs_of(plan) if plan.kind == PlanKind.COMMUNITY else None,
+        "needs": selectors.capacity_needs_table(plan) if plan.kind == PlanKind.COMMUNITY else None,
+        "compare_year": min(max(timezone.localdate().year, plan.year_from), plan.year_to),
     })
 
 
