@@ -45,6 +45,9 @@ def test_numbers_and_dates_in_czech(world, users):
     assert change.label == "osobní náklady"
     assert change.before.replace("\xa0", " ") == "1 234 567,00"
     assert change.after.replace("\xa0", " ") == "7 654 321,50"
+    created = history_rows(e, user=users.provider_a)[-1]
+    year = next(c for c in created.changes if c.field == "year")
+    assert year.after == str(e.year)  # a year is never grouped ("2 026")
 
 
 def test_template_tag_renders_the_history(world, users):

@@ -30,13 +30,6 @@ from socplan.territory.models import Level, Municipality, Orp, PopulationFigure,
 YEAR = 2026
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    adapter.cache_clear()
-    yield
-    adapter.cache_clear()
-
-
 def registry_total(region: str, kind: str, unit: str, year: int = YEAR) -> float:
     """Σ registered capacity of the kind in the unit, services of the kraj active in the year (plain ORM)."""
     start, end = date(year, 1, 1), date(year, 12, 31)

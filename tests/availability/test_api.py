@@ -9,18 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from socplan.availability import adapter
 from socplan.availability.demo import DEMO_SCENARIO
 from socplan.availability.models import Scenario
 
 from .test_adapter import registry_total
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    adapter.cache_clear()
-    yield
-    adapter.cache_clear()
 
 
 def login(client, name):

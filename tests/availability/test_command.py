@@ -17,19 +17,11 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from socplan.availability import adapter
 from socplan.territory.models import Municipality, PopulationFigure
 
 from .test_adapter import registry_total
 
 R = 6371.0088
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    adapter.cache_clear()
-    yield
-    adapter.cache_clear()
 
 
 def run(*args) -> str:

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
-from socplan.availability import adapter, selectors
+from socplan.availability import selectors
 from socplan.planning import services as planning
 from socplan.planning.models import CapacityNeed, PlanStatus
 from socplan.registry.models import CapacityType, ServiceKind
@@ -20,13 +20,6 @@ from socplan.territory.models import Level, Orp, Region
 
 pytestmark = pytest.mark.django_db
 YEAR = 2026
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    adapter.cache_clear()
-    yield
-    adapter.cache_clear()
 
 
 def demo_needs(kind: str, unit: str) -> dict[str, float]:

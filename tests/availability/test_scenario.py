@@ -29,13 +29,6 @@ YEAR = 2026
 BLANSKO = "581283"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    adapter.cache_clear()
-    yield
-    adapter.cache_clear()
-
-
 @pytest.fixture
 def world(db):
     User = get_user_model()

@@ -8,18 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from socplan.availability import adapter
 from socplan.availability.demo import DEMO_SCENARIO
 from socplan.availability.models import CoverageTarget, Scenario, TravelTimeMatrix
 from socplan.core.models import Job
 from socplan.territory.models import Municipality
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    adapter.cache_clear()
-    yield
-    adapter.cache_clear()
 
 
 def login(client, name):
