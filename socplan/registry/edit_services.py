@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socplan.accounts.models import Role
+from socplan.accounts.models import REGION_ROLES, Role
 from socplan.accounts.scope import can, grants
 from socplan.core.models import Source
 from socplan.core.services import FieldChange, StaleEdit, changes_since, model_update
@@ -61,6 +61,17 @@ def actor_source(actor, service: Service) -> str:
             if g.role == Role.PROVIDER_USER and g.provider_id == service.provider_id:
                 return Source.PROVIDER
     return Source.OFFICER
+
+
+def _region_staff(actor, service: Service | None = None) -> bool:
+    """Kraj staff (the scope of the service itself is checked by `require_change`)."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    return any(g.role in REGION_ROLES for g in grants(actor))
+
+
+def may_change_kind(actor) -> bool:
+    return actor is None or _region_staff(actor)
 
 
 def _differs(instance, data: dict) -> bool:
@@ -165,6 +176,10 @@ def service_update(*, actor, service: Service, data: dict, expected_version: int
         raise ValueError(f"not editable here: {sorted(unknown)}")
     kind = data.get("kind")
     if kind is not None and kind.pk != service.kind_id:
+        if not may_change_kind(actor):
+            # The kind is part of the registration decision: only the kraj (the registering office) changes it.
+            raise ValidationError({"kind": _("Druh služby je součástí rozhodnutí o registraci; změnit ho může "
+                                             "jen krajský úřad.")})
         allowed = set(kind.allowed_forms.values_list("pk", flat=True))
         bad = [sf.form for sf in service.forms.select_related("form") if sf.form_id not in allowed]
         if allowed and bad:

@@ -69,10 +69,13 @@ class ServiceEditForm(forms.ModelForm):
         widgets = {"valid_from": _date_widget(), "valid_to": _date_widget(),
                    "target_groups": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expected_version"].initial = self.instance.version
         self.fields["target_groups"].required = False
+        if not kind_editable:
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _("Druh služby je součástí rozhodnutí o registraci; mění ho krajský úřad.")
 
     def clean(self):
         data = super().clean()

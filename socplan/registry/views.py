@@ -35,6 +35,7 @@ from .edit_services import (
     capacities_update,
     capacity_records,
     economics_upsert,
+    may_change_kind,
     service_scope_update,
     service_update,
     staffing_upsert,
@@ -240,7 +241,7 @@ def _edit_object(request, pk):
 def service_edit(request, pk):
     service = _edit_object(request, pk)
     if request.method == "POST":
-        form = ServiceEditForm(request.POST, instance=service)
+        form = ServiceEditForm(request.POST, instance=service, kind_editable=may_change_kind(request.user))
         if form.is_valid():
             try:
                 service_update(actor=request.user, service=service, data=form.service_data(),
@@ -255,7 +256,7 @@ def service_edit(request, pk):
                 messages.success(request, _("Údaje služby byly uloženy."))
                 return redirect("registry:service_detail", pk=service.pk)
     else:
-        form = ServiceEditForm(instance=service)
+        form = ServiceEditForm(instance=service, kind_editable=may_change_kind(request.user))
     return render(request, "registry/service_edit.html", {"service": service, "form": form})
 
 

@@ -236,6 +236,28 @@ def test_service_edit_permissions(client, users, own_service, other_service):
     assert Service.objects.get(pk=other_service.pk).name == other_service.name
 
 
+def test_only_the_kraj_changes_a_services_kind(client, users, own_service):
+    from django.core.exceptions import ValidationError
+
+    from socplan.registry.edit_services import service_update
+    from socplan.registry.models import ServiceKind
+
+    other_kind = ServiceKind.objects.exclude(pk=own_service.kind_id).filter(allowed_forms=None).first() or \
+        ServiceKind.objects.exclude(pk=own_service.kind_id).first()
+    client.force_login(users.provider)
+    url = f"/registr/sluzba/{own_service.pk}/upravit/"
+    assert re.search(r'<select name="kind"[^>]*\bdisabled\b', client.get(url).content.decode())
+    # a disabled field ignores what is posted: the kind stays, the rest is saved
+    response = client.post(url, _service_post(own_service, kind=other_kind.pk, web="https://druh.example.cz"))
+    assert response.status_code == 302
+    saved = Service.objects.get(pk=own_service.pk)
+    assert (saved.kind_id, saved.web) == (own_service.kind_id, "https://druh.example.cz")
+    with pytest.raises(ValidationError, match="jen krajský úřad"):
+        service_update(actor=users.provider, service=saved, data={"kind": other_kind},
+                       expected_version=saved.version)
+    assert Service.objects.get(pk=own_service.pk).kind_id == own_service.kind_id
+
+
 # --- edit: capacities ----------------------------------------------------------------------------------------
 
 def _capacity_post(service, **overrides):
