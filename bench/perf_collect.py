@@ -4,7 +4,7 @@ docs/performance.md. Run after any benchmark: `python bench/perf_collect.py`."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["registry", "evaluation", "finance", "availability", "planning", "catalogue"]
+ORDER = ["registry", "evaluation", "finance", "network", "availability", "planning", "catalogue"]
 
 HEADER = """# Performance
 
