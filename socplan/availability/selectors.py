@@ -71,6 +71,13 @@ def default_year(region: Region) -> int:
     return years[0] if years else date.today().year
 
 
+def parameter_years(region, kind) -> list[int]:
+    """Years for which the kraj has a target or a utilisation rate for the kind (to point to when one is missing)."""
+    years = set(CoverageTarget.objects.filter(region=region, kind=kind).values_list("year", flat=True))
+    years |= set(UtilisationRate.objects.filter(region=region, kind=kind).values_list("year", flat=True))
+    return sorted(years)
+
+
 def target_for(region, year: int, kind) -> CoverageTarget | None:
     return CoverageTarget.objects.select_related("capacity_type").filter(region=region, year=year, kind=kind).first()
 

@@ -149,6 +149,7 @@ def coverage(request):
         "own_rows": _own_orp_rows(request.user, report),
         "p": p, "form": p.form(), "report": report, "map": map_data, "bars": bars,
         "level_label": LEVEL_LABELS[p.level], "access_query": p.query(level=Level.MUNICIPALITY),
+        "parameter_years": selectors.parameter_years(p.region, p.kind) if report.target is None else [],
     })
 
 

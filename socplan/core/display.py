@@ -44,8 +44,8 @@ def display_value(field: models.Field, value, names: dict | None = None) -> str:
         return formats.date_format(value, "DATETIME_FORMAT")
     if isinstance(value, dt.date):
         return formats.date_format(value, "DATE_FORMAT")
-    if isinstance(value, int) and "year" in field.name:
-        return str(value)  # a year is a label, not a quantity: "2026", never "2 026"
+    if isinstance(value, int) and ("year" in field.name or field.name.endswith("id")):
+        return str(value)  # years and identifiers are labels, not quantities: "2026", never "2 026"
     if isinstance(value, (int, float, Decimal)):
         return formats.number_format(value, use_l10n=True, force_grouping=True)
     if isinstance(value, (dict, list)):

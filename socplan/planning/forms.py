@@ -181,7 +181,7 @@ class CapacityNeedForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.fields["year"] = forms.TypedChoiceField(label=self.fields["year"].label, coerce=int,
-                                                     choices=[(y, y) for y in plan.years])
+                                                     choices=[(y, str(y)) for y in plan.years])
         self.fields["measure"].queryset = plan.measures.order_by("code")
         self.fields["kind"].queryset = self.fields["kind"].queryset.order_by("code")
 

@@ -395,8 +395,27 @@ class CapacityNeed(VersionedModel, ProvenanceModel):
                 errors["year"] = _("Rok musí ležet v období plánu (%(period)s).") % {"period": plan.period_label}
             if self.measure_id and self.measure.plan_id != plan.pk:
                 errors["measure"] = _("Opatření patří jinému plánu.")
+            if self.kind_id and self.capacity_type_id and self.year and "year" not in errors and (
+                    CapacityNeed.objects.filter(plan=plan, kind_id=self.kind_id, capacity_type_id=self.capacity_type_id,
+                                                year=self.year).exclude(pk=self.pk).exists()):
+                errors["year"] = _("Pro tento druh a jednotku už plán potřebu na rok %(year)s uvádí; upravte tu.") % {
+                    "year": self.year}
+        if self.kind_id and self.capacity_type_id:
+            units = self.kind_units(self.kind_id)
+            if units and self.capacity_type_id not in units:
+                errors["capacity_type"] = _("Druh %(kind)s se registruje v jednotkách: %(units)s. Zadejte potřebu "
+                                            "v některé z nich, jinak ji nelze porovnat s kapacitou.") % {
+                    "kind": self.kind, "units": ", ".join(str(u) for u in units.values())}
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def kind_units(kind_id) -> dict:
+        """Capacity types in which services of the kind are registered (anywhere); empty = no data, any unit."""
+        from socplan.registry.models import Capacity, CapacityType
+
+        ids = Capacity.objects.filter(service_form__service__kind_id=kind_id).values("capacity_type_id")
+        return {t.pk: t for t in CapacityType.objects.filter(pk__in=ids).order_by("order")}
 
 
 class Direction(models.TextChoices):

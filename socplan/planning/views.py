@@ -187,8 +187,8 @@ def plan_copy(request, pk):
             return redirect("planning:plan_detail", pk=plan.pk)
     return _form_page(request, form, title=_("Nový plán jako kopie: %(t)s") % {"t": source.title},
                       back=plan_url(source), intro=_("Zkopírují se kapitoly, priority, opatření s vazbami na "
-                                                     "služby, náklady a indikátory (roky se posunou). Monitoring "
-                                                     "a připomínky se nekopírují."))
+                                                     "služby, náklady, indikátory a potřeby kapacit (roky se "
+                                                     "posunou). Monitoring a připomínky se nekopírují."))
 
 
 def _status_action(request, pk, fn, ok: str, form_class=None, title: str = "", action: str = "change",

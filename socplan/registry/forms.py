@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,6 +78,29 @@ class ServiceEditForm(forms.ModelForm):
         if not kind_editable:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = _("Druh služby je součástí rozhodnutí o registraci; mění ho krajský úřad.")
+
+    def clean_web(self):
+        # Providers often type "www.sluzba.cz": accept it as https; refuse anything that is not a web address
+        # (the catalogue turns it into a link).
+        web = (self.cleaned_data.get("web") or "").strip()
+        if not web:
+            return web
+        if "://" not in web:
+            web = "https://" + web
+        try:
+            URLValidator(schemes=["http", "https"])(web)
+        except ValidationError:
+            raise ValidationError(_("Zadejte webovou adresu, např. https://www.sluzba.cz.")) from None
+        return web
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError(_("Zadejte platnou e-mailovou adresu, např. info@sluzba.cz.")) from None
+        return email
 
     def clean(self):
         data = super().clean()

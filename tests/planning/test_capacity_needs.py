@@ -58,10 +58,15 @@ def test_rules_give_specific_czech_errors_and_store_nothing(t, k):
         with pytest.raises(ValidationError) as exc:
             need(plan, k, 10, measure=other.measures.first())
         assert "Opatření patří jinému plánu" in messages_of(exc)
+        with pytest.raises(ValidationError) as exc:
+            need(plan, k, 10, unit=CapacityType.objects.get(code="hovor"))
+        assert "se registruje v jednotkách: lůžka, klienti" in messages_of(exc)
+        assert list(exc.value.message_dict) == ["capacity_type"]  # shown next to the unit field
         need(plan, k, 10)
         with pytest.raises(ValidationError) as exc:
             need(plan, k, 12)
-        assert "už je v plánu zadaná" in messages_of(exc)
+        assert "už plán potřebu na rok 2031 uvádí" in messages_of(exc)
+        assert list(exc.value.message_dict) == ["year"]
     assert list(CapacityNeed.objects.filter(plan__in=[plan, regional, other]).values_list("capacity", flat=True)) == [
         Decimal("10.0")]
 

@@ -258,6 +258,20 @@ def test_only_the_kraj_changes_a_services_kind(client, users, own_service):
     assert Service.objects.get(pk=own_service.pk).kind_id == own_service.kind_id
 
 
+def test_web_and_email_are_checked(client, users, own_service):
+    client.force_login(users.provider)
+    url = f"/registr/sluzba/{own_service.pk}/upravit/"
+    response = client.post(url, _service_post(own_service, web="javascript:alert(1)", email="neni-email"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Zadejte webovou adresu" in html and "Zadejte platnou e-mailovou adresu" in html
+    assert Service.objects.get(pk=own_service.pk).web == own_service.web
+    response = client.post(url, _service_post(own_service, web="www.sluzba-test.cz", email="info@sluzba-test.cz"))
+    assert response.status_code == 302
+    saved = Service.objects.get(pk=own_service.pk)
+    assert (saved.web, saved.email) == ("https://www.sluzba-test.cz", "info@sluzba-test.cz")
+
+
 # --- edit: capacities ----------------------------------------------------------------------------------------
 
 def _capacity_post(service, **overrides):

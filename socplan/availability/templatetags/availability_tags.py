@@ -5,12 +5,13 @@ import math
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from socplan.core.money import format_number
 
 register = template.Library()
 
-RAG_LABELS = {"green": "v normě", "amber": "mírně pod", "red": "zaostává"}
+RAG_LABELS = {"green": gettext_noop("v normě"), "amber": gettext_noop("mírně pod"), "red": gettext_noop("zaostává")}
 
 
 @register.filter
@@ -31,6 +32,16 @@ def signclass(value):
     if value is None:
         return ""
     return "pos" if value > 0 else ("neg" if value < 0 else "")
+
+
+@register.filter
+def unit_name(code):
+    """'luzka' → 'lůžka': the capacity type's name for a code (the code itself when unknown)."""
+    from socplan.registry.models import CapacityType
+
+    if not code:
+        return "—"
+    return CapacityType.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 @register.filter
