@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from socplan.core.czech import plural  # noqa: F401  (re-exported: pages and documents import it from here)
+
 from .situations import FORM_ORDER, FORM_PLAIN, FORM_SHORT, situation_by_slug
 
 CAPACITY_UNITS = {  # registry capacity type → (one, few, many) in plain Czech
@@ -11,16 +13,6 @@ CAPACITY_UNITS = {  # registry capacity type → (one, few, many) in plain Czech
     "interv": ("intervence (30 min)", "intervence (30 min)", "intervencí (30 min)"),
     "hovor": ("hovor", "hovory", "hovorů"),
 }
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Czech plural: 1 služba, 2–4 služby, 0 / 5+ služeb."""
-    n = abs(int(n))
-    if n == 1:
-        return one
-    if 2 <= n <= 4:
-        return few
-    return many
 
 
 def services_count(n: int) -> str:

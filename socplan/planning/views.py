@@ -118,6 +118,8 @@ def plan_detail(request, pk):
     return render(request, "planning/plan_detail.html", {
         "plan": plan, "s": structure, "editable": editable and plan.status in svc.EDITABLE,
         "can_manage": editable,
+        "can_copy": request.user.is_authenticated and can(
+            request.user, "change", Plan(kind=plan.kind, region_id=plan.region_id, orp_id=plan.orp_id)),
         "can_approve": request.user.is_authenticated and can(request.user, "approve", plan),
         "action_plans": plan.action_plans.order_by("year"),
         "budget": budget,

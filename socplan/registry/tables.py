@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from socplan.core.czech import capacity_unit
 from socplan.core.models import Source
 from socplan.core.money import format_number
 
@@ -28,7 +29,8 @@ def capacity_summary(service: Service) -> list[tuple[str, str, str]]:
         if not caps:
             out.append((sf.form.name, "", ""))
         for c in caps:
-            out.append((sf.form.name, format_number(c.count), c.capacity_type.name))
+            out.append((sf.form.name, format_number(c.count),
+                        capacity_unit(c.count, c.capacity_type.code, c.capacity_type.name)))
     return out
 
 

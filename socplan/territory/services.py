@@ -26,10 +26,10 @@ DATE_SLDB = date(2021, 3, 26)
 SRC_2020 = "ČSÚ, obyvatelé obcí k 1. 1. 2020"
 SRC_SLDB = "ČSÚ, Sčítání lidu, domů a bytů 2021 (obvyklý pobyt)"
 SRC_EST_BANDS = "odhad: podíly věkových skupin ORP ze SLDB 2021 × obyvatelé k 1. 1. 2020"
-SRC_EST_80 = "odhad: 65+ × podíl 80+ (předpoklad, viz docs/territory.md)"
 # Assumption until real ČSÚ age data (dataset 130149 / SLDB vek5) is imported: the share of people aged 80+
 # among those 65+. Nationally about 0.22 around 2021 (ČSÚ: ~0.47 M of ~2.15 M); marked as an estimate everywhere.
 SHARE_80_OF_65 = Decimal("0.22")
+SRC_EST_80 = f"odhad: 65+ × podíl 80+ (předpoklad {SHARE_80_OF_65 * 100:.0f} %, do načtení věkových dat ČSÚ)"
 
 
 @dataclass

@@ -57,3 +57,15 @@ TIER_STATUS = {"full": "plně pokryta", "reduced": "krácena", "floors_reduced":
 @register.filter
 def tier_status(status):
     return TIER_STATUS.get(status, status)
+
+
+@register.simple_tag(takes_context=True)
+def finance_access(context, region) -> dict:
+    """What the user may open in the kraj's financing pages (the tabs show only those)."""
+    from socplan.finance.selectors import region_member, region_staff
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"login": False, "member": False, "staff": False}
+    return {"login": True, "member": region_member(user, region), "staff": region_staff(user, region)}
