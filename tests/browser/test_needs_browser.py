@@ -80,3 +80,13 @@ def test_plan_needs_side_by_side_with_supply_and_a_new_need(page, demo_server, t
     assert added.locator("td.num").all_inner_texts() == ["—", "12,0", "—"]  # 2029, 2030, 2031
     assert page.get_by_test_id("capacity-needs").locator("tbody tr").count() == 7
     page.screenshot(path="/tmp/socplan-needs-plan.png", full_page=True)
+
+    # deleting asks for a confirmation first
+    added.get_by_role("link", name="12,0").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("confirm-delete")).to_be_hidden()
+    page.get_by_text("Smazat…").click()
+    page.get_by_test_id("confirm-delete").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("capacity-needs").locator('tr[data-kind="51"]').count() == 0
+    assert page.get_by_test_id("capacity-needs").locator("tbody tr").count() == 6
