@@ -66,8 +66,9 @@ def legend(values, breaks: list[float], colours: list[str], decimals: int = 1) -
     lower = min(v)
     for i, upper in enumerate(breaks):
         n = sum(1 for x in v if classify(x, breaks) == i)
-        rows.append({"colour": palette[i], "low": lower, "high": upper,
-                     "label": f"{_fmt(lower, decimals)} – {_fmt(upper, decimals)}", "count": n})
+        # a class holding one value only (e.g. the ORP with no capacity at all) is labelled by that value
+        label = _fmt(upper, decimals) if lower == upper else f"{_fmt(lower, decimals)} – {_fmt(upper, decimals)}"
+        rows.append({"colour": palette[i], "low": lower, "high": upper, "label": label, "count": n})
         lower = upper
     return rows
 

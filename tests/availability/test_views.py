@@ -255,3 +255,13 @@ def test_authorship_grants_reading_not_writing(client):
     assert client.get(f"/dostupnost/scenare/{own.pk}/upravit/").status_code == 403
     assert client.post(f"/dostupnost/scenare/{own.pk}/smazat/").status_code == 403
     assert Scenario.objects.filter(pk=own.pk).exists()
+
+
+def test_legend_labels_a_single_value_class_by_that_value():
+    from socplan.availability import maps
+
+    values = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 10.0, 20.0]
+    breaks = maps.quantile_breaks(values)
+    rows = maps.legend(values, breaks, ["#a", "#b", "#c", "#d", "#e"])
+    assert rows[0]["label"] == "0,0" and rows[0]["count"] == 7
+    assert rows[1]["label"].startswith("0,0 – ") and sum(r["count"] for r in rows) == len(values)

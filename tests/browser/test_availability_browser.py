@@ -98,7 +98,7 @@ def test_coverage_map_and_scenario_round_trip(page, demo_server, tmp_path_factor
         if not bounds or q > bounds[-1]:
             bounds.append(float(q))
     lows = [float(values.min())] + bounds[:-1]
-    expected_legend = [f"{cz(lo, 1)} – {cz(hi, 1)}" for lo, hi in zip(lows, bounds, strict=True)]
+    expected_legend = [cz(hi, 1) if lo == hi else f"{cz(lo, 1)} – {cz(hi, 1)}" for lo, hi in zip(lows, bounds, strict=True)]
 
     login(page, "kraj-referent", password_of(demo_server, "kraj-referent"))
     page.get_by_role("navigation", name="Hlavní navigace").get_by_role("link", name="Dostupnost").click()
