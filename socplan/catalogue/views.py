@@ -20,12 +20,13 @@ from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import cache, exports, files, presenters, printing, selectors
 from .models import CatalogueEntry, CatalogueState
-from .situations import kind_plain, situations
+from .situations import kind_plain, situations, translated
 
 PAGE_CACHE_CONTROL = "private, no-cache"
 FILE_CACHE_CONTROL = "public, max-age=300"
@@ -115,31 +116,40 @@ def _index_body(data) -> tuple[str, str]:
     if params.active and not errors:
         result = selectors.search(params)
     muni = selectors.municipality(params.obec) if params.obec else None
+    sits = [translated(s) for s in situations()]
     ctx = {
         "params": params, "errors": errors, "raw": raw, "obec_choices": obec_choices,
         "obec_text": muni.name if muni and raw["obec"].isdigit() else raw["obec"],
-        "muni": muni, "situations": situations(),
-        "situation": next((s for s in situations() if s.slug == params.situation), None),
+        "muni": muni, "situations": sits,
+        "situation": next((s for s in sits if s.slug == params.situation), None),
         "radius_choices": selectors.RADIUS_CHOICES,
-        "form_choices": [("ter", "přijde za vámi domů"), ("amb", "docházíte do zařízení"), ("pob", "pobyt")],
+        "form_choices": [("ter", _("přijde za vámi domů")), ("amb", _("docházíte do zařízení")), ("pob", _("pobyt"))],
         "kinds": selectors.kind_options(), "groups": selectors.target_group_options(),
         "result": result,
     }
     if result is not None:
         ctx["hits"] = [{
             "hit": h, "entry": h.entry, "url": reverse("catalogue:service", args=[h.entry.service_id]),
-            "distance": presenters.km(h.distance_km), "forms": presenters.forms_short(h.entry.forms),
+            "distance": presenters.km(h.distance_km), "forms": [_(f) for f in presenters.forms_short(h.entry.forms)],
             "place": h.entry.place_label,
         } for h in result.hits]
-        ctx["found"] = presenters.services_count(result.total)
+        ctx["found"] = _services_found(result.total)
         ctx["first_index"] = (result.page - 1) * params.page_size + 1
         ctx["pages"] = _pages(raw, result)
-    title = "Katalog sociálních služeb"
+    title = _("Katalog sociálních služeb")
     if ctx["situation"]:
         title = f"{ctx['situation'].label} – {title}"
     if muni:
         title = f"{muni.name}: {title}"
     return title, render_to_string("catalogue/_index_body.html", ctx)
+
+
+def _services_found(n: int) -> str:
+    """The number of services found: "206 služeb" / "206 services". Czech, the source language, has a third form
+    for 2–4 ("3 služby") that gettext's two-form fallback cannot pick, so that form is a message of its own."""
+    if 2 <= n <= 4:
+        return _("%(n)s služby") % {"n": n}
+    return ngettext("%(n)s služba", "%(n)s služeb", n) % {"n": n}
 
 
 def _pages(raw: dict, result: selectors.SearchResult) -> dict:
@@ -174,7 +184,8 @@ def _service_body(pk: int) -> tuple[str, str]:
     ctx = {
         "p": page, "d": d, "entry": page.entry,
         "plain": kind_plain(page.entry.kind_code),
-        "forms": presenters.forms_plain(page.entry.forms),
+        "forms": [_(f) for f in presenters.forms_plain(page.entry.forms)],
+        "situations": [translated(x) for x in page.situations],
         "capacities": presenters.capacities(d),
         "orps": [a["name"] for a in d.get("areas", []) if a["type"] == "orp"],
         "area_munis": [a["name"] for a in d.get("areas", []) if a["type"] == "obec"],

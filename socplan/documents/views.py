@@ -8,10 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from .builders import BUILDERS
 from .models import DocumentFormat, GeneratedDocument
+
+# Builders register their section title in Czech (the documents themselves are Czech); the page translates it.
+SECTION_TITLES = (gettext_noop("Plány"), gettext_noop("Akční plány"))
 
 
 def index(request):
@@ -21,7 +25,7 @@ def index(request):
             continue
         entries = builder.catalogue(request.user)
         if entries:
-            sections.append({"title": builder.title, "entries": entries})
+            sections.append({"title": _(builder.title), "entries": entries})
     recent = []
     if request.user.is_authenticated and request.user.is_staff:
         recent = GeneratedDocument.objects.select_related("created_by")[:20]

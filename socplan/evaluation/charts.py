@@ -1,6 +1,6 @@
 """Box and strip plots as inline SVG (no JavaScript), for benchmarking pages.
 
-Framework-free: plain numbers in, an SVG string out. Every chart has a ``<title>``, an ``aria-label`` and
+Plain numbers in, an SVG string out (the labels follow the active language via gettext). Every chart has a ``<title>``, an ``aria-label`` and
 ``<title>`` tooltips on its marks; the pages print the same numbers in a table next to it.
 
 ``box_plot_svg(rows)`` draws one horizontal row per group on a common axis:
@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from html import escape
+
+from django.utils.translation import gettext as _
 
 from .engine.formatting import num
 
@@ -94,7 +96,7 @@ def box_plot_svg(rows: list[BoxRow], *, title: str, unit: str = "", width: int =
             f'width="100%" style="max-width:{width}px" role="img" aria-label="{t}" font-family="{FONT}" '
             f'font-size="12"><title>{t}</title>')
     if not values:
-        return head + f'<text x="10" y="24">{escape("Žádné hodnoty.")}</text></svg>'
+        return head + '<text x="10" y="24">' + escape(_("Žádné hodnoty.")) + "</text></svg>"
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.05 or (abs(hi) * 0.1 or 1.0)
     ticks = _nice_ticks(lo - pad, hi + pad)
@@ -118,13 +120,15 @@ def box_plot_svg(rows: list[BoxRow], *, title: str, unit: str = "", width: int =
         body.append(f'<g class="row"><text x="{label_width - 8}" y="{cy + 4}" text-anchor="end">'
                     f'{escape(r.label)}</text>')
         if r.whisker_low is not None and r.whisker_high is not None:
+            tip = _("rozsah bez odlehlých hodnot: %(low)s – %(high)s") % {"low": _fmt(r.whisker_low),
+                                                                           "high": _fmt(r.whisker_high)}
             body.append(f'<line x1="{x(r.whisker_low)}" y1="{cy}" x2="{x(r.whisker_high)}" y2="{cy}" '
-                        f'stroke="{STROKE}"><title>{escape(f"rozsah bez odlehlých hodnot: {_fmt(r.whisker_low)} – {_fmt(r.whisker_high)}")}</title></line>')
+                        f'stroke="{STROKE}"><title>{escape(tip)}</title></line>')
             for w in (r.whisker_low, r.whisker_high):
                 body.append(f'<line x1="{x(w)}" y1="{cy - 6}" x2="{x(w)}" y2="{cy + 6}" stroke="{STROKE}"/>')
         if r.q1 is not None and r.q3 is not None:
-            label = f"1. kvartil {_fmt(r.q1)}, medián {_fmt(r.median)}, 3. kvartil {_fmt(r.q3)}" \
-                if r.median is not None else ""
+            label = _("1. kvartil %(q1)s, medián %(median)s, 3. kvartil %(q3)s") % {
+                "q1": _fmt(r.q1), "median": _fmt(r.median), "q3": _fmt(r.q3)} if r.median is not None else ""
             body.append(f'<rect x="{x(r.q1)}" y="{cy - 10}" width="{max(1.0, x(r.q3) - x(r.q1))}" height="20" '
                         f'fill="{BOX}" stroke="{STROKE}"><title>{escape(label)}</title></rect>')
         if r.median is not None:
@@ -135,33 +139,37 @@ def box_plot_svg(rows: list[BoxRow], *, title: str, unit: str = "", width: int =
             body.append(f'<circle cx="{x(v)}" cy="{round(cy + dy, 2)}" r="2.2" fill="{POINT}" fill-opacity="0.55">'
                         f'<title>{escape(_fmt(v))}</title></circle>')
         for v in r.outliers:
+            tip = _("odlehlá hodnota %(value)s") % {"value": _fmt(v)}
             body.append(f'<circle cx="{x(v)}" cy="{cy}" r="4" fill="none" stroke="{OUTLIER}" stroke-width="1.5">'
-                        f'<title>{escape("odlehlá hodnota " + _fmt(v))}</title></circle>')
+                        f'<title>{escape(tip)}</title></circle>')
         if r.national is not None:
+            tip = _("celostátní medián %(value)s") % {"value": _fmt(r.national)}
             body.append(f'<line class="national" x1="{x(r.national)}" y1="{cy - 15}" x2="{x(r.national)}" '
                         f'y2="{cy + 15}" stroke="{NATIONAL}" stroke-width="2" stroke-dasharray="3 2">'
-                        f'<title>{escape("celostátní medián " + _fmt(r.national))}</title></line>')
+                        f'<title>{escape(tip)}</title></line>')
         if r.reference is not None:
+            tip = _("referenční hodnota metodiky %(value)s") % {"value": _fmt(r.reference)}
             body.append(f'<line class="reference" x1="{x(r.reference)}" y1="{cy - 15}" x2="{x(r.reference)}" '
                         f'y2="{cy + 15}" stroke="{REFERENCE}" stroke-width="2">'
-                        f'<title>{escape("referenční hodnota metodiky " + _fmt(r.reference))}</title></line>')
+                        f'<title>{escape(tip)}</title></line>')
         if r.own is not None:
             xo = x(r.own)
+            tip = _("vaše služba %(value)s") % {"value": _fmt(r.own)}
             body.append(f'<path class="own" d="M{xo} {cy - 8} L{xo + 7} {cy} L{xo} {cy + 8} L{xo - 7} {cy} Z" '
-                        f'fill="{OWN}" stroke="#1b1f24"><title>{escape("vaše služba " + _fmt(r.own))}</title></path>')
+                        f'fill="{OWN}" stroke="#1b1f24"><title>{escape(tip)}</title></path>')
         body.append("</g>")
     return head + "".join(body) + "</svg>"
 
 
 def legend_items(*, points: bool, reference: bool, national: bool, own: bool) -> list[tuple[str, str]]:
-    """(colour, Czech label) pairs for the legend under a chart."""
-    items = [(BOX, "rámeček: 1. až 3. kvartil, čára: medián")]
+    """(colour, label) pairs for the legend under a chart, in the active language."""
+    items = [(BOX, _("rámeček: 1. až 3. kvartil, čára: medián"))]
     if points:
-        items.append((POINT, "body: jednotlivé služby; kroužky: odlehlé hodnoty (mimo 1,5 × IQR)"))
+        items.append((POINT, _("body: jednotlivé služby; kroužky: odlehlé hodnoty (mimo 1,5 × IQR)")))
     if reference:
-        items.append((REFERENCE, "červená čára: referenční hodnota metodiky"))
+        items.append((REFERENCE, _("červená čára: referenční hodnota metodiky")))
     if national:
-        items.append((NATIONAL, "fialová přerušovaná čára: celostátní medián"))
+        items.append((NATIONAL, _("fialová přerušovaná čára: celostátní medián")))
     if own:
-        items.append((OWN, "kosočtverec: vaše služba"))
+        items.append((OWN, _("kosočtverec: vaše služba")))
     return items

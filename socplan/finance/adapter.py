@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from socplan.registry.models import (
     Capacity,
@@ -173,15 +174,17 @@ def network_frame(region, year: int, *, overrides: dict | None = None,
     if rated is not None and not nf.frame.empty:
         keep = [(k, g) in rated for k, g in zip(nf.frame["kind"], nf.frame["group"], strict=True)]
         for _i, row in nf.frame[[not k for k in keep]].iterrows():
-            nf.skipped.append((f"{row['name']} (§ {row['kind']}, skupina {row['group']})",
-                               "pro druh a skupinu chybí normativ v parametrech financování"))
+            nf.skipped.append((_("%(name)s (§ %(kind)s, skupina %(group)s)") % {
+                "name": row["name"], "kind": row["kind"], "group": row["group"]},
+                _("pro druh a skupinu chybí normativ v parametrech financování")))
         nf.frame = nf.frame[keep].reset_index(drop=True)
     return nf
 
 
 def _from_network(region, year: int, entries, overrides) -> NetworkFrame:
     funded = [e for e in entries if e.tier_funded]
-    skipped = [(f"položka sítě {e.entry_id}", "úroveň sítě není financována") for e in entries if not e.tier_funded]
+    skipped = [(_("položka sítě %(id)s") % {"id": e.entry_id}, _("úroveň sítě není financována"))
+               for e in entries if not e.tier_funded]
     sids = {e.service_id for e in funded}
     services = _services(Service.objects.filter(pk__in=sids))
     orders = sorted({e.tier_order for e in funded})
@@ -193,7 +196,7 @@ def _from_network(region, year: int, entries, overrides) -> NetworkFrame:
         s = services[e.service_id]
         form = e.form_code
         if form not in FORM_CODE:
-            skipped.append((s.name, "služba nemá formu poskytování"))
+            skipped.append((s.name, _("služba nemá formu poskytování")))
             continue
         group = group_for(s.kind, form, overrides)
         key = str(s.pk) if counts[s.pk] == 1 else f"{s.pk}/{form}"
@@ -242,7 +245,7 @@ def _from_registry(region, year: int, overrides) -> NetworkFrame:
         has_beds = any(t == "luzka" for (_f, t) in c)
         form = _main_form(forms[sid], "luzka" if has_beds else None)
         if form is None:
-            skipped.append((s.name, "služba nemá formu poskytování"))
+            skipped.append((s.name, _("služba nemá formu poskytování")))
             continue
         group = group_for(s.kind, form, overrides)
         bed = group in BED_GROUPS
@@ -250,12 +253,13 @@ def _from_registry(region, year: int, overrides) -> NetworkFrame:
         if bed:
             beds = c.get((form, "luzka"), 0) or sum(n for (f, _t), n in c.items() if f == form)
             if not beds:
-                skipped.append((s.name, "pobytová služba bez registrované kapacity lůžek"))
+                skipped.append((s.name, _("pobytová služba bez registrované kapacity lůžek")))
                 continue
         else:
             users = c.get((form, "klient"), 0)
             if sid not in fte:
-                skipped.append((s.name, f"chybí personální zajištění (úvazky v přímé péči) za rok {year}"))
+                skipped.append((s.name, _("chybí personální zajištění (úvazky v přímé péči) za rok %(year)s")
+                                % {"year": str(year)}))
                 continue
         orp_code = _main_orp(extra["shares"].get(sid, {}), (), extra["orps"])
         rows.append(_row(str(sid), s, part="", form=form, group=group, fte=Decimal(0) if bed else fte[sid],

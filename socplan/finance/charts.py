@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from socplan.core.money import format_number
 from socplan.documents.charts import bar_chart_svg, stacked_bar_svg
 
@@ -93,36 +95,40 @@ def _kind_label(k) -> str:
 def compare_by_kind_svg(df, title: str) -> str:
     rows = [(_kind_label(r["kind"]), r["allocated_base"], r["allocated_variant"])
             for r in df.to_dict("records") if r["kind"] != "Celkem"]
-    return paired_bars_svg(rows, ("pravidla", "optimalizace"), title=title)
+    return paired_bars_svg(rows, (_("pravidla"), _("optimalizace")), title=title)
 
 
 def delta_by_kind_svg(df, title: str) -> str:
     rows = [(_kind_label(r["kind"]), r["delta_allocated"]) for r in df.to_dict("records")
             if r["kind"] != "Celkem" and (r["delta_allocated"] or r["delta_optimal"])]
     if not rows:
-        rows = [("beze změny", 0)]
+        rows = [(_("beze změny"), 0)]
     return diverging_svg(rows, title=title)
 
 
-def chapter_charts(ch) -> dict[str, str]:
-    """The chapter's charts: costs by kind and by okres, the planned sources, and year on year by kind."""
+def chapter_charts(ch, planned: list[dict] | None = None) -> dict[str, str]:
+    """The chapter's charts: costs by kind and by okres, the planned sources, and year on year by kind.
+
+    ``planned`` – the planned sources with labels in the page's language (default ``ch.planned``, Czech)."""
     out = {}
     kind = ch.tables.get("kind")
     if kind is not None:
         items = [(_kind_label(r["kind"]), r["optimised_cost"]) for r in kind.to_dict("records") if r["kind"] != "Celkem"]
-        out["kind"] = bar_chart_svg(items, title="Optimalizované náklady podle druhů služeb", fmt=mil, width=720,
+        out["kind"] = bar_chart_svg(items, title=_("Optimalizované náklady podle druhů služeb"), fmt=mil, width=720,
                                     max_value=_room(items))
     district = ch.tables.get("district")
     if district is not None:
         items = [(r["district"], r["optimised_cost"]) for r in district.to_dict("records") if r["district"] != "Celkem"]
-        out["district"] = bar_chart_svg(items, title="Optimalizované náklady podle okresů", fmt=mil, width=720,
+        out["district"] = bar_chart_svg(items, title=_("Optimalizované náklady podle okresů"), fmt=mil, width=720,
                                         max_value=_room(items))
-    out["sources"] = stacked_bar_svg([(p["label"], int(p["amount"])) for p in ch.planned],
-                                     title="Plánované zdroje financování sítě", width=720)
+    out["sources"] = stacked_bar_svg([(p["label"], int(p["amount"])) for p in (planned or ch.planned)],
+                                     title=_("Plánované zdroje financování sítě"), width=720)
     if ch.year_on_year is not None:
         rows = [(_kind_label(r["kind"]), r["optimised_cost_delta"]) for r in ch.year_on_year.to_dict("records")
                 if r["kind"] != "Celkem"]
-        out["yoy"] = diverging_svg(rows, title=f"Meziroční změna optimalizovaných nákladů ({ch.previous_year} → {ch.year})")
+        title = _("Meziroční změna optimalizovaných nákladů (%(previous)s → %(year)s)") % {
+            "previous": str(ch.previous_year), "year": str(ch.year)}
+        out["yoy"] = diverging_svg(rows, title=title)
     return out
 
 
@@ -131,5 +137,5 @@ def national_svg(view) -> str:
              if r["optimised_cost_per_capita"] is not None]
     if not items:
         return ""
-    return bar_chart_svg(items, title="Optimalizované náklady sítě na obyvatele (Kč)",
+    return bar_chart_svg(items, title=_("Optimalizované náklady sítě na obyvatele (Kč)"),
                          fmt=lambda v: format_number(v) + "\xa0Kč", width=720)

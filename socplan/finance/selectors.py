@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 from django.db.models import Sum
+from django.utils.translation import gettext, gettext_noop
 
 from socplan.accounts.models import REGION_ROLES, Role
 from socplan.accounts.scope import grants, is_superuser, restrict
@@ -39,8 +40,6 @@ from .models import (
 
 ZERO = Decimal(0)
 SOURCE_ORDER = ["state", "region", "municipalities", "users", "health_insurance", "other"]
-DIMENSION_LABEL = {"kind": "druhu služby", "group": "skupiny financování", "target_group": "cílové skupiny",
-                   "district": "okresu", "orp": "ORP"}
 AMOUNT_COLUMNS = ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support")
 
 
@@ -258,18 +257,29 @@ class FinancialChapter:
 
     @property
     def paragraphs(self) -> list[str]:
+        """In Czech (the planning documents); the page shows :meth:`translated_paragraphs`."""
+        return self._paragraphs(gettext_noop)
+
+    def translated_paragraphs(self) -> list[str]:
+        """The paragraphs in the active language."""
+        return self._paragraphs(gettext)
+
+    def _paragraphs(self, _) -> list[str]:
         t = self.totals
         out = [
-            f"Optimalizované náklady sítě sociálních služeb kraje na rok {self.year} činí {format_czk(t['optimised_cost'])} "
-            f"({self.services} položek sítě). Potřeba ze státního rozpočtu činí {format_czk(self.state_need)}, "
-            f"tj. {_pct(self.state_share_pct)} optimalizovaných nákladů (plánovaný podíl státního rozpočtu "
-            f"{_pct(self.state_share * 100)}).",
-            f"Optimální podpora podle vzorců Pravidel (optimalizované náklady − úhrady uživatelů − platby "
-            f"zdravotních pojišťoven − povinné spolufinancování) činí {format_czk(t['optimal_support'])}, "
-            f"tj. {_pct(self.optimal_support_pct)} optimalizovaných nákladů.",
+            _("Optimalizované náklady sítě sociálních služeb kraje na rok %(year)s činí %(optimised)s "
+              "(%(services)s položek sítě). Potřeba ze státního rozpočtu činí %(state_need)s, "
+              "tj. %(state_pct)s optimalizovaných nákladů (plánovaný podíl státního rozpočtu %(state_share)s).")
+            % {"year": str(self.year), "optimised": format_czk(t["optimised_cost"]), "services": str(self.services),
+               "state_need": format_czk(self.state_need), "state_pct": _pct(self.state_share_pct),
+               "state_share": _pct(self.state_share * 100)},
+            _("Optimální podpora podle vzorců Pravidel (optimalizované náklady − úhrady uživatelů − platby "
+              "zdravotních pojišťoven − povinné spolufinancování) činí %(support)s, "
+              "tj. %(support_pct)s optimalizovaných nákladů.")
+            % {"support": format_czk(t["optimal_support"]), "support_pct": _pct(self.optimal_support_pct)},
         ]
         if self.illustrative:
-            out.append("Parametry financování jsou ilustrativní (skutečné normativy kraje nebyly k dispozici).")
+            out.append(_("Parametry financování jsou ilustrativní (skutečné normativy kraje nebyly k dispozici)."))
         return out
 
     def table(self, name: str) -> pd.DataFrame:
@@ -324,14 +334,16 @@ def _year_on_year(chapter: FinancialChapter, comp: Computation) -> None:
     prev_year = comp.year - 1
     stored = params_for(comp.region, prev_year)
     if stored is None:
-        chapter.year_on_year_note = f"Pro rok {prev_year} nejsou parametry financování; meziroční srovnání chybí."
+        chapter.year_on_year_note = gettext("Pro rok %(year)s nejsou parametry financování; meziroční srovnání "
+                                            "chybí.") % {"year": str(prev_year)}
         return
     prev = computation(comp.region, prev_year, stored=stored)
-    note = f"Srovnání s rokem {prev_year}: síť a parametry roku {prev_year}."
+    note = gettext("Srovnání s rokem %(year)s: síť a parametry roku %(year)s.") % {"year": str(prev_year)}
     if prev is None or prev.network.empty:
         prev = comp.with_params(engine_params(stored))
-        note = (f"Pro rok {prev_year} není síť k dispozici: srovnání počítá síť roku {comp.year} s parametry roku "
-                f"{prev_year} (ukazuje vliv změny parametrů).")
+        note = gettext("Pro rok %(previous)s není síť k dispozici: srovnání počítá síť roku %(year)s s parametry "
+                       "roku %(previous)s (ukazuje vliv změny parametrů).") % {"previous": str(prev_year),
+                                                                             "year": str(comp.year)}
     yoy = engine.year_on_year(engine.cost_table(prev.frame(), "kind"), chapter.tables["kind"], "kind")
     chapter.year_on_year = yoy
     chapter.year_on_year_note = note

@@ -371,7 +371,7 @@ def allocation(request, region, year):
         "by_service": _compare_rows(cmp, "service_id", _service_labels(comp), limit=40),
         "runs": runs, "form": AllocationForm(initial={"budget": budget}),
         "may_run": can_any(request.user, "change", AllocationRun),
-        "chart": charts.compare_by_kind_svg(cmp["kind"], "Přiděleno podle druhů – pravidla × optimalizace"),
+        "chart": charts.compare_by_kind_svg(cmp["kind"], _("Přiděleno podle druhů – pravidla × optimalizace")),
     })
 
 
@@ -475,12 +475,26 @@ def whatif(request, region, year):
         "by_kind": _compare_rows(cmp, "kind"), "by_district": _compare_rows(cmp, "district"),
         "by_service": _compare_rows(cmp, "service_id", _service_labels(comp), limit=50),
         "base_totals": comp.support.totals(), "variant_totals": variant_comp.support.totals(),
-        "chart": charts.delta_by_kind_svg(cmp["kind"], "Změna přidělené částky podle druhů"),
+        "chart": charts.delta_by_kind_svg(cmp["kind"], _("Změna přidělené částky podle druhů")),
     })
     return render(request, "finance/whatif.html", ctx)
 
 
 # --- financial chapter and national view --------------------------------------------------------------------
+
+def _source_labels() -> dict[str, str]:
+    """The sources of financing in the page's language (the engine's SOURCE_LABEL is Czech, for documents)."""
+    return {"state": _("státní rozpočet"), "region": _("kraj"), "municipalities": _("obce"),
+            "users": _("úhrady uživatelů"), "health_insurance": _("zdravotní pojišťovny"),
+            "other": _("ostatní")}
+
+
+def _dimension_headings() -> dict[str, str]:
+    return {"kind": _("Náklady a potřeba podle druhu služby"),
+            "group": _("Náklady a potřeba podle skupiny financování"),
+            "target_group": _("Náklady a potřeba podle cílové skupiny"),
+            "district": _("Náklady a potřeba podle okresu"), "orp": _("Náklady a potřeba podle ORP")}
+
 
 def chapter(request, region, year):
     region = _region_or_404(region)
@@ -490,12 +504,17 @@ def chapter(request, region, year):
     if ch is None:
         raise Http404(_("Pro kraj a rok nejsou parametry financování."))
     tables = {dim: _table_rows(ch.tables[dim], dim) for dim in ch.tables}
+    labels = _source_labels()
+    planned = [{**p, "label": labels.get(p["key"], p["label"])} for p in ch.planned]
+    formula_sources = [{**p, "label": labels.get(p["key"], p["label"])} for p in ch.formula_sources]
+    headings = _dimension_headings()
     return render(request, "finance/chapter.html", {
         "region": region, "year": year, "ch": ch, "tables": tables,
-        "dimensions": [(d, selectors.DIMENSION_LABEL[d]) for d in ("kind", "group", "target_group", "district", "orp")],
+        "planned": planned, "formula_sources": formula_sources, "paragraphs": ch.translated_paragraphs(),
+        "dimensions": [(d, headings[d]) for d in ("kind", "group", "target_group", "district", "orp")],
         "sources": _table_rows(ch.sources_by_group, "group") if len(ch.sources_by_group) else None,
         "yoy": _table_rows(ch.year_on_year, "kind") if ch.year_on_year is not None else None,
-        "charts": charts.chapter_charts(ch),
+        "charts": charts.chapter_charts(ch, planned),
         "is_member": request.user.is_authenticated and selectors.region_member(request.user, region),
     })
 

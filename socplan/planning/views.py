@@ -30,8 +30,9 @@ from socplan.territory.models import Orp, Region
 
 from . import forms, ical, selectors
 from . import services as svc
-from .documents import INDICATOR_LABELS, STATE_COLORS, STATE_LABELS
+from .documents import STATE_COLORS
 from .engine import INDICATOR_STATES, STATES
+from .labels import INDICATOR_LABELS, STATE_LABELS
 from .models import (
     PUBLISHED,
     ActionPlan,
@@ -544,13 +545,13 @@ milestone_edit.scoped_write = True
 def _fulfilment_context(plan, year, structure=None):
     structure = structure or selectors.plan_structure(plan)
     f = selectors.plan_fulfilment(plan, year, structure.measures)
-    parts = [(STATE_LABELS[s], f.counts[s]) for s in STATES]
-    ind_parts = [(INDICATOR_LABELS[s], f.indicator_counts[s]) for s in INDICATOR_STATES]
+    parts = [(str(STATE_LABELS[s]), f.counts[s]) for s in STATES]
+    ind_parts = [(str(INDICATOR_LABELS[s]), f.indicator_counts[s]) for s in INDICATOR_STATES]
     rows = []
     for m in structure.measures:
         out = f.measures.get(m.pk)
         inds = [(i, f.indicators.get(i.pk)) for i in m.indicators.all()]
-        rows.append({"m": m, "out": out, "label": STATE_LABELS[out.state] if out else _("nezačalo"),
+        rows.append({"m": m, "out": out, "label": str(STATE_LABELS[out.state]) if out else _("nezačalo"),
                      "indicators": inds})
     progress_chart = bar_chart_svg([(f"{r['m'].code} {r['m'].title}", r["out"].progress) for r in rows if r["out"]],
                                    title=_("Plnění opatření v %% (rok %(y)s)") % {"y": year}, max_value=100,
@@ -580,13 +581,13 @@ def region_fulfilment(request, code):
     year = _year_param(request, timezone.localdate().year)
     agg, rows = selectors.region_fulfilment(region, year)
     public_ids = set(selectors.plans_visible(request.user).filter(region=region).values_list("pk", flat=True))
-    parts = [(STATE_LABELS[s], agg.counts[s]) for s in STATES]
+    parts = [(str(STATE_LABELS[s]), agg.counts[s]) for s in STATES]
     years = sorted(set(Plan.objects.filter(region=region, kind=PlanKind.COMMUNITY).values_list("year_from", flat=True))
                    | {year})
     table = [{"row": r, "cells": [r.fulfilment.counts[s] for s in STATES] if r.fulfilment else None,
               "public": r.plan is not None and r.plan.pk in public_ids} for r in rows]
     return render(request, "planning/region_fulfilment.html", {
-        "region": region, "year": year, "agg": agg, "table": table, "headers": [STATE_LABELS[s] for s in STATES],
+        "region": region, "year": year, "agg": agg, "table": table, "headers": [str(STATE_LABELS[s]) for s in STATES],
         "totals": [agg.counts[s] for s in STATES], "parts": parts,
         "chart": stacked_bar_svg(parts, title=_("Opatření komunitních plánů ORP podle stavu"), colors=STATE_COLORS),
         "years": range(min(years) - 1, max(years) + 4),

@@ -1,12 +1,13 @@
 """Template filters of the evaluation pages: Czech numbers with at most N decimals (``{{ x|cz:2 }}``)."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from socplan.evaluation.engine.formatting import num, pct
 
 register = template.Library()
 
-FORMS = {"amb": "ambulantní", "ter": "terénní", "pob": "pobytová"}
+FORMS = {"amb": _("ambulantní"), "ter": _("terénní"), "pob": _("pobytová")}
 
 
 @register.filter
@@ -43,7 +44,7 @@ def share_pct(value, decimals=1):
 
 @register.filter
 def form_label(code):
-    return FORMS.get(code or "", code or "")
+    return str(FORMS.get(code or "", code or ""))
 
 
 @register.filter

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from socplan.core.money import format_czk, format_number
 
@@ -50,13 +51,13 @@ def kind_label(code):
     return code if code in ("Celkem", "–", "") else f"§ {code}"
 
 
-TIER_STATUS = {"full": "plně pokryta", "reduced": "krácena", "floors_reduced": "kráceny i minimální podíly",
-               "unfunded": "bez prostředků"}
+TIER_STATUS = {"full": _("plně pokryta"), "reduced": _("krácena"), "floors_reduced": _("kráceny i minimální podíly"),
+               "unfunded": _("bez prostředků")}
 
 
 @register.filter
 def tier_status(status):
-    return TIER_STATUS.get(status, status)
+    return str(TIER_STATUS.get(status, status))
 
 
 @register.simple_tag(takes_context=True)
