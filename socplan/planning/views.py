@@ -86,6 +86,19 @@ def _version(form) -> int | None:
     return form.cleaned_data.get("version") or None
 
 
+def _delete(request, obj, delete, back: str, done: str = ""):
+    """The "delete" button of an edit form: permission, the service call, a message, back to the plan."""
+    if not can(request.user, "delete", obj):
+        raise PermissionDenied
+    try:
+        delete(_fresh(obj))
+        if done:
+            messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(back)
+
+
 def _can_edit(user, obj) -> bool:
     return user.is_authenticated and can(user, "change", obj)
 
@@ -279,13 +292,8 @@ def section_edit(request, pk):
     form = forms.SectionForm(request.POST or None, instance=section)
     if request.method == "POST":
         if "delete" in request.POST:
-            if not can(request.user, "delete", section):
-                raise PermissionDenied
-            try:
-                svc.section_delete(actor=request.user, section=_fresh(section))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            return redirect(plan_url(section.plan))
+            return _delete(request, section, lambda s: svc.section_delete(actor=request.user, section=s),
+                           plan_url(section.plan))
         if form.is_valid():
             d = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             if _attempt(form, lambda: svc.section_update(actor=request.user, section=_fresh(section), data=d,

@@ -7,17 +7,15 @@ next to its estimate of need and the registered supply. Writes go through `servi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from socplan.accounts.permissions import get_scoped_object, scoped_view
-from socplan.accounts.scope import can
 
 from . import forms
 from . import services as svc
 from .models import CapacityNeed, Plan
-from .views import _attempt, _fresh, _version, plan_url
+from .views import _attempt, _delete, _fresh, _version, plan_url
 
 FIELDS = ("kind", "capacity_type", "year", "capacity", "measure", "basis")
 
@@ -50,14 +48,8 @@ def capacity_need_edit(request, pk):
     form = forms.CapacityNeedForm(request.POST or None, instance=need, plan=plan)
     if request.method == "POST":
         if "delete" in request.POST:
-            if not can(request.user, "delete", need):
-                raise PermissionDenied
-            try:
-                svc.capacity_need_delete(actor=request.user, need=_fresh(need))
-                messages.success(request, _("Potřeba kapacity byla smazána."))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            return redirect(_back(plan))
+            return _delete(request, need, lambda n: svc.capacity_need_delete(actor=request.user, need=n),
+                           _back(plan), _("Potřeba kapacity byla smazána."))
         if form.is_valid():
             d = {k: form.cleaned_data[k] for k in FIELDS}
             if _attempt(form, lambda: svc.capacity_need_update(actor=request.user, need=_fresh(need), data=d,
