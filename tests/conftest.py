@@ -6,6 +6,9 @@
 - Browser tests (`@pytest.mark.browser`) drive Debian's Chromium through Playwright against a real socplan
   server process started by `demo_server` on its own database (a temporary SQLite file, or a fresh
   PostgreSQL database when DATABASE_URL points to PostgreSQL), prepared with `socplan demo --no-serve`.
+- Hypothesis runs derandomised by default, so the suite (and CI) sees the same examples every run and a failure
+  is reproducible; `HYPOTHESIS_PROFILE=explore pytest tests/evaluation tests/finance …` searches randomly with
+  more examples to look for new counter-examples.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command, get_commands
+from hypothesis import settings as hypothesis_settings
+
+hypothesis_settings.register_profile("repeatable", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, max_examples=1000, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -62,6 +62,7 @@ extreme = st.one_of(
 def test_scores_stay_within_0_and_100(pop, noise):
     for row, col, value in noise:
         if row < len(pop):
+            pop[col] = pop[col].astype(float)  # extreme values (nan, inf, fractions) need a float column
             pop.loc[row, col] = value
     s = evaluate(pop, M).services
     assert ((s["score"] >= 0) & (s["score"] <= 100)).all()
