@@ -198,6 +198,14 @@ def is_superuser(user) -> bool:
                 and user.is_superuser)
 
 
+def is_region_staff(user, region=None) -> bool:
+    """Kraj staff (region admin or officer) of `region` (a Region or its id; None = of any kraj), or a superuser."""
+    if is_superuser(user):
+        return True
+    rid = getattr(region, "pk", region)
+    return any(g.role in REGION_ROLES and (rid is None or g.region_id == rid) for g in grants(user))
+
+
 # --- querysets ----------------------------------------------------------------------------------------------
 
 

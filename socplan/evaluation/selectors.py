@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from socplan.accounts.models import REGION_ROLES, Role
-from socplan.accounts.scope import grants, is_superuser, restrict
+from socplan.accounts.models import Role
+from socplan.accounts.scope import grants, is_region_staff, restrict
 from socplan.territory.models import Region
 
 from . import engine
@@ -152,12 +152,7 @@ class Results:
         return self.run is None
 
 
-def region_staff_of(user, region) -> bool:
-    """Region staff (admin/officer) of this kraj, or a superuser."""
-    if is_superuser(user):
-        return True
-    rid = getattr(region, "pk", region)
-    return any(g.role in REGION_ROLES and g.region_id == rid for g in grants(user))
+region_staff_of = is_region_staff  # kraj staff of this kraj, or a superuser
 
 
 def provider_ids_of(user) -> set[int]:

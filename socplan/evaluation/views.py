@@ -18,8 +18,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socplan.accounts.models import REGION_ROLES
 from socplan.accounts.permissions import get_scoped_object, scoped_view
-from socplan.accounts.scope import can
+from socplan.accounts.scope import can, grants
 from socplan.core.jobs import job_enqueue
 from socplan.core.services import StaleEdit
 from socplan.registry.models import Service
@@ -61,7 +62,7 @@ def _staff_regions(user):
         return Region.objects.none()
     if user.is_superuser:
         return Region.objects.filter(services__isnull=False).distinct().order_by("name")
-    ids = [g.region_id for g in selectors.grants(user) if g.role in selectors.REGION_ROLES]
+    ids = [g.region_id for g in grants(user) if g.role in REGION_ROLES]
     return Region.objects.filter(pk__in=ids).order_by("name")
 
 

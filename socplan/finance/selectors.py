@@ -19,8 +19,8 @@ import pandas as pd
 from django.db.models import Sum
 from django.utils.translation import gettext, gettext_noop
 
-from socplan.accounts.models import REGION_ROLES, Role
-from socplan.accounts.scope import grants, is_superuser, restrict
+from socplan.accounts.models import Role
+from socplan.accounts.scope import grants, is_region_staff, is_superuser, restrict
 from socplan.core.money import czk, format_czk, largest_remainder
 from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
 
@@ -51,12 +51,7 @@ def _region(region) -> Region:
 
 # --- who may see what ---------------------------------------------------------------------------------------
 
-def region_staff(user, region) -> bool:
-    """Region staff (admin/officer) of the kraj, or a superuser."""
-    if is_superuser(user):
-        return True
-    rid = getattr(region, "pk", region)
-    return any(g.role in REGION_ROLES and g.region_id == rid for g in grants(user))
+region_staff = is_region_staff  # kraj staff of the kraj, or a superuser
 
 
 def region_member(user, region) -> bool:

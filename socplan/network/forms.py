@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from socplan.accounts.models import REGION_ROLES, Role
-from socplan.accounts.scope import grants, is_superuser
+from socplan.accounts.scope import grants, is_region_staff, is_superuser
 from socplan.core.forms import VersionedModelFormMixin
 from socplan.registry.models import CapacityType, DeliveryForm, Provider, Service, ServiceKind
 from socplan.territory.models import Municipality, Orp
@@ -29,10 +29,6 @@ YES_NO = [("1", _("ano")), ("0", _("ne"))]
 
 def _orp_ids(user, level_roles=(Role.ORP_COORDINATOR,)):
     return {g.orp_id for g in grants(user) if g.role in level_roles and g.orp_id}
-
-
-def _is_region_staff(user, region_id) -> bool:
-    return is_superuser(user) or any(g.role in REGION_ROLES and g.region_id == region_id for g in grants(user))
 
 
 class DateInput(forms.DateInput):
@@ -129,18 +125,18 @@ class DevelopmentRequestForm(VersionedModelFormMixin, forms.ModelForm):
         from socplan.planning.models import Measure
 
         orps = Orp.objects.filter(region=region).order_by("name")
-        if not _is_region_staff(user, region.pk):
+        if not is_region_staff(user, region.pk):
             own = _orp_ids(user)
             if own:
                 orps = orps.filter(pk__in=own)
         self.fields["orp"].queryset = orps
         providers = Provider.objects.filter(services__region=region).distinct()
         own_providers = {g.provider_id for g in grants(user) if g.role == Role.PROVIDER_USER}
-        if own_providers and not _is_region_staff(user, region.pk):
+        if own_providers and not is_region_staff(user, region.pk):
             providers = providers.filter(pk__in=own_providers)
         self.fields["provider"].queryset = providers.order_by("name")
         services = Service.objects.filter(region=region).select_related("kind").order_by("name")
-        if own_providers and not _is_region_staff(user, region.pk):
+        if own_providers and not is_region_staff(user, region.pk):
             services = services.filter(provider_id__in=own_providers)
         self.fields["service"].queryset = services
         self.fields["kind"].queryset = ServiceKind.objects.all()
@@ -221,7 +217,7 @@ class DeclarationForm(VersionedModelFormMixin, forms.ModelForm):
     def __init__(self, *args, user, region, **kwargs):
         super().__init__(*args, **kwargs)
         munis = Municipality.objects.filter(region=region).order_by("name")
-        if not _is_region_staff(user, region.pk):
+        if not is_region_staff(user, region.pk):
             munis = munis.filter(orp_id__in=_orp_ids(user))
         self.fields["municipality"].queryset = munis
         self.fields["service"].queryset = Service.objects.filter(region=region).order_by("name")

@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 from socplan.accounts.immutability import ApprovedRecordImmutable
 from socplan.accounts.models import REGION_ROLES, Role
 from socplan.accounts.permissions import get_scoped_object, scoped_view
-from socplan.accounts.scope import can, can_any, grants, is_superuser, restrict
+from socplan.accounts.scope import can, can_any, grants, is_region_staff, restrict
 from socplan.core.services import StaleEdit
 from socplan.registry.models import Service
 from socplan.territory.models import District, Municipality, Region
@@ -76,10 +76,6 @@ def _region_for(request) -> Region | None:
 
 def _versions_qs():
     return NetworkVersion.objects.select_related("region").defer("region__boundary")
-
-
-def _region_staff(user, region_id) -> bool:
-    return is_superuser(user) or any(g.role in REGION_ROLES and g.region_id == region_id for g in grants(user))
 
 
 def _immutable(request, obj, network=None):
@@ -657,7 +653,7 @@ def district(request, code, year):
     probe = DistrictComment(district=d, region=d.region, year=year)
     ctx.update({"district": d, "year": year,
                 "may_comment": request.user.is_authenticated and can(request.user, "change", probe),
-                "may_decide": _region_staff(request.user, d.region_id),
+                "may_decide": is_region_staff(request.user, d.region_id),
                 "comment_form": forms.TextForm(auto_id="comment_%s"), "proposal_form": forms.DistrictProposalForm(),
                 "decision_form": forms.ProposalDecisionForm(auto_id="decision_%s")})
     return render(request, "network/district.html", ctx)

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socplan.accounts.models import REGION_ROLES, Role
-from socplan.accounts.scope import can, grants
+from socplan.accounts.models import Role
+from socplan.accounts.scope import can, grants, is_region_staff
 from socplan.core.models import Source
 from socplan.core.services import FieldChange, StaleEdit, changes_since, model_update
 
@@ -63,15 +63,9 @@ def actor_source(actor, service: Service) -> str:
     return Source.OFFICER
 
 
-def _region_staff(actor, service: Service | None = None) -> bool:
-    """Kraj staff (the scope of the service itself is checked by `require_change`)."""
-    if getattr(actor, "is_superuser", False):
-        return True
-    return any(g.role in REGION_ROLES for g in grants(actor))
-
-
 def may_change_kind(actor) -> bool:
-    return actor is None or _region_staff(actor)
+    """Kraj staff (of any kraj: the service's own scope is checked by `require_change`) or the system."""
+    return actor is None or is_region_staff(actor)
 
 
 def _differs(instance, data: dict) -> bool:
