@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socplan.core.czech import plural  # noqa: F401  (re-exported: pages and documents import it from here)
+from socplan.core.czech import plural
 
 from .situations import FORM_ORDER, FORM_PLAIN, FORM_SHORT, situation_by_slug
 
