@@ -1,9 +1,9 @@
-"""Spatial accessibility benchmark: socplan 2SFCA / E2SFCA against PySAL ``access`` (issue 9).
+"""Spatial accessibility benchmark: socplan 2SFCA / E2SFCA against PySAL ``access``.
 
 Run (PySAL ``access`` is a bench-only requirement, kept out of the main venv; see docs/availability.md):
 
-    .venv/bin/pip install --no-deps --target /tmp/socplan-bench-deps -r bench/requirements-availability.txt
-    PYTHONPATH=/tmp/socplan-bench-deps .venv/bin/python bench/availability_bench.py
+    .venv/bin/pip install --no-deps --target .bench-deps -r bench/requirements-availability.txt
+    PYTHONPATH=.bench-deps .venv/bin/python bench/availability_bench.py
 
 Inputs (bench/data/, provenance in bench/data/README.md): all 6,258 obce with their population
 (1 Jan 2020), the real MPSV places (mpsv_*.csv) topped up deterministically with synthetic facilities
@@ -240,8 +240,8 @@ def main(argv=None) -> int:
     except ImportError:
         print(
             "PySAL `access` is not importable. Install the bench-only requirements:\n"
-            "  .venv/bin/pip install --no-deps --target /tmp/socplan-bench-deps -r bench/requirements-availability.txt\n"
-            "  PYTHONPATH=/tmp/socplan-bench-deps .venv/bin/python bench/availability_bench.py",
+            "  .venv/bin/pip install --no-deps --target .bench-deps -r bench/requirements-availability.txt\n"
+            "  PYTHONPATH=.bench-deps .venv/bin/python bench/availability_bench.py",
             file=sys.stderr,
         )
         return 2
@@ -369,7 +369,7 @@ def render(r, per_kind, kinds, ok_equal, ok_ratio, ok_whatif) -> str:
     lines = [
         "# Performance: spatial accessibility (2SFCA / E2SFCA) — socplan vs PySAL `access`",
         "",
-        "Written by `bench/availability_bench.py` (issue 9); do not edit by hand, re-run the benchmark.",
+        "Written by `bench/availability_bench.py`; do not edit by hand, re-run the benchmark.",
         "",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, "
         f"numpy {np.__version__}, pandas {pd.__version__}, PySAL access {_access_version()}.",

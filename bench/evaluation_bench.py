@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation engine (issue 5): a national-size set of 6,733 services.
+"""Benchmark of the evaluation engine: a national-size set of 6,733 services.
 
     python bench/evaluation_bench.py            # writes docs/perf/evaluation.md
 
@@ -168,10 +168,10 @@ def main() -> None:
     scale_1 = by_n[7_000][1] / by_n[700][1]
     scale_2 = by_n[70_000][1] / by_n[7_000][1]
     lines = [
-        "# Performance: evaluation engine (issue 5)",
+        "# Performance: evaluation engine",
         "",
         f"- **Machine:** {machine()}.",
-        "- **Command:** `/work/main/.venv/bin/python bench/evaluation_bench.py` (writes this file).",
+        "- **Command:** `.venv/bin/python bench/evaluation_bench.py` (writes this file).",
         "- **Data:** deterministic synthetic services (seed 20260105), all kinds of the default methodology in an "
         "illustrative national mix, inputs drawn around the default reference values, 2 % of inputs missing.",
         "- **Timed:** `evaluate(frame, default_jmk_2014())` from the raw input frame (indicators, scales, weights, "

@@ -1,4 +1,4 @@
-"""Benchmark of the financing engine (issue 7): full recompute for a national-size network of 6,733 entries.
+"""Benchmark of the financing engine: full recompute for a national-size network of 6,733 entries.
 
     python bench/finance_bench.py            # writes docs/perf/finance.md
 
@@ -175,12 +175,12 @@ def main():
     tiers = ", ".join(f"{t.tier}: {t.status}" for t in rules.tiers)
     changed = int((rules.allocated != optimised.allocated).sum())
     lines = [
-        "# Performance: financing engine (issue 7)",
+        "# Performance: financing engine",
         "",
         f"- **Machine:** {cpu_model()}, {os.cpu_count()} logical CPUs, "
         f"{platform.system()} {platform.release()}; Python {platform.python_version()}, numpy {np.__version__}, "
         f"pandas {pd.__version__}.",
-        "- **Command:** `/work/main/.venv/bin/python bench/finance_bench.py` (writes this file).",
+        "- **Command:** `.venv/bin/python bench/finance_bench.py` (writes this file).",
         f"- **Data:** deterministic synthetic network (seed {SEED}) of {len(frame):,} entries, all 33 kinds in an "
         "illustrative national mix, illustrative `default_params(2025)`; 92 % existing network, the rest "
         "development requests in priorities 1–3; 25 % of residential entries with declared fees and health "

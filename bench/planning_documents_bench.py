@@ -1,4 +1,4 @@
-"""Benchmark of the plan documents (issue 8): the network table of 547 services in PDF, DOCX and XLSX.
+"""Benchmark of the plan documents: the network table of 547 services in PDF, DOCX and XLSX.
 
     python bench/planning_documents_bench.py          # writes docs/perf/planning.md
 
@@ -113,7 +113,7 @@ def main() -> None:
     ratio = pdf_best / ref_best
     cpu = platform.processor() or platform.machine()
     lines = [
-        "## Performance: plan documents — the 547-service network table (issue 8)",
+        "## Performance: plan documents — the 547-service network table",
         "",
         "Written by `bench/planning_documents_bench.py`; do not edit by hand, re-run the benchmark.",
         "",

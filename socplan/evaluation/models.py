@@ -1,4 +1,4 @@
-"""Evaluation of services (issue 5) as data: the yearly methodology of a kraj, the region's assessments of each
+"""Evaluation of services as data: the yearly methodology of a kraj, the region's assessments of each
 service, and stored evaluation runs (snapshots of the results with their breakdowns).
 
 The methodology is stored relationally (criteria → indicators → scales and reference values per kind key) so

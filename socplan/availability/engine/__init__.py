@@ -1,4 +1,4 @@
-"""Framework-free spatial accessibility engine (issue 9): distances, 2SFCA/E2SFCA, coverage, location.
+"""Framework-free spatial accessibility engine: distances, 2SFCA/E2SFCA, coverage, location.
 
 No Django imports here: numpy / scipy / pandas in, arrays and dataclasses out.
 """

@@ -1,4 +1,4 @@
-"""Framework-free evaluation engine (issue 5): methodology as data, indicators, scoring, explanation,
+"""Framework-free evaluation engine: methodology as data, indicators, scoring, explanation,
 benchmarking. No Django imports; numpy/pandas in, dataclasses/frames out. See docs/evaluation.md."""
 
 from .defaults import default_jmk_2014

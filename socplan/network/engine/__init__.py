@@ -1,4 +1,4 @@
-"""Framework-free engine of the regional network (issue 6): entry conditions and the diff of two network
+"""Framework-free engine of the regional network: entry conditions and the diff of two network
 versions. No Django imports; dataclasses in, dataclasses out. See docs/network.md."""
 
 from .conditions import (
