@@ -23,6 +23,7 @@ from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, grants
 from socplan.core.jobs import job_enqueue
 from socplan.core.services import StaleEdit
+from socplan.core.years import working_year
 from socplan.registry.models import Service
 from socplan.territory.models import Region
 
@@ -97,14 +98,12 @@ def index(request):
     years_by_region = {}
     for y in years:
         years_by_region.setdefault(y["region__code"], []).append(y["year"])
-    from socplan.registry.demo import DEMO_YEAR
-
     return render(request, "evaluation/index.html", {
         "staff_regions": [{"region": r, "years": years_by_region.get(r.code, []),
                            "runs": [runs[k] for k in sorted(runs) if k[0] == r.pk]} for r in staff_regions],
         "methodologies": selectors.methodology_list()[:50],
         "own_services": own_services,
-        "years": sorted({y["year"] for y in years}, reverse=True) or [DEMO_YEAR],
+        "years": sorted({y["year"] for y in years}, reverse=True) or [working_year(request)],
         "can_create": bool(staff_regions),
     })
 
@@ -361,9 +360,7 @@ def methodology_create(request):
                 messages.success(request, _("Metodika byla vytvořena podle výchozího nastavení JMK 2014."))
                 return redirect("evaluation:methodology_detail", pk=m.pk)
     else:
-        from socplan.registry.demo import DEMO_YEAR
-
-        form = MethodologyCreateForm(regions=regions, initial={"year": DEMO_YEAR})
+        form = MethodologyCreateForm(regions=regions, initial={"year": working_year(request)})
     return render(request, "evaluation/methodology_create.html", {"form": form})
 
 

@@ -26,7 +26,7 @@ from socplan.accounts.scope import can, can_any
 from socplan.core.jobs import job_enqueue
 from socplan.core.money import czk, format_czk, format_number
 from socplan.core.services import StaleEdit
-from socplan.registry.demo import DEMO_YEAR
+from socplan.core.years import working_year
 from socplan.registry.models import Service
 from socplan.territory.models import Municipality, Region
 
@@ -130,19 +130,20 @@ def _default_budget(request, region, year, comp) -> Decimal:
 def index(request):
     user = request.user
     regions = []
+    year = working_year(request)
     for r in selectors.staff_regions(user) if user.is_authenticated else []:
         years = selectors.params_years(r)
         regions.append({"region": r, "years": years, "staff": selectors.region_staff(user, r),
-                        "may_create": DEMO_YEAR not in years
-                        and can(user, "change", FinanceParams(region=r, year=DEMO_YEAR))})
+                        "may_create": year not in years
+                        and can(user, "change", FinanceParams(region=r, year=year))})
     public = (FinanceParams.objects.select_related("region").defer("region__boundary")
               .order_by("region__name", "-year"))
     own = selectors.provider_ids(user) if user.is_authenticated else set()
     return render(request, "finance/index.html", {
         "regions": regions, "public": public, "own_provider": bool(own),
         "own_allocations": list(selectors.own_allocations(user)[:100]) if own else [],
-        "years": sorted({p.year for p in public}, reverse=True) or [DEMO_YEAR],
-        "demo_year": DEMO_YEAR,
+        "years": sorted({p.year for p in public}, reverse=True) or [year],
+        "working_year": year,
     })
 
 
@@ -611,7 +612,7 @@ def reports(request):
         own_services = list(Service.objects.filter(provider_id__in=pids).order_by("name"))
     return render(request, "finance/reports.html", {
         "budgets": budgets[:300], "units": units[:300], "states": ReportState.choices, "state": state, "year": year,
-        "own_services": own_services, "terms": BudgetTerm.choices, "demo_year": DEMO_YEAR,
+        "own_services": own_services, "terms": BudgetTerm.choices, "working_year": working_year(request),
         "settlements": selectors.settlements(request.user)[:100],
     })
 
