@@ -554,6 +554,48 @@ class Economics(VersionedModel, ProvenanceModel):
         return self.revenue_region + self.revenue_state_subsidy + self.revenue_municipalities + self.revenue_eu
 
 
+class ServiceYearCapacity(models.Model):
+    """Kapacita služby v roce stanovená sítí kraje: the figure every module reads for the service and year
+    instead of the registry rule (``socplan.registry.selectors.service_capacities``).
+
+    Written only by ``service_year_capacity_set`` / ``service_year_capacity_clear`` /
+    ``service_year_capacities_replace`` (the network module calls the last one when it approves a version)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="year_capacities",
+                                verbose_name=_("služba"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="+", null=True,
+                               blank=True, verbose_name=_("kraj"),
+                               help_text=_("Kraj, jehož síť kapacitu stanovila."))
+    form = models.ForeignKey(DeliveryForm, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                             verbose_name=_("hlavní forma"))
+    capacity_type = models.ForeignKey(CapacityType, on_delete=models.PROTECT, related_name="+", null=True,
+                                      blank=True, verbose_name=_("jednotka kapacity"))
+    count = models.PositiveIntegerField(_("kapacita"))
+    ref = models.CharField(_("zdroj údaje"), max_length=300, blank=True,
+                           help_text=_("Např. „síť kraje 2026, verze 2 (schválená)“."))
+    updated_at = models.DateTimeField(_("změněno"), auto_now=True)
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "service__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": False}
+
+    class Meta:
+        verbose_name = _("kapacita služby v roce")
+        verbose_name_plural = _("kapacity služeb v letech")
+        ordering = ["service", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year"], name="registry_year_capacity_unique",
+                                    violation_error_message=_("Kapacita služby pro tento rok už je stanovena.")),
+            models.CheckConstraint(condition=Q(capacity_type__isnull=False) | Q(count=0),
+                                   name="registry_year_capacity_unit",
+                                   violation_error_message=_("Nenulová kapacita musí mít jednotku.")),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.year}: {self.count} × {self.capacity_type}"
+
+
 # --- import log ---------------------------------------------------------------------------------------------
 
 class RegistryImport(models.Model):

@@ -6,10 +6,15 @@ staffing and economics are private: only the provider itself and regional staff 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import (
     Capacity,
+    CapacityType,
     Economics,
     Facility,
     Provider,
@@ -17,6 +22,7 @@ from .models import (
     ServiceArea,
     ServiceForm,
     ServiceKind,
+    ServiceYearCapacity,
     Staffing,
 )
 
@@ -91,3 +97,120 @@ def economics_list(*, user, service=None, year=None) -> QuerySet:
     if year is not None:
         qs = qs.filter(year=year)
     return _restrict(qs, user, "view_private")
+
+
+# --- capacity and main form of a service in a year ----------------------------------------------------------
+#
+# One owner for "how big is this service in year Y and in which form": evaluation, planning, network, finance
+# and availability all read `service_capacities` / `service_capacity`; none of them has its own rule.
+
+FORM_ORDER = ("amb", "ter", "pob")
+RESIDENTIAL = "pob"
+BEDS = "luzka"
+CLIENTS = "klient"
+SOURCE_REGISTRY = "registry"
+SOURCE_NETWORK = "network"
+
+
+@dataclass(frozen=True)
+class ServiceCapacity:
+    """The capacity of a service in a year, in the unit of its main form.
+
+    ``form``: main form code ("amb" / "ter" / "pob"), None when the service has no form.
+    ``capacity``: the count in ``capacity_type`` (a ``CapacityType`` code; None when nothing is registered
+    in the main form, then ``capacity`` is 0).
+    ``source``: "network" when the kraj's network stated the figure for the year (``ServiceYearCapacity``),
+    else "registry" (the registered capacity, :func:`main_form` and :func:`main_unit`). ``ref`` says which
+    network version stated it ("" for the registry)."""
+
+    service_id: int
+    year: int
+    form: str | None
+    capacity: int
+    capacity_type: str | None
+    source: str
+    ref: str = ""
+
+
+def main_form(form_codes: Iterable[str], has_beds: bool) -> str | None:
+    """The main form of a service with `form_codes`: one form → that form; a service with registered beds
+    (in any form) and a residential form → residential; else the first non-residential form in the order
+    ambulantní, terénní. Unknown codes are ignored; no known form → None."""
+    codes = [c for c in FORM_ORDER if c in set(form_codes)]
+    if not codes:
+        return None
+    if len(codes) == 1:
+        return codes[0]
+    if has_beds and RESIDENTIAL in codes:
+        return RESIDENTIAL
+    return next(c for c in codes if c != RESIDENTIAL)
+
+
+def main_unit(form: str | None, counts: dict[str, int], type_order: dict[str, int]) -> str | None:
+    """The unit in which a service's main `form` is counted, from that form's registered `counts`
+    (capacity type code → count): beds for the residential form, else clients, else the first type in the
+    code list's order; None when the form registers nothing."""
+    if not counts:
+        return None
+    if form == RESIDENTIAL and BEDS in counts:
+        return BEDS
+    if CLIENTS in counts:
+        return CLIENTS
+    return min(counts, key=lambda t: (type_order.get(t, 1 << 15), t))
+
+
+def _registry_capacities(ids: list[int] | None, year: int, region=None) -> dict[int, ServiceCapacity]:
+    services = Service.objects.all()
+    if ids is not None:
+        services = services.filter(pk__in=ids)
+    if region is not None:
+        services = services.filter(region=region)
+    sids = list(services.values_list("pk", flat=True))
+    if not sids:
+        return {}
+    forms: dict[int, set[str]] = defaultdict(set)
+    for sid, code in ServiceForm.objects.filter(service_id__in=sids).values_list("service_id", "form__code"):
+        forms[sid].add(code)
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    beds: set[int] = set()
+    for sid, fcode, ctype, n in Capacity.objects.filter(service_form__service_id__in=sids).values_list(
+            "service_form__service_id", "service_form__form__code", "capacity_type__code", "count"):
+        counts[(sid, fcode)][ctype] = counts[(sid, fcode)].get(ctype, 0) + n
+        if ctype == BEDS:
+            beds.add(sid)
+    order = dict(CapacityType.objects.values_list("code", "order"))
+    out = {}
+    for sid in sids:
+        form = main_form(forms.get(sid, ()), sid in beds)
+        own = counts.get((sid, form), {}) if form else {}
+        unit = main_unit(form, own, order)
+        out[sid] = ServiceCapacity(sid, int(year), form, own.get(unit, 0) if unit else 0, unit, SOURCE_REGISTRY)
+    return out
+
+
+def service_capacities(service_ids: Iterable[int] | None, year: int, *, region=None,
+                       registry_only: bool = False) -> dict[int, ServiceCapacity]:
+    """{service pk: ServiceCapacity} of `service_ids` (None = every service; `region` limits to the kraj's
+    services, `Service.region`) in `year`, in four queries.
+
+    The figure the kraj's network stated for the year (``ServiceYearCapacity``, source "network") wins;
+    otherwise the registry rule (source "registry"). ``registry_only=True`` ignores the network figures
+    (used to check that a network figure is in the registry's unit)."""
+    ids = None if service_ids is None else [int(i) for i in service_ids]
+    out = _registry_capacities(ids, year, region)
+    if registry_only or not out:
+        return out
+    stated = ServiceYearCapacity.objects.filter(year=year, service_id__in=list(out)).values_list(
+        "service_id", "form__code", "capacity_type__code", "count", "ref")
+    for sid, form, ctype, count, ref in stated:
+        out[sid] = ServiceCapacity(sid, int(year), form, count, ctype, SOURCE_NETWORK, ref)
+    return out
+
+
+def service_capacity(service: Service | int, year: int) -> ServiceCapacity:
+    """The capacity of one service in `year` (see :func:`service_capacities`)."""
+    sid = service if isinstance(service, int) else service.pk
+    found = service_capacities([sid], year)
+    if sid not in found:
+        raise Service.DoesNotExist(f"service {sid} does not exist")
+    return found[sid]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from .models import (
     Service,
     ServiceArea,
     ServiceKind,
+    ServiceYearCapacity,
     TargetGroup,
 )
 
@@ -295,3 +297,146 @@ def region_majority(region_ids) -> int | None:
         return None
     best = max(counts.values())
     return min(r for r, c in counts.items() if c == best)
+
+
+# --- capacity of a service in a year stated by the kraj's network -------------------------------------------
+
+def _code(value) -> str | None:
+    """A form / capacity type given as a model instance or as its code."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else value.code
+
+
+def _year_capacity_errors(sid: int, name: str, form: str | None, unit: str | None, count: int, registered) -> list:
+    errors = []
+    if count < 0:
+        errors.append(_("%(s)s: kapacita nesmí být záporná.") % {"s": name})
+    if count > 0 and unit is None:
+        errors.append(_("%(s)s: nenulová kapacita musí mít jednotku.") % {"s": name})
+    if registered is None:
+        errors.append(_("Služba %(id)s neexistuje.") % {"id": sid})
+        return errors
+    if registered.form is not None and form != registered.form:
+        errors.append(_("%(s)s: forma %(f)s není hlavní formou služby v registru (%(r)s).")
+                      % {"s": name, "f": form or "–", "r": registered.form})
+    if count > 0 and registered.capacity_type is not None and unit != registered.capacity_type:
+        errors.append(_("%(s)s: jednotka %(u)s neodpovídá jednotce hlavní formy v registru (%(r)s).")
+                      % {"s": name, "u": unit or "–", "r": registered.capacity_type})
+    return errors
+
+
+def _code_ids() -> tuple[dict[str, int], dict[str, int]]:
+    return (dict(DeliveryForm.objects.values_list("code", "pk")),
+            dict(CapacityType.objects.values_list("code", "pk")))
+
+
+def _year_capacity_values(form: str | None, unit: str | None, count: int, ref: str, region, ids) -> dict:
+    forms, units = ids
+    return {"form_id": forms[form] if form else None, "capacity_type_id": units[unit] if unit else None,
+            "count": int(count), "ref": ref[:300], "region_id": getattr(region, "pk", region)}
+
+
+@transaction.atomic
+def service_year_capacity_set(*, actor, service: Service, year: int, form, capacity_type, count: int,
+                              ref: str = "", region=None) -> ServiceYearCapacity:
+    """State the capacity of `service` in `year` (the network's figure every module then reads).
+
+    `form` / `capacity_type`: instances or codes. Refused (ValidationError) unless `form` is the service's
+    main form in the registry and `capacity_type` the unit of that form (``registry.selectors.main_form`` /
+    ``main_unit``) – a figure in another unit would be summed with apples and pears by the readers. A service
+    whose main form registers nothing may be stated in any unit. `region`: the kraj whose network states it.
+    """
+    from .selectors import service_capacities
+
+    form_code, unit = _code(form), _code(capacity_type)
+    registered = service_capacities([service.pk], year, registry_only=True).get(service.pk)
+    errors = _year_capacity_errors(service.pk, service.name, form_code, unit, int(count), registered)
+    if errors:
+        raise ValidationError(errors)
+    values = _year_capacity_values(form_code, unit, count, ref, region, _code_ids())
+    row = ServiceYearCapacity.objects.select_for_update().filter(service=service, year=year).first()
+    if row is None:
+        row = ServiceYearCapacity(service=service, year=year)
+    for f, v in values.items():
+        setattr(row, f, v)
+    row._history_user = actor
+    row.save()
+    return row
+
+
+@transaction.atomic
+def service_year_capacity_clear(*, actor, service: Service, year: int) -> bool:
+    """Forget the network's figure for `service` in `year` (readers fall back to the registry). True if a row
+    was deleted."""
+    row = ServiceYearCapacity.objects.select_for_update().filter(service=service, year=year).first()
+    if row is None:
+        return False
+    row._history_user = actor
+    row.delete()
+    return True
+
+
+@transaction.atomic
+def service_year_capacities_replace(*, actor, year: int, region, rows, ref: str) -> dict:
+    """Replace, all at once, the capacities the kraj's network states for `year`.
+
+    How to call it (network approval): after a version of `region`'s network for `year` is approved, pass one
+    row per service of the version – an object with ``service_id``, ``form`` (main form code), ``capacity``
+    (int) and ``capacity_type`` (CapacityType code), e.g. a ``registry.selectors.ServiceCapacity`` built from
+    ``service_capacity(service, year)`` with ``capacity`` replaced by the sum of the service's entries counted
+    in that unit – and ``ref`` naming the version ("síť kraje 2026, verze 2 (schválená)"). Rows of the kraj's
+    year that are not passed are deleted (a service dropped from the network falls back to the registry);
+    unchanged rows are not rewritten; a service stated earlier by another kraj's network is taken over.
+
+    All rows are validated first (see :func:`service_year_capacity_set`); any error refuses the whole write
+    with a ValidationError listing every error. Returns {"created", "updated", "deleted", "unchanged"}.
+    """
+    from .selectors import service_capacities
+
+    rows = list(rows)
+    by_service: dict[int, object] = {}
+    errors = []
+    for r in rows:
+        if int(r.service_id) in by_service:
+            errors.append(_("Služba %(id)s je uvedena dvakrát.") % {"id": r.service_id})
+        by_service[int(r.service_id)] = r
+    registered = service_capacities(list(by_service), year, registry_only=True)
+    names = dict(Service.objects.filter(pk__in=list(by_service)).values_list("pk", "name"))
+    for sid, r in by_service.items():
+        errors += _year_capacity_errors(sid, names.get(sid, str(sid)), _code(r.form), _code(r.capacity_type),
+                                        int(r.capacity), registered.get(sid))
+    if errors:
+        raise ValidationError(errors)
+    region_id = getattr(region, "pk", region)
+    existing = {row.service_id: row for row in ServiceYearCapacity.objects.select_for_update().filter(
+        Q(region_id=region_id) | Q(service_id__in=list(by_service)), year=year)}
+    counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    for sid, row in existing.items():
+        if sid not in by_service and row.region_id == region_id:
+            row._history_user = actor
+            row.delete()
+            counts["deleted"] += 1
+    new = []
+    ids = _code_ids()
+    for sid, r in by_service.items():
+        values = _year_capacity_values(_code(r.form), _code(r.capacity_type), int(r.capacity), ref, region_id, ids)
+        row = existing.get(sid)
+        if row is None:
+            new.append(ServiceYearCapacity(service_id=sid, year=year, **values))
+            continue
+        diff = {f: v for f, v in values.items() if getattr(row, f) != v}
+        if not diff:
+            counts["unchanged"] += 1
+            continue
+        for f, v in diff.items():
+            setattr(row, f, v)
+        row._history_user = actor
+        row.save()
+        counts["updated"] += 1
+    if new:
+        from simple_history.utils import bulk_create_with_history
+
+        bulk_create_with_history(new, ServiceYearCapacity, batch_size=500, default_user=actor)
+        counts["created"] = len(new)
+    return counts
