@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from socplan.documents.blocks import INT, Column, Document, Heading, Paragraph, Table, Toc  # noqa: E402
-from socplan.documents.pdf import document_pdf, pdf_from_html  # noqa: E402
-from socplan.documents.spreadsheet import xlsx_workbook  # noqa: E402
-from socplan.documents.word import document_docx  # noqa: E402
+from socplan.core.render.blocks import INT, Column, Document, Heading, Paragraph, Table, Toc  # noqa: E402
+from socplan.core.render.pdf import document_pdf, pdf_from_html  # noqa: E402
+from socplan.core.render.spreadsheet import xlsx_workbook  # noqa: E402
+from socplan.core.render.word import document_docx  # noqa: E402
 
 SEED = 20150547
 SERVICES = 547

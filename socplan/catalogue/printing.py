@@ -1,11 +1,13 @@
 """Printable catalogue documents: the service card (A5) and the brochure of an ORP (A4, grouped by life
-situation), rendered from templates to PDF with `socplan.documents.pdf.pdf_from_html` (WeasyPrint; DejaVu fonts,
-Czech hyphenation, page numbers, bookmarks) — or WeasyPrint directly when the documents module is absent."""
+situation), rendered from templates to PDF with `socplan.core.render.pdf.pdf_from_html` (WeasyPrint; DejaVu fonts,
+Czech hyphenation, page numbers, bookmarks)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from socplan.core.render.pdf import pdf_from_html
 
 from . import presenters, selectors
 from .models import CatalogueDetail
@@ -36,12 +38,6 @@ ol.situations-toc a::after { content: leader(".") " " target-counter(attr(href),
 
 
 def _pdf(html: str, css: str, *, print_css: bool) -> bytes:
-    try:
-        from socplan.documents.pdf import pdf_from_html
-    except ImportError:  # the documents module is optional for the catalogue
-        from weasyprint import CSS, HTML
-
-        return HTML(string=html, base_url=".").write_pdf(stylesheets=[CSS(string=css)])
     return pdf_from_html(html, stylesheets=[css], print_css=print_css)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .blocks import Document
+from socplan.core.render.blocks import Document
 
 
 @dataclass

@@ -14,7 +14,8 @@ import unicodedata
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from .blocks import Document
+from socplan.core.render.blocks import Document
+
 from .builders import BUILDERS
 from .models import DocumentFormat, GeneratedDocument
 
@@ -24,15 +25,15 @@ RENDERER_VERSION = "1"
 
 def render_bytes(doc: Document, fmt: str) -> bytes:
     if fmt == DocumentFormat.PDF:
-        from .pdf import document_pdf
+        from socplan.core.render.pdf import document_pdf
 
         return document_pdf(doc)
     if fmt == DocumentFormat.DOCX:
-        from .word import document_docx
+        from socplan.core.render.word import document_docx
 
         return document_docx(doc)
     if fmt == DocumentFormat.XLSX:
-        from .spreadsheet import xlsx_workbook
+        from socplan.core.render.spreadsheet import xlsx_workbook
 
         return xlsx_workbook(doc.tables(), title=doc.title)
     raise ValueError(f"neznámý formát {fmt!r}")

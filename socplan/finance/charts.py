@@ -1,7 +1,7 @@
 """SVG charts of the finance pages (no JavaScript). Every chart has a ``<title>``/``aria-label``, ``<title>``
 tooltips on its marks, and the page prints the same numbers in a table next to it.
 
-Simple bars and the 100 % stacked bar come from ``socplan.documents.charts``; here are the two kinds those do not
+Simple bars and the 100 % stacked bar come from ``socplan.core.render.charts``; here are the two kinds those do not
 draw: paired horizontal bars (two runs side by side) and diverging bars (a what-if delta, negative to the left).
 """
 
@@ -14,7 +14,7 @@ from html import escape
 from django.utils.translation import gettext as _
 
 from socplan.core.money import format_number
-from socplan.documents.charts import bar_chart_svg, stacked_bar_svg
+from socplan.core.render.charts import bar_chart_svg, stacked_bar_svg
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 BLUE, ORANGE, GREEN, RED = "#0b5cad", "#f2a900", "#1f7a3a", "#b3261e"

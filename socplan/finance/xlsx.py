@@ -1,11 +1,11 @@
-"""The financial chapter as an XLSX workbook (openpyxl through ``socplan.documents.spreadsheet``): a summary
+"""The financial chapter as an XLSX workbook (openpyxl through ``socplan.core.render.spreadsheet``): a summary
 sheet, the cost tables by kind, group, target group, okres and ORP, the sources by group and year on year.
 Cells hold real numbers (whole CZK), with Czech number formats."""
 
 from __future__ import annotations
 
-from socplan.documents.blocks import CZK, INT, PERCENT, Column, Table
-from socplan.documents.spreadsheet import xlsx_workbook
+from socplan.core.render.blocks import CZK, INT, PERCENT, Column, Table
+from socplan.core.render.spreadsheet import xlsx_workbook
 
 from .engine.params import GROUP_LABEL, Group
 

@@ -18,7 +18,7 @@ from importlib import import_module
 from django.db.models import Q
 from django.urls import reverse
 
-from socplan.documents.blocks import (
+from socplan.core.render.blocks import (
     CZK,
     DECIMAL,
     INT,
@@ -32,9 +32,9 @@ from socplan.documents.blocks import (
     Table,
     Toc,
 )
+from socplan.core.render.charts import bar_chart_svg, stacked_bar_svg
+from socplan.core.render.typography import cz_czk
 from socplan.documents.builders import BuiltDocument, CatalogueEntry, document_builder
-from socplan.documents.charts import bar_chart_svg, stacked_bar_svg
-from socplan.documents.typography import cz_czk
 
 from . import selectors
 from .models import ActionPlan, ActionPlanStatus, Plan, PlanKind, PlanStatus, Resolution

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any
-from socplan.documents.charts import bar_chart_svg, grouped_bar_svg, stacked_bar_svg
+from socplan.core.render.charts import bar_chart_svg, grouped_bar_svg, stacked_bar_svg
 from socplan.territory.models import Orp, Region
 
 from . import forms, ical, selectors

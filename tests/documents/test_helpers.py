@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from socplan.documents.blocks import (
+from socplan.core.render.blocks import (
     CZK,
     DATE,
     DECIMAL,
@@ -24,8 +24,8 @@ from socplan.documents.blocks import (
     Table,
     Toc,
 )
-from socplan.documents.charts import bar_chart_svg, grouped_bar_svg, stacked_bar_svg
-from socplan.documents.typography import NBSP, cz_czk, cz_number, cz_quotes, vlna
+from socplan.core.render.charts import bar_chart_svg, grouped_bar_svg, stacked_bar_svg
+from socplan.core.render.typography import NBSP, cz_czk, cz_number, cz_quotes, vlna
 
 PANGRAM = "Příliš žluťoučký kůň úpěl ďábelské ódy"
 
@@ -58,7 +58,7 @@ def test_typography():
 def test_pdf_page_numbers_toc_and_czech_text():
     from pypdf import PdfReader
 
-    from socplan.documents.pdf import document_pdf
+    from socplan.core.render.pdf import document_pdf
 
     reader = PdfReader(io.BytesIO(document_pdf(sample_document())))
     pages = [" ".join(p.extract_text().split()) for p in reader.pages]
@@ -83,7 +83,7 @@ def test_pdf_page_numbers_toc_and_czech_text():
 
 
 def test_pdf_refuses_external_resources():
-    from socplan.documents.pdf import pdf_from_html, safe_url_fetcher
+    from socplan.core.render.pdf import pdf_from_html, safe_url_fetcher
 
     with pytest.raises(ValueError):
         safe_url_fetcher()("http://example.com/logo.png")
@@ -94,7 +94,7 @@ def test_pdf_refuses_external_resources():
 def test_docx_headings_tables_and_toc_field():
     from docx import Document as Docx
 
-    from socplan.documents.word import document_docx
+    from socplan.core.render.word import document_docx
 
     doc = Docx(io.BytesIO(document_docx(sample_document())))
     headings = [(p.style.name, " ".join(p.text.split())) for p in doc.paragraphs if p.style.name.startswith("Heading")]
@@ -111,7 +111,7 @@ def test_docx_headings_tables_and_toc_field():
 def test_xlsx_numbers_stay_numbers():
     from openpyxl import load_workbook
 
-    from socplan.documents.spreadsheet import xlsx_workbook
+    from socplan.core.render.spreadsheet import xlsx_workbook
 
     doc = sample_document()
     doc.tables()[0].title = "Seznam: služeb / 2026"  # characters Excel forbids in sheet names
@@ -149,7 +149,7 @@ def test_fingerprint_is_stable_and_content_sensitive():
 
 
 def test_decimal_column_in_html():
-    from socplan.documents.pdf import table_html
+    from socplan.core.render.pdf import table_html
 
     html = table_html(Table([Column("x", DECIMAL)], [[Decimal("1234.5")]]))
     assert f"1{NBSP}234,50" in html and 'class="num"' in html

@@ -1,7 +1,7 @@
 """A small document model (framework-free): a document is a title page plus a list of blocks.
 
-The same `Document` renders to print HTML → PDF (`socplan.documents.pdf.document_pdf`), to DOCX
-(`socplan.documents.word.document_docx`) and its tables to XLSX (`socplan.documents.spreadsheet`), so the three
+The same `Document` renders to print HTML → PDF (`socplan.core.render.pdf.document_pdf`), to DOCX
+(`socplan.core.render.word.document_docx`) and its tables to XLSX (`socplan.core.render.spreadsheet`), so the three
 formats always carry the same headings, tables and numbers.
 """
 

@@ -197,7 +197,7 @@ def document_html(doc: Document) -> str:
         elif isinstance(block, Table):
             out.append(table_html(block))
         elif isinstance(block, Chart):
-            # The SVG is produced by socplan.documents.charts from numbers (escaped there), never from user HTML.
+            # The SVG is produced by socplan.core.render.charts from numbers (escaped there), never from user HTML.
             out.append(f'<figure class="chart"><figcaption>{escape(block.title)}</figcaption>{block.svg}</figure>')
             if block.data is not None:
                 out.append(table_html(block.data))

@@ -1,6 +1,6 @@
 """DOCX output with python-docx, for further editing in Word / LibreOffice.
 
-`docx_document(title, blocks, …)` builds a document from `socplan.documents.blocks` (headings use Word's
+`docx_document(title, blocks, …)` builds a document from `socplan.core.render.blocks` (headings use Word's
 built-in "Heading N" styles, so the navigation pane and a regenerated table of contents work); a table of
 contents is inserted as a TOC field that Word fills in on opening (F9 / "update fields"). Charts are carried
 as their data tables (the picture is in the PDF). Czech: document language cs-CZ, DejaVu Sans / Calibri.
