@@ -10,4 +10,9 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Financování")
 
     def ready(self):
+        from socplan.core.panels import Panel, panel_register
+
         from . import jobs  # noqa: F401  (registers the job kinds)
+        from .trace import measure_panel_context
+
+        panel_register(Panel("planning.measure", "finance/panels/measure_trace.html", measure_panel_context))

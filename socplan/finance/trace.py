@@ -1,0 +1,125 @@
+"""From a community-plan measure to the money: the development requests made for it, the network entries they
+became, the optimal support and the allocated amount, the provider's reports and the settlement.
+
+Finance sits above planning and network in the order of apps, so it is the one place that may follow the whole
+chain; it shows the result on the measure's page as a panel (socplan.core.panels). Every step is read from the
+owner of the fact (network entries and requests from network selectors, amounts from stored allocation rows,
+reports and settlements from finance) and restricted to what the user may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+
+from socplan.accounts.scope import restrict
+from socplan.network.models import NetworkEntry
+from socplan.network.selectors import requests as network_requests
+
+from .models import AllocationRow, ProviderBudget, Settlement
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class EntryTrace:
+    entry: Link
+    version: Link
+    capacity: int
+    capacity_unit: str
+    approved: bool
+
+
+@dataclass(frozen=True)
+class RequestTrace:
+    request: Link
+    year: int
+    state: str
+    admitted: bool
+    requested_capacity: int
+    capacity_unit: str
+    entries: tuple[EntryTrace, ...]
+    optimal_support: Decimal | None
+    allocated: Decimal | None
+    allocation: Link | None
+    reports: tuple[tuple[Link, str], ...]
+    settlement: Link | None
+    overcompensation: Decimal | None
+
+
+@dataclass(frozen=True)
+class MeasureTrace:
+    rows: tuple[RequestTrace, ...]
+
+    @property
+    def requested(self) -> int:
+        return len(self.rows)
+
+    @property
+    def admitted(self) -> int:
+        return sum(1 for r in self.rows if r.admitted)
+
+    @property
+    def allocated_total(self) -> Decimal:
+        return sum((r.allocated for r in self.rows if r.allocated is not None), Decimal(0))
+
+
+def _unit(capacity_type) -> str:
+    return (capacity_type.unit or capacity_type.name) if capacity_type is not None else ""
+
+
+def measure_trace(measure, *, user) -> MeasureTrace:
+    reqs = list(network_requests(user=user).filter(measure=measure).select_related("capacity_type")
+                .order_by("year", "title", "pk"))
+    entries: dict[int, list[NetworkEntry]] = {}
+    for e in (restrict(NetworkEntry.objects.filter(request__in=reqs), user, "view")
+              .select_related("network", "capacity_type").order_by("network__year", "network_id", "pk")):
+        entries.setdefault(e.request_id, []).append(e)
+    rows = []
+    for r in reqs:
+        sid, year = r.service_id, r.year
+        alloc = None
+        if sid is not None:
+            alloc = (restrict(AllocationRow.objects.filter(service_id=sid, run__year=year), user, "view")
+                     .select_related("run").order_by("-run__created_at", "-run_id").first())
+        reports = ()
+        settlement = None
+        if sid is not None:
+            reports = tuple(
+                (Link(f"{b.get_term_display()} {b.year}", reverse("finance:budget_detail", args=[b.pk])),
+                 b.get_state_display())
+                for b in restrict(ProviderBudget.objects.filter(service_id=sid, year=year), user, "view")
+                .order_by("term", "pk"))
+            settlement = restrict(Settlement.objects.filter(service_id=sid, year=year), user, "view").first()
+        rows.append(RequestTrace(
+            request=Link(r.title, reverse("network:request", args=[r.pk])),
+            year=year, state=r.get_state_display(), admitted=r.state == "admitted",
+            requested_capacity=r.capacity, capacity_unit=_unit(r.capacity_type),
+            entries=tuple(EntryTrace(
+                entry=Link(str(e.pk), reverse("network:entry", args=[e.pk])),
+                version=Link(str(e.network), reverse("network:version", args=[e.network_id])),
+                capacity=e.capacity, capacity_unit=_unit(e.capacity_type),
+                approved=e.network.is_approved)
+                for e in entries.get(r.pk, [])),
+            optimal_support=alloc.optimal_support if alloc else None,
+            allocated=alloc.allocated if alloc else None,
+            allocation=Link(str(alloc.run), reverse("finance:allocation_detail", args=[alloc.run_id])) if alloc else None,
+            reports=reports,
+            settlement=Link(str(settlement.year), reverse("finance:settlement_detail", args=[sid, year]))
+            if settlement else None,
+            overcompensation=settlement.overcompensation if settlement else None,
+        ))
+    return MeasureTrace(tuple(rows))
+
+
+def measure_panel_context(request, measure) -> dict | None:
+    trace = measure_trace(measure, user=request.user)
+    if not trace.rows:
+        return None
+    return {"trace": trace, "measure": measure}
