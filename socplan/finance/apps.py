@@ -13,6 +13,7 @@ class FinanceConfig(AppConfig):
         from socplan.core.panels import Panel, panel_register
 
         from . import jobs  # noqa: F401  (registers the job kinds)
-        from .trace import measure_panel_context
+        from .trace import entry_panel_context, measure_panel_context
 
         panel_register(Panel("planning.measure", "finance/panels/measure_trace.html", measure_panel_context))
+        panel_register(Panel("network.entry", "finance/panels/service_year_links.html", entry_panel_context))

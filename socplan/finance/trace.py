@@ -123,3 +123,42 @@ def measure_panel_context(request, measure) -> dict | None:
     if not trace.rows:
         return None
     return {"trace": trace, "measure": measure}
+
+
+@dataclass(frozen=True)
+class ServiceYearLinks:
+    """Where one service's year lives in each module: network entries, support, allocation, reports, settlement."""
+
+    entries: tuple[Link, ...]
+    support: Link | None
+    allocation: Link | None
+    allocated: Decimal | None
+    reports: tuple[tuple[Link, str], ...]
+    settlement: Link | None
+
+
+def service_year_links(service, year: int, *, user) -> ServiceYearLinks:
+    entries = tuple(
+        Link(f"{e.network.label} – {e.capacity} {_unit(e.capacity_type)}".strip(),
+             reverse("network:entry", args=[e.pk]))
+        for e in restrict(NetworkEntry.objects.filter(service=service, network__year=year), user, "view")
+        .select_related("network", "capacity_type").order_by("-network__created_at", "-pk")[:5])
+    alloc = (restrict(AllocationRow.objects.filter(service=service, run__year=year), user, "view")
+             .select_related("run").order_by("-run__created_at", "-run_id").first())
+    key = alloc.key if alloc is not None else str(service.pk)
+    support = Link(str(year), reverse("finance:support_detail", args=[service.region.code, year, key])) \
+        if service.region_id else None
+    reports = tuple(
+        (Link(f"{b.get_term_display()} {b.year}", reverse("finance:budget_detail", args=[b.pk])), b.get_state_display())
+        for b in restrict(ProviderBudget.objects.filter(service=service, year=year), user, "view").order_by("term"))
+    settlement = restrict(Settlement.objects.filter(service=service, year=year), user, "view").first()
+    return ServiceYearLinks(
+        entries=entries, support=support,
+        allocation=Link(str(alloc.run), reverse("finance:allocation_detail", args=[alloc.run_id])) if alloc else None,
+        allocated=alloc.allocated if alloc else None, reports=reports,
+        settlement=Link(str(year), reverse("finance:settlement_detail", args=[service.pk, year])) if settlement else None)
+
+
+def entry_panel_context(request, entry) -> dict | None:
+    links = service_year_links(entry.service, entry.network.year, user=request.user)
+    return {"links": links, "year": entry.network.year}
