@@ -57,6 +57,7 @@ from .models import (
     Settlement,
     UnitReport,
 )
+from .trace import service_year_links
 from .xlsx import chapter_workbook
 
 PAGE_SIZE = 50
@@ -316,8 +317,10 @@ def support_detail(request, region, year, key):
 
         allocations = (AllocationRow.objects.filter(run__region=region, run__year=year, key=key)
                        .select_related("run").order_by("-run__created_at")[:10])
-    return render(request, "finance/support_detail.html", {"region": region, "year": year, "row": row,
-                                                           "allocations": allocations, "comp": comp})
+    service = get_object_or_404(Service.objects.select_related("region"), pk=row.service_pk)
+    return render(request, "finance/support_detail.html", {
+        "region": region, "year": year, "row": row, "allocations": allocations, "comp": comp,
+        "links": service_year_links(service, year, user=request.user)})
 
 
 # --- allocation ---------------------------------------------------------------------------------------------
@@ -675,6 +678,7 @@ def budget_detail(request, pk):
         "may_decide": can(request.user, "approve", b) and b.state == ReportState.SUBMITTED,
         "history": history_rows(b, user=request.user, limit=20),
         "settlement": Settlement.objects.filter(budget=b).first(),
+        "links": service_year_links(b.service, b.year, user=request.user),
     })
 
 
