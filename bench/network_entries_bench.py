@@ -29,8 +29,8 @@ YEAR = 2026
 
 def reference_entries(region, year):
     """The rows from model instances (select_related + prefetch of forms, ORP and obce of each entry)."""
-    from socplan.network.adapters import main_form
     from socplan.network.selectors import NetworkEntryRow, _entries, _pick
+    from socplan.registry.selectors import service_capacity
 
     version = _pick(region, year, None, None)
     out = []
@@ -38,7 +38,7 @@ def reference_entries(region, year):
         s = e.service
         forms = tuple(sf.form.code for sf in s.forms.all())
         cap = e.capacity_type.code if e.capacity_type_id else None
-        form = e.form.code if e.form_id else main_form(list(forms), cap)
+        form = e.form.code if e.form_id else service_capacity(s, year).form
         out.append(NetworkEntryRow(
             entry_id=e.pk, service_id=s.pk, provider_id=s.provider_id, kind_code=s.kind.code,
             category=s.kind.category, form_code=form, forms=forms,

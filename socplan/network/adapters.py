@@ -1,21 +1,21 @@
 """From the database to the framework-free engine: condition parameters, entry facts and evaluation scores.
 
-Evaluation points come from ``socplan.evaluation.selectors.service_scores(region_code, year)`` when the
-evaluation module provides it; until then (or when it has no scores for the year) they are computed here with
-the evaluation engine's default methodology from the registry data (costs, staffing, beds, revenues). Inputs
-the registry does not hold (assessments, bed-days, clients …) are *missing*, which the engine scores 0 points –
-so the fallback is a lower bound, and the reason text always shows the score and the threshold used.
+Evaluation points are the evaluation module's (``socplan.evaluation.selectors.service_scores``, re-exported
+here as :func:`service_scores`); the network never scores a service itself. When the evaluation has no scores
+for the year, every entry's points condition says so ("hodnocení za rok X není k dispozici") and is not met.
+The main form of an entry without a form is the service's main form (``socplan.registry.selectors``).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
 from socplan.core.money import czk
-from socplan.registry.models import Economics, ServiceForm, Staffing
+from socplan.evaluation.selectors import service_scores
+from socplan.registry.models import Economics
+from socplan.registry.selectors import SOURCE_NETWORK, ServiceCapacity, service_capacities
 
 from .engine.conditions import (
     DEFAULT_RULES,
@@ -36,7 +36,6 @@ from .models import (
     RequestType,
 )
 
-FORM_ORDER = ("amb", "ter", "pob")
 # Territorial units carry large GeoJSON outlines: never load them here.
 NO_OUTLINES = ("boundary",)
 
@@ -99,17 +98,8 @@ def condition_params(region, year: int, parameters: NetworkParameters | None = N
 
 # --- evaluation scores --------------------------------------------------------------------------------------
 
-def service_scores(region_code: str, year: int) -> dict:
-    """{service_id: (score, threshold, meets)} – from the evaluation module, else computed here."""
-    try:
-        from socplan.evaluation.selectors import service_scores as evaluation_scores
-    except ImportError:
-        evaluation_scores = None
-    if evaluation_scores is not None:
-        scores = evaluation_scores(region_code, year)
-        if scores:
-            return dict(scores)
-    return engine_scores(region_code, year)
+# ``service_scores(region_code, year)`` → {service pk: (score, threshold, meets)} is imported from the evaluation
+# module above; an empty dict means the evaluation has no scores for the year (see ``evaluation_available``).
 
 
 def _latest_by_service(rows: Iterable, year: int) -> dict:
@@ -123,62 +113,42 @@ def _latest_by_service(rows: Iterable, year: int) -> dict:
     return {sid: r for sid, (_rank, r) in best.items()}
 
 
-def main_form(form_codes: list[str], capacity_type: str | None = None) -> str | None:
-    codes = [c for c in FORM_ORDER if c in form_codes]
-    if not codes:
-        return None
-    if len(codes) == 1:
-        return codes[0]
-    if capacity_type == "luzka" and "pob" in codes:
-        return "pob"
-    return next((c for c in codes if c != "pob"), codes[0])
+# --- the capacity a version states -------------------------------------------------------------------------
 
+def stated_capacities(version) -> list[ServiceCapacity]:
+    """One row per service of `version`: the service's main form and unit (registry rule,
+    ``socplan.registry.selectors``) and the sum of the version's entries of the service counted in that unit.
 
-def engine_scores(region_code: str, year: int) -> dict:
-    """Scores by the evaluation engine's default methodology from registry data (fallback, see module doc)."""
-    import pandas as pd
+    This is what ``socplan.registry.services.service_year_capacities_replace`` stores when the version is
+    approved, so that every module reads the network's figure for the year. A non-zero entry capacity in another
+    unit (or without a unit) cannot be summed: ValidationError listing those entries.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
 
-    from socplan.evaluation.engine import default_jmk_2014, evaluate
-    from socplan.registry.models import Capacity, Service
-
-    services = list(Service.objects.filter(region__code=region_code).select_related("kind").only("pk", "kind__code"))
-    if not services:
-        return {}
-    ids = [s.pk for s in services]
-    forms = defaultdict(list)
-    for sid, code in ServiceForm.objects.filter(service_id__in=ids).values_list("service_id", "form__code"):
-        forms[sid].append(code)
-    beds = defaultdict(int)
-    for sid, n in Capacity.objects.filter(service_form__service_id__in=ids, capacity_type__code="luzka") \
-            .values_list("service_form__service_id", "count"):
-        beds[sid] += n
-    econ = _latest_by_service(Economics.objects.filter(service_id__in=ids), year)
-    staff = _latest_by_service(Staffing.objects.filter(service_id__in=ids), year)
-    methodology = default_jmk_2014(year)
-    rows = []
-    for s in services:
-        form = main_form(forms[s.pk], "luzka" if beds[s.pk] else None)
-        if methodology.group_of(s.kind.code, form) is None:
+    rows = list(version.entries.order_by("service_id", "pk").values_list(
+        "pk", "service_id", "service__name", "capacity_type__code", "capacity"))
+    registered = service_capacities({r[1] for r in rows}, version.year, registry_only=True)
+    units: dict[int, str | None] = {sid: c.capacity_type for sid, c in registered.items()}
+    for _pk, sid, _name, unit, count in rows:  # a service registering nothing is counted in its entries' unit
+        if units.get(sid) is None and unit is not None and count:
+            units[sid] = unit
+    totals: dict[int, int] = defaultdict(int)
+    errors = []
+    for pk, sid, name, unit, count in rows:
+        totals[sid] += 0
+        if not count:
             continue
-        e, st = econ.get(s.pk), staff.get(s.pk)
-        rows.append({
-            "service_id": s.pk, "kind": s.kind.code, "form": form or "",
-            "costs": float(e.total_costs) if e else math.nan,
-            "fte_direct": float(st.fte_direct) if st else math.nan,
-            "fte_other": float(st.fte_other) if st else math.nan,
-            "capacity": float(beds[s.pk]) if beds[s.pk] else math.nan,
-            "rev_users": float(e.revenue_user_fees) if e else math.nan,
-            "rev_health": float(e.revenue_health_insurance) if e else math.nan,
-            "rev_municipal": float(e.revenue_municipalities) if e else math.nan,
-            "rev_other": float(e.revenue_other) if e else math.nan,
-        })
-    if not rows:
-        return {}
-    result = evaluate(pd.DataFrame(rows), methodology)
-    out = {}
-    for sid, row in result.services.iterrows():
-        out[int(sid)] = (float(row["score"]), float(row["threshold"]), bool(row["meets_threshold"]))
-    return out
+        if unit != units[sid]:
+            errors.append(_("Položka sítě %(id)s (%(name)s): kapacita %(count)s v jednotce %(unit)s, služba se "
+                            "počítá v jednotce %(main)s.") % {"id": pk, "name": name, "count": count,
+                                                                "unit": unit or "–", "main": units[sid] or "–"})
+            continue
+        totals[sid] += count
+    if errors:
+        raise ValidationError(errors)
+    return [ServiceCapacity(sid, version.year, registered[sid].form, total, units[sid], SOURCE_NETWORK)
+            for sid, total in totals.items()]
 
 
 # --- facts --------------------------------------------------------------------------------------------------
@@ -224,9 +194,7 @@ def entry_facts(entries: list[NetworkEntry], year: int, scores: dict | None = No
     if scores is None:
         scores = service_scores(region_code, year)
     sids = {e.service_id for e in entries}
-    forms = defaultdict(list)
-    for sid, code in ServiceForm.objects.filter(service_id__in=sids).values_list("service_id", "form__code"):
-        forms[sid].append(code)
+    capacities = service_capacities(sids, year)
     econ = _latest_by_service(Economics.objects.filter(service_id__in=sids), year)
     declared = defaultdict(Decimal)
     for sid, amount in CofinancingDeclaration.objects.filter(service_id__in=sids, year=year).values_list(
@@ -239,8 +207,7 @@ def entry_facts(entries: list[NetworkEntry], year: int, scores: dict | None = No
     out = []
     for e in entries:
         s = e.service
-        cap_code = e.capacity_type.code if e.capacity_type_id else None
-        form = e.form.code if e.form_id else main_form(forms[s.pk], cap_code)
+        form = e.form.code if e.form_id else capacities[s.pk].form
         group = s.kind.group_for_form(form) if form else s.kind.financing_group
         req = requests.get(e.request_id)
         if req is not None and e.status == STATUS_EXPANDED:
@@ -263,7 +230,7 @@ def entry_facts(entries: list[NetworkEntry], year: int, scores: dict | None = No
             territory=_territory(e.orps.all(), e.municipalities.all()),
             reported_cost=reported, units=units, declared=czk(declared[s.pk] * share),
             score=score[0] if score else None, threshold=score[1] if score else None,
-            **_development(req),
+            evaluation_available=bool(scores), **_development(req),
         ))
     return out
 
@@ -295,7 +262,7 @@ def request_facts(req: DevelopmentRequest, scores: dict | None = None) -> EntryF
         valid_from=s.valid_from if s else None, valid_to=s.valid_to if s else None,
         territory=_territory([req.orp], []), reported_cost=req.expected_cost, units=units, declared=czk(declared),
         score=score[0] if score else None, threshold=score[1] if score else None,
-        **_development(req),
+        evaluation_available=scores is None or bool(scores), **_development(req),
     )
 
 

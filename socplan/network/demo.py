@@ -36,9 +36,11 @@ from socplan.registry.models import (
     ServiceKind,
     Staffing,
 )
+from socplan.registry.selectors import service_capacities
+from socplan.registry.services import service_year_capacities_replace
 from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
 
-from .adapters import main_form
+from .adapters import stated_capacities
 from .engine.conditions import check_entry, optimised_cost
 from .models import (
     CofinancingDeclaration,
@@ -109,20 +111,18 @@ class _Builder:
         self.forms = defaultdict(list)
         for sid, code in ServiceForm.objects.filter(service_id__in=ids).values_list("service_id", "form__code"):
             self.forms[sid].append(code)
+        # entries are pre-filled with the registry's capacity of the service's main form (registry selectors)
+        self.registered = service_capacities(ids, BASE_YEAR, registry_only=True)
         self.orps = {o.code: o for o in Orp.objects.filter(region=region).select_related("district").defer(
             "boundary", "district__boundary")}
         self.orp_by_pk = {o.pk: o for o in self.orps.values()}
 
     # --- helpers --------------------------------------------------------------------------------------------
     def _capacity(self, sid):
-        """The main capacity of a service: the type with the largest total (beds first when present)."""
-        totals = defaultdict(int)
-        for ctype_id, code, count in self.caps[sid]:
-            totals[(ctype_id, code)] += count
-        if not totals:
-            return None, 0
-        key = max(totals, key=lambda k: (k[1] == "luzka", totals[k]))
-        return key[0], totals[key]
+        """The capacity of a service's main form in its unit (registry rule): (capacity type id, count)."""
+        c = self.registered[sid]
+        ctype_id = next((i for i, code, _n in self.caps[sid] if code == c.capacity_type), None)
+        return ctype_id, c.capacity
 
     def _tier_code(self, s) -> str:
         h = random.Random(f"{SEED}|tier|{s.pk}").random()
@@ -241,12 +241,19 @@ class _Builder:
             e = next(x for x in in_v1 if x.service_id == sid)
             changes[sid] = {"fte": (e.fte + Decimal("0.5") * (1 if i % 2 == 0 else -1)).max(Decimal("0.5"))}
         self._copy(v1, v2, t25, changes=changes, drop=set(removed))
+        # the approved network states the year's capacities every module reads
+        service_year_capacities_replace(actor=self.officer, year=BASE_YEAR, region=self.region,
+                                        rows=stated_capacities(v2), ref=f"{v2.label} (schválená)")
 
         # 2026 draft under negotiation: the 2025 network with the 2026 staffing
         d26 = self._version(DRAFT_YEAR, 0, phase=Phase.NEGOTIATION,
                             reason="Návrh sítě na rok 2026 k projednání v okresech.")
-        fte26 = {sid: {"fte": fte} for sid, fte in self.fte.items()}
-        self._copy(v2, d26, t26, changes=fte26, status_reset=True)
+        # the 2026 draft starts from the registry's capacities of 2026 (the 2025 raises were the 2025 network's)
+        changes26 = {s.pk: dict(zip(("capacity_type_id", "capacity"), self._capacity(s.pk), strict=True))
+                     for s in self.services}
+        for sid, fte in self.fte.items():
+            changes26[sid]["fte"] = fte
+        self._copy(v2, d26, t26, changes=changes26, status_reset=True)
 
         requests = self._requests(p26, t26, new_2026, d26)
         self._declarations(v2, BASE_YEAR)
@@ -286,9 +293,7 @@ class _Builder:
         ap = self._action_plan(DRAFT_YEAR)
 
         def group(s):
-            forms = self.forms[s.pk]
-            form = "pob" if forms == ["pob"] else next((f for f in forms if f != "pob"), "pob")
-            return s.kind.group_for_form(form)
+            return s.kind.group_for_form(self.registered[s.pk].form or "pob")
 
         def pick(orp, i, groups=("A", "B")):
             cands = [s for s in by_orp.get(orp.pk, []) if group(s) in groups] or \
@@ -335,8 +340,7 @@ class _Builder:
                  in_draft, draft):
         if service is not None:
             kind = service.kind
-            beds = any(code == "luzka" for _id, code, _n in self.caps[service.pk])
-            form_code = main_form(self.forms[service.pk], "luzka" if beds else None) or "ter"
+            form_code = self.registered[service.pk].form or "ter"
             ctype_id, capacity = self._capacity(service.pk)
         else:
             kind = ServiceKind.objects.get(code="65")

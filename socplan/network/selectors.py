@@ -27,6 +27,7 @@ from socplan.registry.models import (
     ServiceKind,
     ServiceTargetGroup,
 )
+from socplan.registry.selectors import service_capacities
 from socplan.territory.models import Level, PopulationFigure, Region
 
 from .adapters import (
@@ -34,7 +35,6 @@ from .adapters import (
     entries_for_check,
     entry_facts,
     entry_territory_prefetch,
-    main_form,
     orp_qs,
     service_scores,
 )
@@ -213,12 +213,13 @@ def network_entries(region, year: int, *, version: NetworkVersion | None = None,
                            .values_list("networkentry_id", "orp__code")):
         orps[entry_id].append(code)
     kinds = {k.pk: k for k in ServiceKind.objects.filter(pk__in={r[3] for r in rows})}
+    main_forms = {sid: c.form for sid, c in service_capacities({r[1] for r in rows}, version.year).items()}
     out = []
     for (entry_id, service_id, provider_id, kind_id, form_code, cap, capacity, fte, tier_code, tier_order,
          tier_funded, status, request_id) in rows:
         kind = kinds[kind_id]
         service_forms = tuple(forms[service_id])
-        form = form_code or main_form(list(service_forms), cap)
+        form = form_code or main_forms[service_id]
         out.append(NetworkEntryRow(
             entry_id=entry_id, service_id=service_id, provider_id=provider_id, kind_code=kind.code,
             category=kind.category, form_code=form, forms=service_forms,

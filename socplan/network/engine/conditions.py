@@ -108,6 +108,7 @@ class EntryFacts:
     # evaluation
     score: float | None = None
     threshold: float | None = None
+    evaluation_available: bool = True  # False: the evaluation has no scores for the year at all
     # development
     orp_name: str = ""
     need_declared: bool | None = None
@@ -271,6 +272,8 @@ def check_cofinancing(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
 def check_points(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
     threshold = p.threshold_for(f)
     kind = kind_label(f.kind_code)
+    if not f.evaluation_available:
+        return False, f"Hodnocení za rok {p.year} není k dispozici: služba nebyla hodnocena, podmínka není splněna."
     if f.score is None or (isinstance(f.score, float) and math.isnan(f.score)):
         return False, f"Služba nemá hodnocení podle metodiky za rok {p.year}."
     if threshold is None or (isinstance(threshold, float) and math.isnan(threshold)):
