@@ -1,0 +1,117 @@
+"""Invariant over generated histories of development-request decisions (hypothesis, service functions only):
+
+* every admitted request has exactly one network entry naming it (``NetworkEntry.request``), in a version of the
+  request's kraj and year – the approved network or the year's latest draft the approvers must approve;
+* no entry names a refused request, nor one whose decision was refused by a rule (it stays undecided).
+
+A history mixes decisions (admit or refuse; a capacity increase, an FTE increase or a new service) with
+approvals of the year's network and new amendments, so requests are decided before and after the approval,
+with and without a draft amendment already open, into a network with or without the service.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from socplan.network import services
+from socplan.network.models import DevelopmentRequest, NetworkEntry, NetworkVersion, RequestState
+from tests import factories as f
+
+YEAR = 2031
+
+APPROVE = st.tuples(st.just("approve"))
+AMEND = st.tuples(st.just("amend"))
+DECIDE = st.tuples(st.just("decide"), st.sampled_from(["capacity", "fte", "new"]), st.integers(0, 1), st.booleans())
+HISTORY = st.lists(st.one_of(DECIDE, DECIDE, APPROVE, AMEND), min_size=1, max_size=6)
+
+
+@pytest.fixture
+def world(db):
+    """Users, two registered services of ORP Blansko, a measure and the 2031 network settings – once per test;
+    every example builds its network on top of them and is rolled back."""
+    return SimpleNamespace(
+        services=[f.RegisteredServiceFactory(year=YEAR) for _ in range(2)],
+        measure=f.approved_measure(f.BLANSKO_ORP),
+        coordinator=f.orp_coordinator(f.BLANSKO_ORP),
+        district_team=f.district_member(f.BLANSKO_DISTRICT),
+        officer=f.officer(),
+        approver=f.officer(can_approve=True),
+        parameters=f.NetworkParametersFactory(year=YEAR),
+    )
+
+
+def _evaluated_request(w, kind: str, service) -> DevelopmentRequest:
+    data = {"year": YEAR, "orp": f.orp(), "request_kind": kind, "request_type": "B", "title": f"Záměr {kind}",
+            "kind": service.kind, "form": service.forms.get().form, "justification": "Potřeba v území.",
+            "expected_cost": Decimal(500_000), "capacity": 0 if kind == "fte" else 4,
+            "capacity_type": service.forms.get().capacities.get().capacity_type if kind != "fte" else None,
+            "fte": Decimal("1.00") if kind != "capacity" else Decimal(0),
+            "service": None if kind == "new" else service}
+    req = services.development_request_submit(actor=w.coordinator, data=data)
+    services.development_request_opinion(actor=w.coordinator, request=req, need_declared=True, measure=w.measure)
+    services.development_request_review(actor=w.district_team, request=req, recommends=True,
+                                        tier=f.tier(year=YEAR))
+    return services.development_request_evaluate(actor=w.officer, request=req, text="Ověřeno.")
+
+
+def _decide(w, kind: str, service_index: int, admit: bool) -> DevelopmentRequest:
+    service = f.RegisteredServiceFactory(year=YEAR) if kind == "new" else w.services[service_index]
+    req = _evaluated_request(w, kind, service)
+    try:
+        with transaction.atomic():
+            services.development_request_decide(
+                actor=w.approver, request=req, admit=admit, tier=f.tier(year=YEAR) if admit else None,
+                reason="Rozhodnutí kraje." if admit else "Prostředky nestačí.",
+                service=service if kind == "new" else None)
+    except ValidationError:
+        pass  # refused by a rule (e.g. a second request for the same entry of one draft): stays undecided
+    req.refresh_from_db()
+    return req
+
+
+def _step(w, step) -> None:
+    latest = services.latest_version(f.region(), YEAR)
+    if step[0] == "approve" and not latest.is_approved:
+        services.network_year_approve(actor=w.approver, network=latest, decision_ref="RK", confirm_failing=True,
+                                      reason="Podmínky se doplní během roku.")
+    elif step[0] == "amend" and latest.is_approved:
+        services.network_amendment_create(actor=w.officer, network=latest, reason="Změna během roku.")
+    elif step[0] == "decide":
+        _decide(w, *step[1:])
+
+
+def _check(requests: list[DevelopmentRequest]) -> None:
+    latest = services.latest_version(f.region(), YEAR)
+    for req in requests:
+        req.refresh_from_db()
+        named = list(NetworkEntry.objects.filter(request=req).select_related("network"))
+        if req.state == RequestState.ADMITTED:
+            assert len(named) == 1, f"admitted request {req.pk} ({req.request_kind}) is named by {len(named)} entries"
+            v = named[0].network
+            assert (v.region_id, v.year) == (req.region_id, req.year)
+            assert v.is_approved or v.pk == latest.pk, f"request {req.pk} sits in {v.label}, a draft left behind"
+        else:
+            assert req.state in (RequestState.REFUSED, RequestState.EVALUATED)
+            assert named == [], f"{req.get_state_display()} request {req.pk} is named by entries {named}"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(services_in_network=st.booleans(), history=HISTORY)
+def test_every_admitted_request_has_exactly_one_entry_naming_it(world, services_in_network, history):
+    with transaction.atomic():
+        base = f.NetworkVersionFactory(year=YEAR, actor=world.officer)
+        if services_in_network:
+            for s in world.services:
+                f.NetworkEntryFactory(network=base, service=s, actor=world.officer)
+        for step in history:
+            _step(world, step)
+            _check(list(DevelopmentRequest.objects.filter(region=f.region(), year=YEAR)))
+        assert NetworkVersion.objects.filter(region=f.region(), year=YEAR).exists()
+        transaction.set_rollback(True)
