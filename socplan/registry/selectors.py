@@ -14,7 +14,6 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from .models import (
     Capacity,
-    CapacityType,
     Economics,
     Facility,
     Provider,
@@ -160,25 +159,30 @@ def main_unit(form: str | None, counts: dict[str, int], type_order: dict[str, in
 
 
 def _registry_capacities(ids: list[int] | None, year: int, region=None) -> dict[int, ServiceCapacity]:
-    services = Service.objects.all()
-    if ids is not None:
-        services = services.filter(pk__in=ids)
-    if region is not None:
-        services = services.filter(region=region)
-    sids = list(services.values_list("pk", flat=True))
+    if ids is not None and region is None:
+        sids = list(dict.fromkeys(ids))  # the caller's services: no query for them
+    else:
+        services = Service.objects.all()
+        if ids is not None:
+            services = services.filter(pk__in=ids)
+        if region is not None:
+            services = services.filter(region=region)
+        sids = list(services.order_by("pk").values_list("pk", flat=True))
     if not sids:
         return {}
     forms: dict[int, set[str]] = defaultdict(set)
     for sid, code in ServiceForm.objects.filter(service_id__in=sids).values_list("service_id", "form__code"):
         forms[sid].add(code)
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    order: dict[str, int] = {}
     beds: set[int] = set()
-    for sid, fcode, ctype, n in Capacity.objects.filter(service_form__service_id__in=sids).values_list(
-            "service_form__service_id", "service_form__form__code", "capacity_type__code", "count"):
+    for sid, fcode, ctype, n, rank in Capacity.objects.filter(service_form__service_id__in=sids).values_list(
+            "service_form__service_id", "service_form__form__code", "capacity_type__code", "count",
+            "capacity_type__order"):
         counts[(sid, fcode)][ctype] = counts[(sid, fcode)].get(ctype, 0) + n
+        order[ctype] = rank
         if ctype == BEDS:
             beds.add(sid)
-    order = dict(CapacityType.objects.values_list("code", "order"))
     out = {}
     for sid in sids:
         form = main_form(forms.get(sid, ()), sid in beds)
@@ -191,7 +195,8 @@ def _registry_capacities(ids: list[int] | None, year: int, region=None) -> dict[
 def service_capacities(service_ids: Iterable[int] | None, year: int, *, region=None,
                        registry_only: bool = False) -> dict[int, ServiceCapacity]:
     """{service pk: ServiceCapacity} of `service_ids` (None = every service; `region` limits to the kraj's
-    services, `Service.region`) in `year`, in four queries.
+    services, `Service.region`) in `year`, in three queries (four with `region` or without `service_ids`).
+    Given `service_ids` without `region` are taken as they are (an unknown pk gets a row without a form).
 
     The figure the kraj's network stated for the year (``ServiceYearCapacity``, source "network") wins;
     otherwise the registry rule (source "registry"). ``registry_only=True`` ignores the network figures
@@ -209,8 +214,6 @@ def service_capacities(service_ids: Iterable[int] | None, year: int, *, region=N
 
 def service_capacity(service: Service | int, year: int) -> ServiceCapacity:
     """The capacity of one service in `year` (see :func:`service_capacities`)."""
-    sid = service if isinstance(service, int) else service.pk
-    found = service_capacities([sid], year)
-    if sid not in found:
-        raise Service.DoesNotExist(f"service {sid} does not exist")
-    return found[sid]
+    if isinstance(service, int):
+        service = Service.objects.only("pk").get(pk=service)  # DoesNotExist for an unknown pk
+    return service_capacities([service.pk], year)[service.pk]

@@ -9,7 +9,6 @@ import csv
 import hashlib
 import json
 import unicodedata
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -290,15 +289,6 @@ def service_scope_set(*, actor=None, service: Service, orps=(), municipalities=(
     return created
 
 
-def region_majority(region_ids) -> int | None:
-    """The region most facilities (or scope units) lie in; ties go to the smallest id (deterministic)."""
-    counts = Counter(r for r in region_ids if r is not None)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return min(r for r, c in counts.items() if c == best)
-
-
 # --- capacity of a service in a year stated by the kraj's network -------------------------------------------
 
 def _code(value) -> str | None:
@@ -405,7 +395,7 @@ def service_year_capacities_replace(*, actor, year: int, region, rows, ref: str)
     names = dict(Service.objects.filter(pk__in=list(by_service)).values_list("pk", "name"))
     for sid, r in by_service.items():
         errors += _year_capacity_errors(sid, names.get(sid, str(sid)), _code(r.form), _code(r.capacity_type),
-                                        int(r.capacity), registered.get(sid))
+                                        int(r.capacity), registered[sid] if sid in names else None)
     if errors:
         raise ValidationError(errors)
     region_id = getattr(region, "pk", region)

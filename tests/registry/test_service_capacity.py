@@ -108,7 +108,7 @@ def test_bulk_equals_one_by_one_and_takes_few_queries(django_assert_max_num_quer
     services = [service_with({"pob": {"luzka": 20 + i}, "amb": {"klient": 5}}) for i in range(8)]
     services += [service_with({"ter": {"klient": 7 + i, "kontakt": 100}}) for i in range(8)]
     ids = [s.pk for s in services]
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         bulk = service_capacities(ids, YEAR)
     assert bulk == {sid: service_capacity(sid, YEAR) for sid in ids}
     assert {bulk[s.pk].capacity_type for s in services[:8]} == {"luzka"}
@@ -209,6 +209,12 @@ def test_replace_creates_updates_keeps_and_deletes_atomically(officer):
     service_year_capacities_replace(actor=officer, year=YEAR, region=kraj, rows=[], ref="")
     assert not ServiceYearCapacity.objects.filter(year=YEAR, service__in=[a, b, c]).exists()
     assert service_capacity(a, YEAR + 1).capacity == 1
+
+
+def test_replace_refuses_an_unknown_service(officer):
+    with pytest.raises(ValidationError, match="neexistuje"):
+        service_year_capacities_replace(actor=officer, year=YEAR, region=region(), ref="",
+                                        rows=[ServiceCapacity(10**9, YEAR, "amb", 1, "klient", "registry")])
 
 
 def test_replace_refuses_a_service_twice(officer):
