@@ -1,5 +1,5 @@
-"""The engine's input frame for a kraj and year, built with a fixed number of bulk queries (six: services,
-forms, capacities, staffing, economics, assessments) — never a query per service.
+"""The engine's input frame for a kraj and year, built with a fixed number of bulk queries (seven: services,
+the capacity selector's three, staffing, economics, assessments) — never a query per service.
 
 One row per service registered in the kraj and active at some time in the year (``valid_from`` ≤ 31 Dec,
 ``valid_to`` empty or ≥ 1 Jan); ``service_id`` is the ``Service`` primary key. Mapping (docs/evaluation.md §9):
@@ -8,10 +8,14 @@ One row per service registered in the kraj and active at some time in the year (
 column             source
 =================  ====================================================================================
 kind               ``ServiceKind.code`` (§ of the Act: "49", "60a")
-form               the service's form that decides its group: pobytová if it has one, else terénní,
-                   else ambulantní (a § 44 service with a residential form is evaluated as residential)
-capacity           registered beds (lůžka) of the residential form; for other forms the registered
-                   count of the form's first capacity type (only residential indicators use it)
+form               the service's main form (``socplan.registry.selectors.service_capacities``: one form →
+                   that form; registered beds and a residential form → pobytová; else ambulantní, else
+                   terénní) – it decides the group
+capacity           the service's capacity in the year from the same selector: the figure the kraj's
+                   approved network states for the year, else the registered count of the main form in its
+                   unit (beds for pobytová, else clients, else the first type of the code list); NaN when
+                   nothing is registered (only residential indicators use it). Its unit and source are in
+                   ``meta`` (``capacity_type``, ``capacity_source``)
 costs              ``Economics``: sum of all cost items (osobní, materiál, energie, služby, odpisy, ostatní)
 fte_direct/other   ``Staffing`` of the year
 rev_users          úhrady uživatelů
@@ -41,12 +45,11 @@ import numpy as np
 import pandas as pd
 from django.db.models import Q
 
-from socplan.registry.models import COST_FIELDS, Capacity, Economics, Service, ServiceForm, Staffing
+from socplan.registry.models import COST_FIELDS, Economics, Service, Staffing
+from socplan.registry.selectors import service_capacities
 
 from .models import Assessment
 
-FORM_PRIORITY = ("pob", "ter", "amb")
-BEDS = "luzka"
 #: engine column ← Assessment field
 ASSESSMENT_COLUMNS = {
     "assess_specifics": "grade_specifics",
@@ -118,40 +121,11 @@ def input_frame(region, year: int, *, known_kinds: Iterable[str] | None = None,
         meta = meta[meta["kind"].map(lambda k: _known(str(k), known))].reset_index(drop=True)
     ids = meta["service_id"].to_numpy(dtype=np.int64)
     frame = pd.DataFrame({"service_id": ids, "kind": meta["kind"].astype(str).to_numpy(dtype=object)})
-    wanted = set(ids.tolist())
 
-    # forms (1 query) → the deciding form per service
-    forms: dict[int, set[str]] = {}
-    for sid, code in ServiceForm.objects.filter(rel_q).values_list("service_id", "form__code"):
-        if sid in wanted:
-            forms.setdefault(sid, set()).add(code)
-
-    def pick(sid):
-        have = forms.get(sid, ())
-        return next((f for f in FORM_PRIORITY if f in have), "")
-
-    frame["form"] = [pick(sid) for sid in ids.tolist()]
-
-    # capacities (1 query)
-    caps: dict[tuple[int, str], list[tuple[str, int]]] = {}
-    for sid, form, ctype, count in (
-        Capacity.objects.filter(Q(service_form__service__region_id=region_id) if region_id is not None
-                                else Q(service_form__service__region__isnull=False))
-        .filter(**({"service_form__service_id__in": list(wanted)} if service_ids is not None else {}))
-        .order_by("capacity_type__order", "pk")
-        .values_list("service_form__service_id", "service_form__form__code", "capacity_type__code", "count")
-    ):
-        if sid in wanted:
-            caps.setdefault((sid, form), []).append((ctype, count))
-
-    def capacity(sid, form):
-        own = caps.get((sid, form), [])
-        if form == "pob":
-            beds = [n for t, n in own if t == BEDS]
-            return float(sum(beds)) if beds else np.nan
-        return float(own[0][1]) if own else np.nan
-
-    frame["capacity"] = [capacity(sid, f) for sid, f in zip(ids.tolist(), frame["form"], strict=True)]
+    # main form and capacity (the registry selector: 3 queries)
+    caps = service_capacities(ids.tolist(), year)
+    frame["form"] = [caps[sid].form or "" for sid in ids.tolist()]
+    frame["capacity"] = [float(caps[sid].capacity) if caps[sid].capacity_type else np.nan for sid in ids.tolist()]
 
     # staffing (1 query)
     st = pd.DataFrame(
@@ -189,4 +163,6 @@ def input_frame(region, year: int, *, known_kinds: Iterable[str] | None = None,
     frame = frame[list(ENGINE_COLUMNS)]
     meta = meta.set_index("service_id")
     meta["form"] = frame["form"].to_numpy()
+    meta["capacity_type"] = [caps[sid].capacity_type or "" for sid in ids.tolist()]
+    meta["capacity_source"] = [caps[sid].source for sid in ids.tolist()]
     return InputFrame(frame=frame, meta=meta, skipped=skipped)

@@ -15,9 +15,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from socplan.accounts.scope import grants
+from socplan.registry.selectors import service_capacities
 from socplan.territory.models import Region
 
 from . import selectors
+from .models import ServiceEvaluation
+
+
+def _capacities_used(res, year: int, service_ids: list[int]) -> dict[int, tuple[int | None, str]]:
+    """{service pk: (capacity, unit code)} the results were computed with: stored with a run; for a live
+    computation the registry selector's figure of the year (what the evaluation input frame reads)."""
+    if res.run is not None:
+        return {sid: (cap, unit) for sid, cap, unit in ServiceEvaluation.objects.filter(
+            run=res.run, service_id__in=service_ids).values_list("service_id", "capacity", "capacity_type")}
+    return {sid: (c.capacity if c.capacity_type else None, c.capacity_type or "")
+            for sid, c in service_capacities(service_ids, year).items()}
 
 RESULT_FIELDS = {
     "service_id": serializers.IntegerField(help_text="Primární klíč služby v registru (Service.pk)."),
@@ -31,6 +43,12 @@ RESULT_FIELDS = {
     "threshold": serializers.FloatField(),
     "meets_threshold": serializers.BooleanField(),
     "missing": serializers.ListField(child=serializers.CharField(), help_text="Kódy chybějících ukazatelů."),
+    "capacity": serializers.IntegerField(
+        allow_null=True, help_text="Kapacita služby v roce, se kterou hodnocení počítalo (stanovená schválenou sítí "
+        "kraje pro rok, jinak registrovaná kapacita hlavní formy); null = nic registrováno (u uloženého výpočtu "
+        "i výpočet z doby, kdy se kapacita neukládala)."),
+    "capacity_type": serializers.CharField(
+        allow_blank=True, help_text="Jednotka té kapacity (kód typu kapacity: luzka, klient, kontakt, interv, hovor)."),
 }
 
 
@@ -65,6 +83,7 @@ class EvaluationResultsView(APIView):
         if res is None:
             raise NotFound("Pro kraj a rok není metodika hodnocení.")
         rows = sorted(res.rows, key=lambda r: r.service_id)
+        used = _capacities_used(res, int(year), [r.service_id for r in rows])
         m = res.methodology
         return Response({
             "region": region.code,
@@ -77,5 +96,6 @@ class EvaluationResultsView(APIView):
                 "service_id": r.service_id, "name": r.name, "provider": r.provider_name, "kind": r.kind,
                 "form": r.form, "score": round(r.score, 2), "rank": r.rank, "n_ranked": r.n_ranked,
                 "threshold": r.threshold, "meets_threshold": r.meets_threshold, "missing": list(r.missing),
+                "capacity": used.get(r.service_id, (None, ""))[0], "capacity_type": used.get(r.service_id, (None, ""))[1],
             } for r in rows],
         })

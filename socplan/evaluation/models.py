@@ -311,6 +311,10 @@ class ServiceEvaluation(models.Model):
     threshold = models.FloatField(_("práh pro síť"))
     meets_threshold = models.BooleanField(_("splňuje práh"))
     missing = models.JSONField(_("chybějící ukazatele"), default=list, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("použitá kapacita"), null=True, blank=True,
+        help_text=_("Kapacita služby v roce, se kterou výpočet počítal (síť kraje, jinak registr)."))
+    capacity_type = models.CharField(_("jednotka použité kapacity"), max_length=10, blank=True)
     breakdown = models.JSONField(_("rozpad bodů"), default=list, blank=True)
     message = models.TextField(_("vysvětlení"), blank=True)
     history = HistoricalRecords()

@@ -419,12 +419,15 @@ def evaluation_run(*, actor, region, year: int, methodology: Methodology | None 
     )
     _save(run, actor if getattr(actor, "pk", None) else None, _("výpočet hodnocení"))
     rows = []
+    used = comp.inputs.frame.set_index("service_id")["capacity"]  # the capacity each service was evaluated with
+    units = comp.inputs.meta["capacity_type"]  # "" when nothing is registered (capacity NaN)
     for sid, e in explanations.items():
         rows.append(ServiceEvaluation(
             run=run, service_id=int(sid), kind=str(e.kind), form=str(e.form or ""),
             group=str(svc.at[sid, "group"] or ""), score=round(e.score, 6), max_score=round(e.max_score, 6),
             rank=e.rank, n_ranked=e.n_ranked, threshold=e.threshold, meets_threshold=e.meets_threshold,
             missing=list(e.missing), breakdown=breakdown_rows(e), message=e.message,
+            capacity=int(used[sid]) if units[sid] else None, capacity_type=units[sid],
         ))
     bulk_create_with_history(rows, ServiceEvaluation, batch_size=500,
                              default_user=actor if getattr(actor, "pk", None) else None,

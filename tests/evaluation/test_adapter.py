@@ -153,18 +153,18 @@ def test_form_priority_inactive_services_and_unknown_kinds(worked):
 @pytest.mark.django_db
 def test_bulk_queries_for_the_demo_region(django_assert_max_num_queries):
     region = Region.objects.get(code="CZ064")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         inputs = input_frame(region, DEMO_YEAR)
     assert len(inputs.frame) > 400
-    # the whole live evaluation: region, methodology lookup (≤ 2), methodology rows (4), inputs (6)
-    with django_assert_max_num_queries(13):
+    # the whole live evaluation: region, methodology lookup (≤ 2), methodology rows (4), inputs (7)
+    with django_assert_max_num_queries(14):
         comp = evaluation_compute("CZ064", DEMO_YEAR)
     assert len(comp.result.services) == len(inputs.frame)
 
 
 @pytest.mark.django_db
 def test_national_frame_covers_every_region(django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         national = input_frame(None, DEMO_YEAR)
     regional = input_frame(Region.objects.get(code="CZ064"), DEMO_YEAR)
     assert len(national.frame) >= len(regional.frame)
