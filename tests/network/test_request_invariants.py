@@ -4,9 +4,10 @@
   request's kraj and year – the approved network or the year's latest draft the approvers must approve;
 * no entry names a refused request, nor one whose decision was refused by a rule (it stays undecided).
 
-A history mixes decisions (admit or refuse; a capacity increase, an FTE increase or a new service) with
-approvals of the year's network and new amendments, so requests are decided before and after the approval,
-with and without a draft amendment already open, into a network with or without the service.
+A history is a list of decisions (admit or refuse; a capacity increase, an FTE increase or a new service), each
+taken after the year's network was brought to a state: left as it is, approved, or with a draft amendment open –
+so requests are decided before and after the approval, with and without a draft amendment already open, into a
+network with or without the service.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from socplan.network import services
@@ -26,10 +27,11 @@ from tests import factories as f
 
 YEAR = 2031
 
-APPROVE = st.tuples(st.just("approve"))
-AMEND = st.tuples(st.just("amend"))
-DECIDE = st.tuples(st.just("decide"), st.sampled_from(["capacity", "fte", "new"]), st.integers(0, 1), st.booleans())
-HISTORY = st.lists(st.one_of(DECIDE, DECIDE, APPROVE, AMEND), min_size=1, max_size=6)
+# One decision: the state the year's network is brought to first (left as it is; its latest version approved;
+# an amendment open as a draft), the kind of request, which of two services, admit or refuse.
+DECISION = st.tuples(st.sampled_from(["as is", "approved", "amendment open"]),
+                     st.sampled_from(["capacity", "fte", "new"]), st.integers(0, 1), st.booleans())
+HISTORY = st.lists(DECISION, min_size=1, max_size=5)
 
 
 @pytest.fixture
@@ -64,6 +66,7 @@ def _evaluated_request(w, kind: str, service) -> DevelopmentRequest:
 def _decide(w, kind: str, service_index: int, admit: bool) -> DevelopmentRequest:
     service = f.RegisteredServiceFactory(year=YEAR) if kind == "new" else w.services[service_index]
     req = _evaluated_request(w, kind, service)
+    latest = services.latest_version(f.region(), YEAR)
     try:
         with transaction.atomic():
             services.development_request_decide(
@@ -71,20 +74,24 @@ def _decide(w, kind: str, service_index: int, admit: bool) -> DevelopmentRequest
                 reason="Rozhodnutí kraje." if admit else "Prostředky nestačí.",
                 service=service if kind == "new" else None)
     except ValidationError:
-        pass  # refused by a rule (e.g. a second request for the same entry of one draft): stays undecided
+        event("admission refused by a rule")  # e.g. a second request for one entry of a draft: stays undecided
+    else:
+        where = "the network approved" if latest.is_approved else (
+            "an amendment open" if latest.amendment else "the base draft")
+        event(f"{'admitted' if admit else 'refused'} ({kind}) with {where}")
     req.refresh_from_db()
     return req
 
 
-def _step(w, step) -> None:
+def _bring_network_to(w, state: str) -> None:
     latest = services.latest_version(f.region(), YEAR)
-    if step[0] == "approve" and not latest.is_approved:
+    if state in ("approved", "amendment open") and not latest.is_approved \
+            and not (state == "amendment open" and latest.amendment):
         services.network_year_approve(actor=w.approver, network=latest, decision_ref="RK", confirm_failing=True,
                                       reason="Podmínky se doplní během roku.")
-    elif step[0] == "amend" and latest.is_approved:
+        latest.refresh_from_db()
+    if state == "amendment open" and latest.is_approved:
         services.network_amendment_create(actor=w.officer, network=latest, reason="Změna během roku.")
-    elif step[0] == "decide":
-        _decide(w, *step[1:])
 
 
 def _check(requests: list[DevelopmentRequest]) -> None:
@@ -110,8 +117,9 @@ def test_every_admitted_request_has_exactly_one_entry_naming_it(world, services_
         if services_in_network:
             for s in world.services:
                 f.NetworkEntryFactory(network=base, service=s, actor=world.officer)
-        for step in history:
-            _step(world, step)
+        for state, kind, service_index, admit in history:
+            _bring_network_to(world, state)
+            _decide(world, kind, service_index, admit)
             _check(list(DevelopmentRequest.objects.filter(region=f.region(), year=YEAR)))
         assert NetworkVersion.objects.filter(region=f.region(), year=YEAR).exists()
         transaction.set_rollback(True)
