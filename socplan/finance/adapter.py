@@ -30,6 +30,7 @@ import pandas as pd
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from socplan.network.selectors import network_entries
 from socplan.registry.models import (
     Capacity,
     PlanningGroup,
@@ -74,8 +75,7 @@ def engine_params(p: FinanceParams, rates: list[FinanceRate] | None = None,
         kinds=kinds,
         rates={(r.kind.code, Group(r.group)): Rate(r.normative, r.occupancy, r.user_fee, r.health_insurance)
                for r in rates},
-        cofinancing_share={Group(g): getattr(p, f) for g, f in FinanceParams.GROUP_FIELDS.items()},
-        cofinancing_split={engine.Source(s): getattr(p, f) for s, f in FinanceParams.SPLIT_FIELDS.items()},
+        region_cofinancing={Group(g): getattr(p, f) for g, f in FinanceParams.GROUP_FIELDS.items()},
         source_shares={engine.Source(s): getattr(p, f) for s, f in FinanceParams.SOURCE_FIELDS.items()},
         months=p.months,
         days=p.days,
@@ -125,15 +125,8 @@ def _region(region):
     return region if isinstance(region, Region) else Region.objects.defer("boundary").get(code=region)
 
 
-def _network_entries(region, year: int):
-    try:
-        from socplan.network.selectors import network_entries
-    except ImportError:  # the network module is optional
-        return []
-    try:
-        return network_entries(region, year)
-    except Exception:  # noqa: BLE001 – an unfinished network module must not break financing pages
-        return []
+def _network_entries(region, year: int, version=None):
+    return network_entries(region, year, version=version)
 
 
 _CACHE: ContextVar[dict | None] = ContextVar("finance_frame_cache", default=None)
@@ -152,20 +145,21 @@ def frame_cache():
 
 
 def network_frame(region, year: int, *, overrides: dict | None = None,
-                  rated: set[tuple[str, str]] | None = None) -> NetworkFrame:
+                  rated: set[tuple[str, str]] | None = None, version=None) -> NetworkFrame:
     """The engine frame of the kraj's network in ``year`` (see the module docstring).
 
     ``rated`` – the (kind, group) pairs that have a normative; rows without one are skipped (and listed).
+    ``version`` – a network version of the year other than the current one (its entries, never the registry).
     """
     region = _region(region)
     cache = _CACHE.get()
-    key = (region.pk, int(year), tuple(sorted((overrides or {}).items())))
+    key = (region.pk, int(year), tuple(sorted((overrides or {}).items())), version.pk if version is not None else None)
     if cache is not None and key in cache:
         base = cache[key]
         nf = NetworkFrame(base.frame.copy(), base.source, base.note, list(base.skipped))
     else:
-        entries = _network_entries(region, year)
-        if entries:
+        entries = _network_entries(region, year, version)
+        if entries or version is not None:
             nf = _from_network(region, year, entries, overrides)
         else:
             nf = _from_registry(region, year, overrides)
@@ -313,7 +307,7 @@ def _target_group(counter: Counter | None) -> str:
 def _row(key, s, *, part, form, group, fte, beds, users, tier, tier_label, orp_code, extra) -> dict:
     orp = extra["orps"].get(orp_code) if orp_code else None
     return {
-        "service_id": key, "service_pk": s.pk, "part": part, "name": s.name, "provider": s.provider_name,
+        "service_id": key, "entry_id": entry_id, "service_pk": s.pk, "part": part, "name": s.name, "provider": s.provider_name,
         "provider_id": s.provider_id, "kind": s.kind.code, "form": FORM_CODE[form], "group": group,
         "fte": Decimal(fte), "beds": int(beds), "users": int(users), "tier": int(tier), "tier_label": tier_label,
         "district": orp.district.name if orp else "–", "district_code": orp.district.code if orp else "",

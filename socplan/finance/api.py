@@ -55,7 +55,7 @@ def service_ref(key: str, service_pk: int) -> dict:
 def _params_dict(comp) -> dict:
     p = comp.stored
     return {"id": p.pk, "version": p.version, "illustrative": p.illustrative,
-            "a": {g: str(getattr(p, f)) for g, f in p.GROUP_FIELDS.items()},
+            "region_cofinancing": {g: str(getattr(p, f)) for g, f in p.GROUP_FIELDS.items()},
             "source_shares": {k: str(getattr(p, f)) for k, f in p.SOURCE_FIELDS.items()}}
 
 

@@ -7,16 +7,24 @@ exist) and quick. Everything here is **demo data**; the calibration is documente
    default rates, so the network's optimised costs land within 1 % of the seed plan's 3 039 820 634 Kč (the
    rounding of f leaves ≈ 0.01 %). The planned source shares then take the state share of the seed plan
    (35 %), the users' and health insurers' shares as the formulas give them for the network (rounded to whole
-   per cent), and the rest split among region, municipalities and other sources 8 : 12 : 8 as in the default set.
+   per cent), and the rest split between region and other sources 8 : 20 as in the default set (the
+   municipalities' planned source is the required co-financing, not a share).
 2. Parameters of the previous year: a copy with every money rate × 0.9524 (≈ −5 %), for the year-on-year table.
-3. Allocation runs of the demo year in both modes with the budget = the state-budget need (35 % of ON).
-4. Provider reports of the demo provider (the one the demo user "poskytovatel" works for) in every workflow
+3. Co-financing declarations of the municipalities for the network of both years, sized against the required
+   shares (the network's illustrative rates × the entries' optimised costs): the one or two largest municipalities
+   of each service's main ORP declare the share rounded up to thousands; about 5 % of the services only half,
+   about 3 % nothing — so the co-financing pages and the entry conditions show both outcomes.
+4. Allocation runs of the demo year in both modes with the budget = the state-budget need (35 % of ON).
+5. Provider reports of the demo provider (the one the demo user "poskytovatel" works for) in every workflow
    state, and a settlement of the previous year with overcompensation.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 
@@ -25,7 +33,7 @@ from socplan.registry.demo import DEMO_REGION, DEMO_YEAR
 from socplan.registry.models import Service
 from socplan.territory.models import Region
 
-from . import engine, selectors, services
+from . import selectors, services
 from .adapter import engine_params, frame_cache
 from .models import AllocationMode, BudgetTerm, FinanceParams, ReportState, UnitKind
 
@@ -33,7 +41,7 @@ SEED_OPTIMISED_COST = Decimal("3039820634")  # JMK plan 2015–2017 (domain.md �
 SEED_STATE_NEED = Decimal("1063937222")
 STATE_SHARE = Decimal("0.35")
 PREVIOUS_YEAR_FACTOR = Decimal("0.9524")
-OTHER_SPLIT = {"region": 8, "municipalities": 12, "other": 8}  # the default set's shares of the rest
+OTHER_SPLIT = {"region": 8, "other": 20}  # the default set's shares of the rest
 OVERCOMPENSATION_SHARE = Decimal("0.02")
 
 
@@ -47,7 +55,7 @@ def calibration_factor(base_cost: Decimal) -> Decimal:
 
 def calibrated_shares(totals: dict[str, Decimal]) -> dict[str, Decimal]:
     """Planned source shares: state 35 %, users and health insurance from the formulas (whole per cent), the rest
-    8 : 12 : 8 among region, municipalities and other sources (whole per cent, largest remainder)."""
+    8 : 20 between region and other sources (whole per cent, largest remainder)."""
     on = totals["optimised_cost"]
     users = (totals["user_fees"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
     health = (totals["health_insurance"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -80,6 +88,7 @@ def _load(region) -> dict:
     prev.note = ("Demo: parametry předchozího roku = kalibrované parametry demo roku, všechny peněžní sazby × 0,9524 "
                  "(≈ −5 %). Ilustrativní hodnoty.")
     prev.save(update_fields=["note"])
+    out["declarations"] = _declarations(region)
     budget = czk(STATE_SHARE * comp.support.totals()["optimised_cost"])
     for mode in (AllocationMode.RULES, AllocationMode.OPTIMISE):
         services.allocation_run(actor=None, region=region, year=DEMO_YEAR, budget=budget, mode=mode, comp=comp,
@@ -116,6 +125,69 @@ def _calibrated_params(region):
     comp = comp.with_params(engine_params(params))
     comp.stored = params
     return params, comp
+
+
+# --- co-financing declarations ----------------------------------------------------------------------------
+
+DECLARATION_SEED = 20250601
+
+
+def _declarations(region) -> int:
+    """Declarations of the demo municipalities for the current network of both years (see the module docstring).
+
+    Written in bulk (demo loader; the network's service for one declaration is
+    ``network.services.cofinancing_declaration_submit``)."""
+    from simple_history.utils import bulk_create_with_history
+
+    from socplan.network.models import CofinancingDeclaration
+
+    rows = []
+    for year in (DEMO_YEAR - 1, DEMO_YEAR):
+        if CofinancingDeclaration.objects.filter(region=region, year=year).exists():
+            continue
+        comp = selectors.computation(region, year)
+        if comp is None or comp.network.source != "network":
+            continue
+        statement = selectors.cofinancing(region, year, comp=comp)
+        frame = comp.frame()
+        main_orp = dict(zip(frame["service_id"], frame["orp_code"], strict=True))
+        largest = _largest_municipalities(region)
+        required = defaultdict(Decimal)  # per service (a service split into parts declares once)
+        orp_of = {}
+        for e in statement.entries:
+            required[e.service_id] += e.required
+            orp_of.setdefault(e.service_id, main_orp[e.key])
+        for service_id in sorted(required):
+            total_required = required[service_id]
+            h = random.Random(f"{DECLARATION_SEED}|decl|{year}|{service_id}").random()
+            if total_required <= 0 or h < 0.03:
+                continue  # nothing required, or no declaration at all
+            share = Decimal("0.5") if h < 0.08 else Decimal(1)
+            total = (total_required * share / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
+            candidates = largest.get(orp_of[service_id]) or []
+            if not candidates:
+                continue
+            n = 1 if total < 500_000 else min(2, len(candidates))
+            parts = [total] if n == 1 else largest_remainder(total, [7, 3])
+            for muni_pk, amount in zip(candidates[:n], parts, strict=True):
+                rows.append(CofinancingDeclaration(
+                    region=region, year=year, municipality_id=muni_pk, service_id=service_id, amount=amount,
+                    declared_on=date(year - 1, 5, 15) + timedelta(days=int(h * 40)),
+                    reference=f"usnesení zastupitelstva obce {year - 1}/{int(h * 90) + 1} (demo)"))
+    bulk_create_with_history(rows, CofinancingDeclaration, default_change_reason="demo: deklarace obcí")
+    return len(rows)
+
+
+def _largest_municipalities(region) -> dict[str, list[int]]:
+    """ORP code → its municipalities' pks, the most populous first."""
+    from socplan.territory.models import Level, Municipality, PopulationFigure
+
+    pop = dict(PopulationFigure.objects.filter(level=Level.MUNICIPALITY, band="total", is_estimate=False)
+               .values_list("unit_code", "value"))
+    out = defaultdict(list)
+    for m in (Municipality.objects.filter(region=region).select_related("orp").only("pk", "code", "orp__code")):
+        out[m.orp.code].append((pop.get(m.code, 0), m.code, m.pk))
+    return {orp: [pk for _p, _c, pk in sorted(ms, reverse=True)] for orp, ms in out.items()}
 
 
 # --- provider reports ---------------------------------------------------------------------------------------
@@ -195,13 +267,12 @@ def _budget_data(r, params, *, scale=Decimal(1), actual=False, over=False) -> di
     on = czk(Decimal(int(r["optimised_cost"])) * scale)
     fees = czk(Decimal(int(r["user_fees"])) * scale)
     health = czk(Decimal(int(r["health_insurance"])) * scale)
-    sf = czk(Decimal(int(r["cofinancing"])) * scale)
+    region_part = czk(Decimal(int(r["region_cofinancing"])) * scale)
+    muni_part = czk(Decimal(int(r["municipal_cofinancing"])) * scale)
+    sf = region_part + muni_part
     personnel, operating = largest_remainder(on, [70, 30])
     data = {"cost_personnel": personnel, "cost_operating": operating, "revenue_users": fees,
             "revenue_health_insurance": health}
-    split = params.cofinancing_split
-    region_part, muni_part = largest_remainder(sf, [split.get(engine.Source.REGION, 0) or 0,
-                                                    split.get(engine.Source.MUNICIPALITIES, 0) or 1])
     data["public_region"], data["public_municipalities"] = region_part, muni_part
     if actual:
         data["cost_depreciation_reserves"] = czk(on * Decimal("0.015"))

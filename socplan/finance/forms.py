@@ -47,9 +47,9 @@ class AmountField(forms.CharField):
         return d
 
 
-PARAM_FIELDS = ["months", "days", "a_group_a", "a_group_b", "a_group_c", "a_group_d", "split_region",
-                "split_municipalities", "split_other", "share_state", "share_region", "share_municipalities",
-                "share_users", "share_health_insurance", "share_other", "illustrative", "note"]
+PARAM_FIELDS = ["months", "days", "region_cofinancing_a", "region_cofinancing_b", "region_cofinancing_c",
+                "region_cofinancing_d", "share_state", "share_region", "share_users", "share_health_insurance",
+                "share_other", "illustrative", "note"]
 
 
 class ParamsForm(forms.ModelForm):
@@ -105,10 +105,10 @@ class WhatIfForm(forms.Form):
     scale = AmountField(label=_("změna normativů (%)"), whole=False, required=False,
                         help_text=_("Např. 25 = všechny normativy +25 % (Pravidla 2018, dodatek 1); −10 = o 10 % méně."))
     scale_kind = forms.ChoiceField(label=_("jen u druhu"), required=False)
-    a_group = forms.ChoiceField(label=_("ukazatel a – skupina"), required=False,
-                                choices=[("", "—")] + list(FinancingGroup.choices))
-    a_value = AmountField(label=_("nová hodnota a"), whole=False, required=False,
-                          help_text=_("Podíl 0–1, např. 0,3."))
+    region_group = forms.ChoiceField(label=_("spolufinancování kraje – skupina"), required=False,
+                                     choices=[("", "—")] + list(FinancingGroup.choices))
+    region_share = AmountField(label=_("nový podíl kraje na ON"), whole=False, required=False,
+                               help_text=_("Podíl 0–1, např. 0,05. Spolufinancování obcí je sazba nastavení sítě."))
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,12 +120,12 @@ class WhatIfForm(forms.Form):
             raise ValidationError(_("Normativy nelze snížit o 100 % a víc."))
         return v
 
-    def clean_a_value(self):
-        v = self.cleaned_data.get("a_value")
+    def clean_region_share(self):
+        v = self.cleaned_data.get("region_share")
         if v is not None and not (0 <= v <= 1):
-            raise ValidationError(_("Ukazatel a je podíl mezi 0 a 1."))
+            raise ValidationError(_("Podíl kraje je mezi 0 a 1."))
         if v is not None and v != v.quantize(Decimal("0.0001")):
-            raise ValidationError(_("Ukazatel a nejvýše na 4 desetinná místa."))
+            raise ValidationError(_("Podíl kraje nejvýše na 4 desetinná místa."))
         return v
 
 

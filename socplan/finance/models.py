@@ -1,9 +1,9 @@
 """Financing of the regional network (issue 7): yearly parameters, allocation runs, provider reports, settlement.
 
 * :class:`FinanceParams` + :class:`FinanceRate` – the yearly financing parameters of a kraj (Pravidla): the
-  mandatory co-financing share *a* per group, who pays it, the planned source shares, and per kind and
-  financing group the normative per unit (FP), expected and minimum occupancy, user-fee and health-insurance
-  rates. Edited by region staff, copied to the next year. Converted to the engine's ``FinanceParams`` by
+  kraj's own co-financing share per group, the planned source shares, and per kind and financing group the
+  normative per unit (FP), expected and minimum occupancy, user-fee and health-insurance rates. (The
+  municipalities' co-financing rate is the network's yearly parameter.) Edited by region staff, copied to the next year. Converted to the engine's ``FinanceParams`` by
   :mod:`socplan.finance.adapter`.
 * :class:`AllocationRun` + :class:`AllocationRow` – one allocation of a limited budget (rules or optimisation
   mode) with its per-entry amounts. Private: region staff see all rows, a provider only its own services'.
@@ -38,8 +38,17 @@ NON_NEGATIVE = [MinValueValidator(ZERO)]
 REGION_ROLES = ("region_admin", "region_officer")
 
 
-def _share(label, default):
-    return models.DecimalField(label, max_digits=5, decimal_places=4, default=Decimal(default), validators=SHARE)
+def _share(label, default, help_text=""):
+    return models.DecimalField(label, max_digits=5, decimal_places=4, default=Decimal(default), validators=SHARE,
+                               help_text=help_text)
+
+
+REGION_COFINANCING_HELP = _(
+    "Vlastní spolufinancování kraje jako podíl optimalizovaných nákladů (0–1). Spolufinancování obcí zde není: "
+    "je to sazba nastavení sítě podle druhu, formy a úrovně (0 % nebo 10–20 %).")
+PLANNED_REST_HELP = _(
+    "Plánované podíly zdrojů dávají dohromady 1. Obce plánují požadované spolufinancování (výkaz "
+    "spolufinancování); kraj, úhrady, pojišťovny a ostatní si dělí zbytek po státu a obcích v poměru svých podílů.")
 
 
 def _money(label):
@@ -49,7 +58,7 @@ def _money(label):
 # --- yearly parameters --------------------------------------------------------------------------------------
 
 class FinanceParams(VersionedModel):
-    """Parametry financování kraje na rok (Pravidla): ukazatel a, podíly zdrojů, normativy po druzích."""
+    """Parametry financování kraje na rok (Pravidla): spolufinancování kraje, podíly zdrojů, normativy po druzích."""
 
     region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="finance_params",
                                verbose_name=_("kraj"))
@@ -60,19 +69,20 @@ class FinanceParams(VersionedModel):
     days = models.PositiveSmallIntegerField(
         _("počet dní pro lůžkodny"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(366)],
         help_text=_("Prázdné = počet dní kalendářního roku (365 nebo 366)."))
-    a_group_a = _share(_("ukazatel a – skupina A"), "0.20")
-    a_group_b = _share(_("ukazatel a – skupina B"), "0.15")
-    a_group_c = _share(_("ukazatel a – skupina C"), "0.20")
-    a_group_d = _share(_("ukazatel a – skupina D"), "0.10")
-    split_region = _share(_("spolufinancování hradí kraj (podíl)"), "0.40")
-    split_municipalities = _share(_("spolufinancování hradí obce (podíl)"), "0.60")
-    split_other = _share(_("spolufinancování hradí ostatní (podíl)"), "0")
-    share_state = _share(_("plánovaný podíl – státní rozpočet"), "0.35")
-    share_region = _share(_("plánovaný podíl – kraj"), "0.08")
-    share_municipalities = _share(_("plánovaný podíl – obce"), "0.12")
-    share_users = _share(_("plánovaný podíl – úhrady uživatelů"), "0.33")
-    share_health_insurance = _share(_("plánovaný podíl – zdravotní pojišťovny"), "0.04")
-    share_other = _share(_("plánovaný podíl – ostatní zdroje"), "0.08")
+    region_cofinancing_a = _share(_("spolufinancování z rozpočtu kraje – skupina A (podíl ON)"), "0",
+                                  REGION_COFINANCING_HELP)
+    region_cofinancing_b = _share(_("spolufinancování z rozpočtu kraje – skupina B (podíl ON)"), "0",
+                                  REGION_COFINANCING_HELP)
+    region_cofinancing_c = _share(_("spolufinancování z rozpočtu kraje – skupina C (podíl ON)"), "0",
+                                  REGION_COFINANCING_HELP)
+    region_cofinancing_d = _share(_("spolufinancování z rozpočtu kraje – skupina D (podíl ON)"), "0",
+                                  REGION_COFINANCING_HELP)
+    share_state = _share(_("plánovaný podíl – státní rozpočet"), "0.35",
+                         _("Podíl optimalizovaných nákladů sítě, který kraj plánuje ze státního rozpočtu."))
+    share_region = _share(_("plánovaný podíl – kraj"), "0.08", PLANNED_REST_HELP)
+    share_users = _share(_("plánovaný podíl – úhrady uživatelů"), "0.33", PLANNED_REST_HELP)
+    share_health_insurance = _share(_("plánovaný podíl – zdravotní pojišťovny"), "0.04", PLANNED_REST_HELP)
+    share_other = _share(_("plánovaný podíl – ostatní zdroje"), "0.20", PLANNED_REST_HELP)
     group_overrides = models.JSONField(
         _("odchylky skupiny financování"), default=dict, blank=True,
         help_text=_('Druh a forma, jejichž skupina se liší od registru, např. {"44:pob": "D"}.'))
@@ -87,10 +97,10 @@ class FinanceParams(VersionedModel):
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
              "edit_roles": REGION_ROLES}
-    GROUP_FIELDS = {"A": "a_group_a", "B": "a_group_b", "C": "a_group_c", "D": "a_group_d"}
-    SPLIT_FIELDS = {"region": "split_region", "municipalities": "split_municipalities", "other": "split_other"}
-    SOURCE_FIELDS = {"state": "share_state", "region": "share_region", "municipalities": "share_municipalities",
-                     "users": "share_users", "health_insurance": "share_health_insurance", "other": "share_other"}
+    GROUP_FIELDS = {"A": "region_cofinancing_a", "B": "region_cofinancing_b", "C": "region_cofinancing_c",
+                    "D": "region_cofinancing_d"}  # the kraj's own co-financing share per group
+    SOURCE_FIELDS = {"state": "share_state", "region": "share_region", "users": "share_users",
+                     "health_insurance": "share_health_insurance", "other": "share_other"}
 
     class Meta:
         verbose_name = _("parametry financování")
@@ -108,10 +118,6 @@ class FinanceParams(VersionedModel):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        split = sum((getattr(self, f) or ZERO for f in self.SPLIT_FIELDS.values()), ZERO)
-        if split != ONE:
-            errors["split_municipalities"] = _("Podíly kraje, obcí a ostatních na spolufinancování musí dát "
-                                               "dohromady 1 (nyní %(sum)s).") % {"sum": split}
         shares = sum((getattr(self, f) or ZERO for f in self.SOURCE_FIELDS.values()), ZERO)
         if shares != ONE:
             errors["share_state"] = _("Plánované podíly zdrojů musí dát dohromady 1 (nyní %(sum)s).") % {

@@ -6,6 +6,11 @@ is given.
 returns a :class:`FinancialChapter` (``title``, ``rows`` [{label, amount}] = the planned sources of the
 network's optimised costs, ``total``, ``paragraphs``, ``note``, plus the full tables) or ``None`` when the kraj
 has no financing parameters for the year.
+
+``cofinancing(region, year)`` is the one co-financing statement (docs/financing.md §5, §9.6): per entry, per
+municipality and in total the required municipal share (rate × optimised cost), the declared amount and the
+difference. The finance pages, the network's co-financing pages, the API and the network's co-financing condition
+(through :class:`CofinancingSource`, registered in ``FinanceConfig.ready``) all read it.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ from django.utils.translation import gettext, gettext_noop
 
 from socplan.accounts.models import Role
 from socplan.accounts.scope import grants, is_region_staff, is_superuser, restrict
-from socplan.core.money import czk, format_czk, largest_remainder
+from socplan.core.money import czk, format_czk
+from socplan.evaluation.selectors import service_scores
+from socplan.network import selectors as network_selectors
+from socplan.network.contracts import RequiredShare
+from socplan.registry.models import ServiceArea
 from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
 
 from . import engine
-from .adapter import NetworkFrame, engine_kinds, engine_params, network_frame
+from .adapter import FORM_CODE, NetworkFrame, engine_kinds, engine_params, group_for, network_frame
 from .engine.chapter import SOURCE_COLUMNS, share_pct
 from .engine.params import GROUP_LABEL, GROUP_UNIT, SOURCE_LABEL, UNIT_LABEL, Group
 from .models import (
@@ -40,7 +49,10 @@ from .models import (
 
 ZERO = Decimal(0)
 SOURCE_ORDER = ["state", "region", "municipalities", "users", "health_insurance", "other"]
-AMOUNT_COLUMNS = ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support")
+AMOUNT_COLUMNS = ("optimised_cost", "user_fees", "health_insurance", "municipal_cofinancing", "region_cofinancing",
+                  "cofinancing", "optimal_support")
+NETWORK_FORM = {engine_code: code for code, engine_code in FORM_CODE.items()}  # "A" → "amb" …
+HUNDRED = Decimal(100)
 
 
 def _region(region) -> Region:
@@ -106,8 +118,12 @@ class Computation:
         return self.support.to_frame()
 
 
-def computation(region, year: int, *, stored: FinanceParams | None = None) -> Computation | None:
-    """Support of every network entry of the kraj in ``year`` with its stored parameters (None without them)."""
+def computation(region, year: int, *, stored: FinanceParams | None = None, version=None) -> Computation | None:
+    """Support of every network entry of the kraj in ``year`` with its stored parameters (None without them).
+
+    ``version`` – a network version of the year other than the current one (the network's co-financing pages).
+    Each entry gets its municipal co-financing rate (``municipal_rate``) from the network's yearly rates.
+    """
     region = _region(region)
     stored = stored or params_for(region, year)
     if stored is None:
@@ -115,18 +131,28 @@ def computation(region, year: int, *, stored: FinanceParams | None = None) -> Co
     rates = list(stored.rates.select_related("kind"))
     params = engine_params(stored, rates, engine_kinds())
     nf = network_frame(region, year, overrides=stored.group_overrides or None,
-                       rated={(r.kind.code, r.group) for r in rates})
+                       rated={(r.kind.code, r.group) for r in rates}, version=version)
+    _attach_municipal_rates(nf, region, year, params)
     support = engine.compute_support(nf.frame, params)
     return Computation(region, year, stored, params, nf, support, {(r.kind.code, r.group): r for r in rates})
 
 
+def _attach_municipal_rates(nf: NetworkFrame, region: Region, year: int, params: engine.FinanceParams) -> None:
+    """The ``municipal_rate`` (share) and ``rate_pct`` columns: the network's co-financing rate of each entry by
+    its kind, form and tier (``network.selectors.cofinancing_rates``). Rows from the registry (the year has no
+    network) stand in for entries without a tier."""
+    frame = nf.frame
+    table = network_selectors.cofinancing_rates(region, year)
+    network = nf.source == "network"
+    frame["rate_pct"] = [
+        table.rate_for(kind, NETWORK_FORM[form], tier if network else None, params.kinds[kind].category.value)
+        for kind, form, tier in zip(frame["kind"], frame["form"], frame["tier_label"], strict=True)]
+    frame["municipal_rate"] = [(r / HUNDRED).quantize(Decimal("0.0001")) for r in frame["rate_pct"]]
+
+
 def evaluation_weights(region_code: str, year: int, service_pks) -> np.ndarray:
     """Weight per entry for the optimisation mode: 0.5 + points/100 (0–100 points → 0.5–1.5); 1 without points."""
-    try:
-        from socplan.evaluation.selectors import service_scores
-        scores = service_scores(region_code, year) or {}
-    except Exception:  # noqa: BLE001 – the evaluation module is optional
-        scores = {}
+    scores = service_scores(region_code, year) or {}
     return np.array([0.5 + scores[int(p)][0] / 100 if int(p) in scores else 1.0 for p in service_pks], dtype=float)
 
 
@@ -168,9 +194,12 @@ class SupportRow:
     optimised_cost: Decimal
     user_fees: Decimal
     health_insurance: Decimal
-    cofinancing: Decimal
+    municipal_cofinancing: Decimal  # SFo = the municipalities' required share (rate × ON)
+    region_cofinancing: Decimal  # SFk = the kraj's own co-financing
+    cofinancing: Decimal  # SF = SFo + SFk
     optimal_support: Decimal
     explanation: str = ""
+    cofinancing_rate: Decimal = ZERO  # the municipalities' rate, %
 
 
 def support_rows(comp: Computation, *, user=None, explain: bool = True, kind: str | None = None,
@@ -193,6 +222,7 @@ def support_rows(comp: Computation, *, user=None, explain: bool = True, kind: st
             fte=r.fte, beds=int(r.beds), district=r.district, orp=r.orp, tier=int(r.tier),
             **{c: Decimal(int(getattr(r, c))) for c in AMOUNT_COLUMNS},
             explanation=comp.support.explain(r.service_id) if explain else "",
+            cofinancing_rate=r.rate_pct,
         ))
     return out
 
@@ -298,8 +328,9 @@ def financial_chapter(region, year: int, *, comp: Computation | None = None,
     params = comp.params
     totals = {c: Decimal(int(frame[c].sum())) if len(frame) else ZERO for c in AMOUNT_COLUMNS}
     on = totals["optimised_cost"]
-    planned_amounts = engine.planned_sources(on, params)
-    planned = [{"key": k, "label": SOURCE_LABEL[engine.Source(k)], "share": params.source_shares.get(engine.Source(k), ZERO),
+    # the municipalities' planned source is the co-financing statement's total (Σ required), to the crown
+    planned_amounts = engine.planned_sources(on, params, municipalities=totals["municipal_cofinancing"])
+    planned = [{"key": k, "label": SOURCE_LABEL[engine.Source(k)], "share": params.source_shares.get(engine.Source(k)),
                 "amount": planned_amounts[k]} for k in SOURCE_ORDER]
     state_need = planned_amounts["state"]
     tables = {}
@@ -437,114 +468,261 @@ def allocated_amount(service_id: int, year: int) -> Decimal | None:
 
 # --- co-financing -------------------------------------------------------------------------------------------
 
-@dataclass
-class CofinancingResult:
-    splits: list[engine.MunicipalSplit]
-    labels: dict[str, str]  # split service_id label → human label
-    municipalities: dict[str, Municipality]
-    totals: dict[str, Decimal]
-    total: Decimal
-    methods: dict[str, int]
+@dataclass(frozen=True)
+class CofinancingEntry:
+    """One network entry in the co-financing statement (amounts whole CZK; rate in per cent)."""
+
+    entry_id: int | None
+    key: str
+    service_id: int
+    service: str
+    provider: str
+    kind: str
+    form: str  # network form code (amb / ter / pob)
+    tier: str  # tier code
+    group: str
+    optimised_cost: Decimal
+    rate: Decimal
+    required: Decimal
+    declared: Decimal
+    method: str  # declared / population / "" (nobody to split among)
+    unassigned: Decimal  # required but not split among municipalities
+
+    @property
+    def difference(self) -> Decimal:
+        return self.declared - self.required
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(self.required - self.declared, ZERO)
 
 
-def cofinancing(comp: Computation, *, municipality: Municipality | None = None) -> CofinancingResult:
-    """The municipal share of each entry split among municipalities (docs/financing.md §5).
+@dataclass(frozen=True)
+class CofinancingMunicipality:
+    code: str
+    name: str
+    orp: str
+    required: Decimal
+    declared: Decimal
 
-    Basis: the municipalities' co-financing declarations of the year for the service (network module) in
-    proportion to the declared amounts; without declarations, the service's scope – its ORPs by their declared
-    shares (largest remainder), then the municipalities of each ORP by population.
+    @property
+    def difference(self) -> Decimal:
+        return self.declared - self.required
+
+
+@dataclass(frozen=True)
+class CofinancingLine:
+    """One municipality's part of one entry."""
+
+    entry_id: int | None
+    key: str
+    service_id: int
+    service: str
+    municipality: str  # code
+    municipality_name: str
+    method: str
+    share_pct: Decimal | None  # the municipality's share of the split basis, %
+    required: Decimal
+    declared: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.declared - self.required
+
+
+@dataclass(frozen=True)
+class CofinancingStatement:
+    """Required municipal co-financing against the declarations, for a kraj and year (one network version).
+
+    ``required`` / ``declared`` / ``difference`` are the totals of what the statement shows: all entries, or –
+    with a municipality – that municipality's parts. ``available`` is False when the kraj has no financing
+    parameters for the year (then there are no rows and ``note`` says so).
     """
-    amounts = engine.municipal_amounts(comp.support)
-    frame = comp.network.frame
-    pks = dict(zip(frame["service_id"], frame["service_pk"], strict=True))
-    names = dict(zip(frame["service_id"], frame["name"], strict=True))
-    declared = _declarations(comp.region, comp.year)
-    shares = _scope_shares(set(pks.values()))
-    munis = {m.code: m for m in Municipality.objects.filter(region=comp.region).defer("boundary")
-             .select_related("orp").defer("orp__boundary")}
+
+    region_code: str
+    region_name: str
+    year: int
+    available: bool
+    source: str  # network / registry / "" (not available)
+    version_id: int | None
+    note: str
+    illustrative: bool
+    entries: tuple[CofinancingEntry, ...]
+    municipalities: tuple[CofinancingMunicipality, ...]
+    lines: tuple[CofinancingLine, ...]
+    required: Decimal
+    declared: Decimal
+    unassigned: Decimal
+    municipality: str | None = None
+    splits: dict = field(default_factory=dict, compare=False, repr=False)  # key → [MunicipalSplit] (explanations)
+
+    @property
+    def difference(self) -> Decimal:
+        return self.declared - self.required
+
+    @property
+    def shortfall(self) -> Decimal:
+        """Σ of what is missing per entry (or per line for a municipality): surpluses do not offset it."""
+        rows = self.lines if self.municipality else self.entries
+        return sum((max(r.required - r.declared, ZERO) for r in rows), ZERO)
+
+    def entry(self, entry_id: int) -> CofinancingEntry | None:
+        return next((e for e in self.entries if e.entry_id == entry_id), None)
+
+    def explain(self, key: str) -> str:
+        return "\n".join(s.explain() for s in self.splits.get(key, ()))
+
+
+def _unavailable(region: Region, year: int, note: str, municipality=None) -> CofinancingStatement:
+    return CofinancingStatement(region.code, region.name, year, False, "", None, note, False, (), (), (), ZERO, ZERO,
+                                ZERO, municipality.code if municipality is not None else None)
+
+
+def _declared_by_service(region, year: int, service_pks) -> dict[int, dict[str, Decimal]]:
+    """{service pk: {municipality code: declared amount}} – the year's declarations for services (not requests)."""
+    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = (network_selectors.declarations(user=None, region=region, year=year)
+            .filter(service_id__in=list(service_pks), amount__gt=0)
+            .values_list("service_id", "municipality__code", "amount"))
+    for sid, code, amount in rows:
+        out[sid][code] = out[sid].get(code, ZERO) + amount
+    return out
+
+
+def _entry_shares(comp: Computation, declared: dict, *, split: bool) -> list[engine.EntryShare]:
+    """The engine's input: each entry's required share (from the support), split basis when ``split``."""
+    frame = comp.frame()
+    if not split:
+        return [engine.EntryShare(key, int(sp), Decimal(int(m))) for key, sp, m in
+                zip(frame["service_id"], frame["service_pk"], frame["municipal_cofinancing"], strict=True)]
+    pks = {int(p) for p in frame["service_pk"]}
+    scope = _scope_shares(pks)
+    munis = _municipalities(comp.region)
     by_orp = defaultdict(list)
     for m in munis.values():
         by_orp[m.orp.code].append(m.code)
     pop = _municipal_population(munis)
-    target_orp = municipality.orp.code if municipality is not None else None
-    splits, labels, methods = [], {}, defaultdict(int)
-    for key, amount in amounts.items():
-        if amount <= 0:
+    out = []
+    for key, sp, m in zip(frame["service_id"], frame["service_pk"], frame["municipal_cofinancing"], strict=True):
+        sp, required = int(sp), Decimal(int(m))
+        if declared.get(sp):
+            out.append(engine.EntryShare(key, sp, required, engine.SplitMethod.DECLARED, declared[sp]))
             continue
-        sp = int(pks[key])
-        decl = declared.get(sp)
-        if decl:
-            if municipality is not None and municipality.code not in decl:
-                continue
-            s = _declared_split(key, amount, decl)
-            splits.append(s)
-            labels[str(key)] = names[key]
-            methods["declared"] += 1
-            continue
-        orp_shares = shares.get(sp) or {}
+        orp_shares = scope.get(sp) or {}
         orps = sorted(o for o in orp_shares if by_orp.get(o))
         if not orps:
+            out.append(engine.EntryShare(key, sp, required))
             continue
-        if target_orp is not None and target_orp not in orps:
-            continue
-        weights = [orp_shares[o] if sum(orp_shares[x] for x in orps) else 1 for o in orps]
-        parts = largest_remainder(amount, weights) if len(orps) > 1 else [amount]
-        for orp, part in zip(orps, parts, strict=True):
-            if part <= 0 or (target_orp is not None and orp != target_orp):
-                continue
-            label = f"{key}@{orp}"
-            basis = {c: pop.get(c, 0) for c in by_orp[orp]}
+        groups = []
+        for o in orps:
+            basis = {c: pop.get(c, 0) for c in by_orp[o]}
             if not any(basis.values()):
                 basis = {c: 1 for c in basis}
-            splits.append(engine.split_municipal_share(label, part, engine.SplitMethod.POPULATION, basis))
-            labels[label] = f"{names[key]} (ORP {_orp_name(orp)})"
-            methods["population"] += 1
-    totals = engine.municipality_totals(splits)
-    if municipality is not None:
-        totals = {municipality.code: totals.get(municipality.code, ZERO)}
-    return CofinancingResult(splits, labels, munis, totals, sum(totals.values(), ZERO), dict(methods))
-
-
-_ORP_NAMES: dict[str, str] = {}
-
-
-def _orp_name(code: str) -> str:
-    if not _ORP_NAMES:
-        _ORP_NAMES.update(dict(Orp.objects.values_list("code", "name")))
-    return _ORP_NAMES.get(code, code)
-
-
-def _declarations(region, year) -> dict[int, dict[str, Decimal]]:
-    try:
-        from socplan.network.selectors import declarations
-    except ImportError:
-        return {}
-    out: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    try:
-        rows = declarations(user=None, region=region, year=year).filter(service__isnull=False, amount__gt=0)
-        for sid, code, amount in rows.values_list("service_id", "municipality__code", "amount"):
-            out[sid][code] = out[sid].get(code, ZERO) + amount
-    except Exception:  # noqa: BLE001 – an unfinished network module must not break financing pages
-        return {}
+            groups.append((o, orp_shares[o], basis))
+        out.append(engine.EntryShare(key, sp, required, engine.SplitMethod.POPULATION, groups=tuple(groups)))
     return out
 
 
-def _declared_split(key, amount: Decimal, declared: dict[str, Decimal]) -> engine.MunicipalSplit:
-    """Split in proportion to the declared amounts (largest remainder; ties: lower code)."""
-    codes = sorted(declared)
-    total = sum(declared.values(), ZERO)
-    parts = largest_remainder(amount, [declared[c] for c in codes])
-    from .engine.cofinancing import MunicipalityPart
+def cofinancing(region, year: int, *, user=None, municipality: Municipality | None = None, version=None,
+                comp: Computation | None = None) -> CofinancingStatement:
+    """The co-financing statement of the kraj's network in ``year`` (docs/financing.md §5, §9.6).
 
-    return engine.MunicipalSplit(key, amount, engine.SplitMethod.DECLARED, tuple(
-        MunicipalityPart(c, declared[c], (declared[c] * 100 / total).quantize(Decimal("0.0001")),
-                         (amount * declared[c] / total).quantize(Decimal("0.01")), p)
-        for c, p in zip(codes, parts, strict=True)))
+    Per entry: the required municipal share = round_half_up(rate × ON) (``compute_support``), the declared
+    amount (the service's declarations of the year apportioned among its entries by their required shares) and
+    the difference; the required share split among municipalities – by the declarations when the service has
+    any, otherwise over its scope (ORPs by their declared shares, within an ORP by population); per
+    municipality and in total the same three figures, exact to the crown.
+
+    ``version`` – another version of the year than the current one; ``user`` – only the entries the user may see
+    (and the municipalities' parts of them); ``municipality`` – that municipality's parts only.
+    """
+    region = _region(region)
+    comp = comp or computation(region, year, version=version)
+    if comp is None:
+        return _unavailable(region, year, gettext("Pro kraj a rok nejsou parametry financování: požadovaný podíl "
+                                                  "obcí nelze spočíst."), municipality)
+    frame = comp.frame()
+    declared = _declared_by_service(region, year, {int(p) for p in frame["service_pk"]})
+    result = engine.cofinancing_statement(_entry_shares(comp, declared, split=True), declared)
+    visible = None
+    if user is not None:
+        entry_ids = set(frame["entry_id"].dropna().astype(int)) if len(frame) else set()
+        allowed = {r.entry_id for r in network_selectors.network_entries(
+            region, year, version=version, user=user)} if entry_ids else set()
+        visible = {k for k, e in zip(frame["service_id"], frame["entry_id"], strict=True)
+                   if e is not None and not pd.isna(e) and int(e) in allowed}
+        if comp.network.source != "network" and region_member(user, region):
+            visible = set(frame["service_id"])
+    munis = _municipalities(region)
+    info = {r.service_id: r for r in frame.itertuples(index=False)}
+    balances = {b.key: b for b in result.entries}
+    entries = []
+    for key, r in info.items():
+        if visible is not None and key not in visible:
+            continue
+        b = balances[key]
+        entries.append(CofinancingEntry(
+            entry_id=_int_or_none(r.entry_id), key=str(key), service_id=int(r.service_pk), service=r.name,
+            provider=r.provider, kind=r.kind, form=NETWORK_FORM.get(r.form, r.form), tier=r.tier_label,
+            group=r.group, optimised_cost=Decimal(int(r.optimised_cost)), rate=r.rate_pct, required=b.required,
+            declared=b.declared, method=b.method.value if b.method else "", unassigned=b.unassigned))
+    shown = {e.key for e in entries}
+    lines = [CofinancingLine(
+        entry_id=_int_or_none(info[ln.key].entry_id), key=str(ln.key), service_id=int(ln.service),
+        service=info[ln.key].name, municipality=ln.municipality,
+        municipality_name=munis[ln.municipality].name if ln.municipality in munis else ln.municipality,
+        method=ln.method.value if ln.method else "", share_pct=ln.share_pct, required=ln.required,
+        declared=ln.declared) for ln in result.lines if ln.key in shown]
+    if municipality is not None:
+        lines = [ln for ln in lines if ln.municipality == municipality.code]
+        keys = {ln.key for ln in lines}
+        entries = [e for e in entries if e.key in keys]
+    per_muni: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for ln in lines:
+        per_muni[ln.municipality][0] += ln.required
+        per_muni[ln.municipality][1] += ln.declared
+    municipalities = tuple(CofinancingMunicipality(
+        code, munis[code].name if code in munis else code, munis[code].orp.name if code in munis else "", r, d)
+        for code, (r, d) in sorted(per_muni.items(), key=lambda kv: (-kv[1][0], kv[0])))
+    if municipality is not None:
+        required = sum((ln.required for ln in lines), ZERO)
+        declared_total = sum((ln.declared for ln in lines), ZERO)
+        unassigned = ZERO
+    else:
+        required = sum((e.required for e in entries), ZERO)
+        declared_total = sum((e.declared for e in entries), ZERO)
+        unassigned = sum((e.unassigned for e in entries), ZERO)
+    splits: dict[str, list] = defaultdict(list)
+    for sp in result.splits:
+        key = str(sp.service_id).split("@", 1)[0]
+        if key in shown:
+            splits[key].append(sp)
+    note = comp.network.note if comp.network.source != "network" else ""
+    return CofinancingStatement(
+        region.code, region.name, year, True, comp.network.source, _version_id(comp, version), note,
+        comp.params.illustrative, tuple(entries), municipalities, tuple(lines), required, declared_total,
+        unassigned, municipality.code if municipality is not None else None, dict(splits))
+
+
+def _int_or_none(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _version_id(comp: Computation, version) -> int | None:
+    if version is not None:
+        return version.pk
+    if comp.network.source != "network":
+        return None
+    current = network_selectors.current_version(comp.region, comp.year)
+    return current.pk if current is not None else None
+
+
+def _municipalities(region) -> dict[str, Municipality]:
+    return {m.code: m for m in Municipality.objects.filter(region=region).defer("boundary")
+            .select_related("orp").defer("orp__boundary")}
 
 
 def _scope_shares(service_pks) -> dict[int, dict[str, Decimal]]:
-    from socplan.registry.models import ServiceArea
-
     out: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for sid, code, share in ServiceArea.objects.filter(service_id__in=service_pks, orp__isnull=False).values_list(
             "service_id", "orp__code", "share"):
@@ -559,6 +737,75 @@ def _municipal_population(munis) -> dict[str, int]:
                         .order_by("unit_code", "-ref_date").values_list("unit_code", "value")):
         out.setdefault(code, value)
     return out
+
+
+def cofinancing_years(region) -> list[int]:
+    """The years with financing parameters of the kraj (newest first): the years a statement exists for."""
+    return params_years(region)
+
+
+# --- the network's co-financing source (socplan.network.contracts) --------------------------------------------
+
+class CofinancingSource:
+    """The implementation of ``socplan.network.contracts.CofinancingSource`` (registered in FinanceConfig.ready)."""
+
+    def shares_by_entry(self, version) -> dict[int, RequiredShare]:
+        region, year = version.region, version.year
+        rows = network_selectors.network_entries(region, year, version=version)
+        comp = computation(region, year, version=version)
+        if comp is None:
+            note = gettext("pro kraj a rok %(year)s nejsou parametry financování (optimalizované náklady nejsou "
+                           "spočteny).") % {"year": str(year)}
+            return {r.entry_id: RequiredShare(None, note=note) for r in rows}
+        frame = comp.frame()
+        declared = _declared_by_service(region, year, {int(p) for p in frame["service_pk"]})
+        result = engine.cofinancing_statement(_entry_shares(comp, declared, split=False), declared)
+        balances = {b.key: b for b in result.entries}
+        out: dict[int, RequiredShare] = {}
+        for r in frame.itertuples(index=False):
+            b = balances[r.service_id]
+            out[int(r.entry_id)] = RequiredShare(b.required, r.rate_pct, Decimal(int(r.optimised_cost)), b.declared)
+        for r in rows:
+            if r.entry_id in out:
+                continue
+            if not r.tier_funded:
+                out[r.entry_id] = RequiredShare(ZERO, note=gettext(
+                    "Úroveň sítě %(tier)s není financována: spolufinancování obcí se nepožaduje.") % {
+                    "tier": r.tier_code})
+            else:
+                out[r.entry_id] = RequiredShare(None, note=gettext(
+                    "optimalizované náklady položky nejsou spočteny (pro druh a skupinu chybí normativ v parametrech "
+                    "financování, nebo služba nemá formu)."))
+        return out
+
+    def required_by_entry(self, version) -> dict[int, Decimal]:
+        return {pk: s.required for pk, s in self.shares_by_entry(version).items() if s.required is not None}
+
+    def share_for_request(self, request) -> RequiredShare:
+        declared = (sum((d.amount for d in request.declarations.all()), ZERO) if request.pk else ZERO)
+        stored = params_for(request.region, request.year)
+        if stored is None:
+            return RequiredShare(None, declared=declared, note=gettext(
+                "pro kraj a rok %(year)s nejsou parametry financování (optimalizované náklady nejsou spočteny).")
+                % {"year": str(request.year)})
+        rates = list(stored.rates.select_related("kind"))
+        params = engine_params(stored, rates, engine_kinds())
+        kind, form = request.kind, request.form.code
+        group = group_for(kind, form, stored.group_overrides or None)
+        if (kind.code, group) not in {(r.kind.code, r.group) for r in rates}:
+            return RequiredShare(None, declared=declared, note=gettext(
+                "pro druh § %(kind)s a skupinu %(group)s chybí normativ v parametrech financování.") % {
+                "kind": kind.code, "group": group})
+        tier = request.decision_tier or request.district_tier
+        rate = network_selectors.cofinancing_rates(request.region, request.year).rate_for(
+            kind.code, form, tier.code if tier is not None else None, kind.category)
+        bed = group in ("C", "D")
+        row = {"service_id": "request", "kind": kind.code, "form": FORM_CODE[form], "group": group,
+               "fte": ZERO if bed else request.fte, "beds": request.capacity if bed else 0, "users": 0,
+               "municipal_rate": (rate / HUNDRED).quantize(Decimal("0.0001"))}
+        res = engine.compute_support(pd.DataFrame([row]), params)
+        return RequiredShare(res.amount("municipal_cofinancing", "request"), rate,
+                             res.amount("optimised_cost", "request"), declared)
 
 
 # --- provider reports ---------------------------------------------------------------------------------------
@@ -595,6 +842,7 @@ def settlements(user, *, region=None, year: int | None = None):
 
 
 __all__ = [
-    "Computation", "FinancialChapter", "GROUP_LABEL", "allocate", "computation", "financial_chapter",
+    "CofinancingEntry", "CofinancingLine", "CofinancingMunicipality", "CofinancingSource", "CofinancingStatement",
+    "Computation", "FinancialChapter", "GROUP_LABEL", "allocate", "cofinancing", "computation", "financial_chapter",
     "national_view", "params_for", "support_rows",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cofinancing
 
 app_name = "finance"
 urlpatterns = [
@@ -18,8 +18,12 @@ urlpatterns = [
     path("kapitola/<str:region>/<int:year>/", views.chapter, name="chapter"),
     path("kapitola/<str:region>/<int:year>/xlsx/", views.chapter_xlsx, name="chapter_xlsx"),
     path("celostatni/<int:year>/", views.national, name="national"),
-    path("spolufinancovani/<str:region>/<int:year>/", views.cofinancing, name="cofinancing"),
-    path("spolufinancovani/<str:region>/<int:year>/<str:municipality>/", views.cofinancing_statement,
+    # co-financing (one selector; the network's pages of a version and of a municipality live here too)
+    path("spolufinancovani/verze/<int:pk>/", views_cofinancing.version_cofinancing, name="version_cofinancing"),
+    path("spolufinancovani/obec/<str:code>/", views_cofinancing.municipality_cofinancing,
+         name="municipality_cofinancing"),
+    path("spolufinancovani/<str:region>/<int:year>/", views_cofinancing.cofinancing, name="cofinancing"),
+    path("spolufinancovani/<str:region>/<int:year>/<str:municipality>/", views_cofinancing.cofinancing_statement,
          name="cofinancing_statement"),
     path("vykazy/", views.reports, name="reports"),
     path("rozpocet/<int:pk>/", views.budget_detail, name="budget_detail"),

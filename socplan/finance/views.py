@@ -28,7 +28,7 @@ from socplan.core.money import czk, format_czk, format_number
 from socplan.core.services import StaleEdit
 from socplan.core.years import working_year
 from socplan.registry.models import Service
-from socplan.territory.models import Municipality, Region
+from socplan.territory.models import Region
 
 from . import charts, engine, selectors, services
 from .adapter import frame_cache
@@ -464,10 +464,10 @@ def whatif(request, region, year):
         params = params.with_normatives_scaled(factor, kinds=[kind] if kind else None)
         changes.append(_("normativy %(kind)s × %(f)s") % {"kind": f"§ {kind}" if kind else _("všech druhů"),
                                                           "f": format_number(factor, 4)})
-    if cd.get("a_group") and cd.get("a_value") is not None:
-        params = params.with_cofinancing_share(cd["a_group"], cd["a_value"])
-        changes.append(_("ukazatel a skupiny %(g)s = %(a)s") % {"g": cd["a_group"],
-                                                                "a": format_number(cd["a_value"], 4)})
+    if cd.get("region_group") and cd.get("region_share") is not None:
+        params = params.with_region_cofinancing(cd["region_group"], cd["region_share"])
+        changes.append(_("spolufinancování kraje ve skupině %(g)s = %(a)s") % {
+            "g": cd["region_group"], "a": format_number(cd["region_share"], 4)})
     if budget != base_budget:
         changes.append(_("rozpočet %(a)s → %(b)s") % {"a": format_czk(base_budget), "b": format_czk(budget)})
     variant_comp = comp.with_params(params) if params is not comp.params else comp
@@ -550,52 +550,6 @@ def national(request, year):
         "chart": charts.national_svg(view),
         "kind_rows": [{"kind": k, "values": [view.per_kind.get(r["region"].code, {}).get(k) for r in view.regions]}
                       for k in view.kinds],
-    })
-
-
-# --- co-financing -------------------------------------------------------------------------------------------
-
-@_login_wrap
-def cofinancing(request, region, year):
-    region = _region_or_404(region)
-    year = _year(year)
-    _require_login(request)
-    if not selectors.region_member(request.user, region):
-        raise PermissionDenied
-    with frame_cache():
-        comp = _comp_or_404(region, year)
-        res = selectors.cofinancing(comp)
-    rows = sorted(({"municipality": res.municipalities.get(code), "code": code, "amount": amount}
-                   for code, amount in res.totals.items()), key=lambda r: -r["amount"])
-    q = (request.GET.get("q") or "").strip().lower()
-    if q:
-        rows = [r for r in rows if r["municipality"] and q in r["municipality"].name.lower()]
-    page = Paginator(rows, 100).get_page(request.GET.get("strana"))
-    return render(request, "finance/cofinancing.html", {"region": region, "year": year, "res": res, "page": page,
-                                                        "q": request.GET.get("q", ""), "comp": comp})
-
-
-@_login_wrap
-def cofinancing_statement(request, region, year, municipality):
-    region = _region_or_404(region)
-    year = _year(year)
-    _require_login(request)
-    if not selectors.region_member(request.user, region):
-        raise PermissionDenied
-    muni = get_object_or_404(Municipality.objects.defer("boundary").select_related("orp"), code=municipality,
-                             region=region)
-    with frame_cache():
-        comp = _comp_or_404(region, year)
-        res = selectors.cofinancing(comp, municipality=muni)
-    lines = []
-    for s in res.splits:
-        for p in s.parts:
-            if p.municipality == muni.code and p.amount:
-                lines.append({"label": res.labels.get(str(s.service_id), s.service_id), "split": s, "part": p})
-    lines.sort(key=lambda x: -x["part"].amount)
-    return render(request, "finance/cofinancing_statement.html", {
-        "region": region, "year": year, "muni": muni, "lines": lines,
-        "total": sum((x["part"].amount for x in lines), Decimal(0)),
     })
 
 

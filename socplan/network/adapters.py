@@ -9,14 +9,12 @@ The main form of an entry without a form is the service's main form (``socplan.r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 
-from socplan.core.money import czk
 from socplan.evaluation.selectors import service_scores
-from socplan.registry.models import Economics
 from socplan.registry.selectors import SOURCE_NETWORK, ServiceCapacity, service_capacities
 
+from .contracts import RequiredShare, cofinancing_source
 from .engine.conditions import (
     DEFAULT_RULES,
     STATUS_EXISTING,
@@ -28,7 +26,6 @@ from .engine.conditions import (
     TerritoryUnit,
 )
 from .models import (
-    CofinancingDeclaration,
     DevelopmentRequest,
     NetworkEntry,
     NetworkParameters,
@@ -78,39 +75,27 @@ def condition_params(region, year: int, parameters: NetworkParameters | None = N
         stored = list(p.rules.all())
         rules = tuple(ConditionRule(r.code, r.name, r.enabled, r.applies_to) for r in stored) or DEFAULT_RULES
         kind_params = list(p.kind_parameters.all())
-    rates = {"*": p.cofinancing_rate, "prevence": p.cofinancing_rate_prevention,
-             "poradenstvi": p.cofinancing_rate_counselling, "pece": p.cofinancing_rate_care}
-    costs = {"A": p.optimal_cost_a, "B": p.optimal_cost_b, "C": p.optimal_cost_c, "D": p.optimal_cost_d}
+    # co-financing rates are not here: the required share is a fact from the co-financing source (finance)
+    limits = {"A": p.optimal_cost_a, "B": p.optimal_cost_b, "C": p.optimal_cost_c, "D": p.optimal_cost_d}
     thresholds: dict[str, float] = {}
     if p.points_threshold is not None:
         thresholds["*"] = float(p.points_threshold)
     for kp in kind_params:
+        if kp.tier_id:  # a tier row carries only a co-financing rate
+            continue
         key = f"{kp.kind.code}:{kp.form.code}" if kp.form_id else kp.kind.code
-        if kp.cofinancing_rate is not None:
-            rates[key] = kp.cofinancing_rate
         if kp.optimal_cost is not None:
-            costs[key] = kp.optimal_cost
+            limits[key] = kp.optimal_cost
         if kp.points_threshold is not None:
             thresholds[key] = float(kp.points_threshold)
     return ConditionParams(region_code=region.code, region_name=region.name, year=year, rules=rules,
-                           cofinancing_rates=rates, optimal_costs=costs, points_thresholds=thresholds)
+                           budget_limits=limits, points_thresholds=thresholds)
 
 
 # --- evaluation scores --------------------------------------------------------------------------------------
 
 # ``service_scores(region_code, year)`` → {service pk: (score, threshold, meets)} is imported from the evaluation
 # module above; an empty dict means the evaluation has no scores for the year (see ``evaluation_available``).
-
-
-def _latest_by_service(rows: Iterable, year: int) -> dict:
-    """Per service the row of `year`, else the latest earlier year, else the earliest later one."""
-    best: dict = {}
-    for r in rows:
-        cur = best.get(r.service_id)
-        rank = (0, -r.year) if r.year <= year else (1, r.year)
-        if cur is None or rank < cur[0]:
-            best[r.service_id] = (rank, r)
-    return {sid: r for sid, (_rank, r) in best.items()}
 
 
 # --- the capacity a version states -------------------------------------------------------------------------
@@ -195,15 +180,11 @@ def entry_facts(entries: list[NetworkEntry], year: int, scores: dict | None = No
         scores = service_scores(region_code, year)
     sids = {e.service_id for e in entries}
     capacities = service_capacities(sids, year)
-    econ = _latest_by_service(Economics.objects.filter(service_id__in=sids), year)
-    declared = defaultdict(Decimal)
-    for sid, amount in CofinancingDeclaration.objects.filter(service_id__in=sids, year=year).values_list(
-            "service_id", "amount"):
-        declared[sid] += amount
+    # the required municipal share and the declared amount per entry: one rule, computed by the finance module
+    shares: dict[int, RequiredShare] = {}
+    for network in {e.network_id: e.network for e in entries}.values():
+        shares.update(cofinancing_source().shares_by_entry(network))
     requests = {r.pk: r for r in _request_qs().filter(pk__in={e.request_id for e in entries if e.request_id})}
-    parts = defaultdict(list)
-    for e in entries:
-        parts[e.service_id].append(e)
     out = []
     for e in entries:
         s = e.service
@@ -214,25 +195,23 @@ def entry_facts(entries: list[NetworkEntry], year: int, scores: dict | None = No
             units = Decimal(req.capacity) if group in BED_GROUPS else req.fte
         else:
             units = Decimal(e.capacity) if group in BED_GROUPS else e.fte
-        whole = not e.form_id and not e.orp_id
-        e_cost = econ.get(s.pk)
-        reported = czk(e_cost.total_costs) if whole and e_cost is not None else None
-        siblings = parts[s.pk]
-        share = Decimal(1)
-        if len(siblings) > 1:
-            total_units = sum((Decimal(x.fte) for x in siblings), Decimal(0))
-            share = (Decimal(e.fte) / total_units) if total_units else Decimal(1) / len(siblings)
+        share = shares[e.pk]
         score = scores.get(s.pk)
         out.append(EntryFacts(
             key=e.pk, service_id=s.pk, label=s.name, kind_code=s.kind.code, category=s.kind.category,
             form=form, group=group, status=e.status, tier=e.tier.code,
             registered=True, identifier=s.identifier or "", valid_from=s.valid_from, valid_to=s.valid_to,
             territory=_territory(e.orps.all(), e.municipalities.all()),
-            reported_cost=reported, units=units, declared=czk(declared[s.pk] * share),
+            units=units, declared=share.declared, **_cofinancing(share),
             score=score[0] if score else None, threshold=score[1] if score else None,
             evaluation_available=bool(scores), **_development(req),
         ))
     return out
+
+
+def _cofinancing(share: RequiredShare) -> dict:
+    return {"cofinancing_required": share.required, "cofinancing_rate": share.rate,
+            "cofinancing_basis": share.optimised_cost, "cofinancing_note": share.note}
 
 
 def request_status(req: DevelopmentRequest) -> str:
@@ -254,13 +233,13 @@ def request_facts(req: DevelopmentRequest, scores: dict | None = None) -> EntryF
         if scores is None:
             scores = service_scores(req.region.code, req.year)
         score = scores.get(s.pk)
-    declared = sum((d.amount for d in req.declarations.all()), Decimal(0)) if req.pk else Decimal(0)
+    share = cofinancing_source().share_for_request(req)
     return EntryFacts(
         key=req.pk, service_id=s.pk if s else None, label=req.title, kind_code=req.kind.code,
         category=req.kind.category, form=req.form.code, group=group, status=status, tier=None,
         registered=s is not None, identifier=(s.identifier or "") if s else "",
         valid_from=s.valid_from if s else None, valid_to=s.valid_to if s else None,
-        territory=_territory([req.orp], []), reported_cost=req.expected_cost, units=units, declared=czk(declared),
+        territory=_territory([req.orp], []), units=units, declared=share.declared, **_cofinancing(share),
         score=score[0] if score else None, threshold=score[1] if score else None,
         evaluation_available=scores is None or bool(scores), **_development(req),
     )

@@ -8,3 +8,10 @@ class NetworkConfig(AppConfig):
     name = "socplan.network"
     label = "network"
     verbose_name = _("Síť služeb")
+
+    def ready(self):
+        from django.core import checks
+
+        from .contracts import check_cofinancing_source
+
+        checks.register(check_cofinancing_source)

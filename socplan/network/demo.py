@@ -7,8 +7,10 @@
 * **2026**: a draft under negotiation, taken over from 2025 amendment 2 with the 2026 staffing, plus what the
   admitted development requests bring (a new service and an expansion);
 * development requests of 2026 in every state (submitted … admitted, refused, returned) with their steps;
-* co-financing declarations of 2025 and 2026 from the largest municipalities of each service's ORP – mostly
-  the required share, a few short or missing, so the conditions page shows both outcomes;
+* co-financing rates in the band (illustrative): the category defaults (prevention 20 %, counselling and care
+  10 %) and per-kind rows – § 49 residential 12 %, § 50 15 %, § 41 and § 55 0 % (the demo kraj does not require
+  co-financing of these supra-regional services), § 65 in the temporary tier 10 %; the municipalities'
+  declarations are made by the finance demo, which computes the required shares (they need its optimised costs);
 * district team comments and proposals for okres Blansko.
 
 Everything is deterministic (fixed seed); tiers are picked per service by a hash, most in the basic tier.
@@ -18,8 +20,8 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, datetime, timedelta
-from decimal import ROUND_CEILING, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
@@ -38,12 +40,11 @@ from socplan.registry.models import (
 )
 from socplan.registry.selectors import service_capacities
 from socplan.registry.services import service_year_capacities_replace
-from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
+from socplan.territory.models import District, Orp, Region
 
 from .adapters import stated_capacities
-from .engine.conditions import check_entry, optimised_cost
+from .engine.conditions import check_entry
 from .models import (
-    CofinancingDeclaration,
     DevelopmentRequest,
     DistrictComment,
     DistrictProposal,
@@ -68,6 +69,16 @@ BASE_YEAR = 2025
 DRAFT_YEAR = 2026
 SEED = 20250601
 REASON = "demo síť"
+# Illustrative co-financing rates (per cent; 0 or within the band 10–20 %): (kind, form, tier, rate). The category
+# defaults of the settings apply to every other kind: prevention 20 %, counselling 10 %, care 10 %.
+DEMO_RATE_ROWS = (
+    ("49", "pob", None, Decimal(12)),  # domovy pro seniory
+    ("50", None, None, Decimal(15)),  # domovy se zvláštním režimem
+    ("41", None, None, Decimal(0)),  # tísňová péče: the demo kraj does not require co-financing
+    ("55", None, None, Decimal(0)),  # telefonická krizová pomoc: likewise
+    ("65", None, "docasna", Decimal(10)),  # SAS pro rodiny s dětmi in the temporary tier
+)
+DEMO_KIND_RATES = {code: rate for code, _form, _tier, rate in DEMO_RATE_ROWS}
 N_NEW_2026 = 4  # services registered recently: not in 2025, enter 2026 through requests
 N_ADDED_AM1 = 6
 ORP_BLANSKO, ORP_ZNOJMO, ORP_BRNO = "6201", "6220", "6203"
@@ -192,15 +203,7 @@ class _Builder:
         p25 = NetworkParameters.objects.filter(region=self.region, year=BASE_YEAR).first()
         if p25 is None:
             p25 = build_parameters(region=self.region, year=BASE_YEAR, actor=self.officer, reason=REASON)
-            # per-kind exceptions (illustrative): residential § 49 homes 12 %, § 44 respite care a lower normative
-            kinds = {k.code: k for k in ServiceKind.objects.filter(code__in=["49", "44"])}
-            pob = DeliveryForm.objects.filter(code="pob").first()
-            rows = []
-            if "49" in kinds and pob is not None:
-                rows.append(KindParameter(parameters=p25, kind=kinds["49"], form=pob, cofinancing_rate=Decimal(12)))
-            if "44" in kinds:
-                rows.append(KindParameter(parameters=p25, kind=kinds["44"], optimal_cost=Decimal(600_000)))
-            bulk_create_with_history(rows, KindParameter, **self.kw)
+            bulk_create_with_history(self._kind_parameters(p25), KindParameter, **self.kw)
         p26 = NetworkParameters.objects.filter(region=self.region, year=DRAFT_YEAR).first() or build_parameters(
             region=self.region, year=DRAFT_YEAR, copy_from=p25, actor=self.officer, reason=REASON)
         t25 = {t.code: t for t in p25.tiers.all()}
@@ -256,8 +259,6 @@ class _Builder:
         self._copy(v2, d26, t26, changes=changes26, status_reset=True)
 
         requests = self._requests(p26, t26, new_2026, d26)
-        self._declarations(v2, BASE_YEAR)
-        self._declarations(d26, DRAFT_YEAR)
         self._district()
         return {"versions": 4, "requests": len(requests)}
 
@@ -428,44 +429,19 @@ class _Builder:
             entry.save()
 
     # --- co-financing ---------------------------------------------------------------------------------------
-    def _declarations(self, version, year):
-        from .adapters import condition_params, entries_for_check, entry_facts
-
-        params = condition_params(self.region, year)
-        entries = entries_for_check(version)
-        facts = entry_facts(entries, year, scores={})
-        munis = defaultdict(list)
-        pop = dict(PopulationFigure.objects.filter(level=Level.MUNICIPALITY, band="total", is_estimate=False)
-                   .values_list("unit_code", "value"))
-        for m in Municipality.objects.filter(region=self.region).only("pk", "code", "orp_id"):
-            munis[m.orp_id].append((pop.get(m.code, 0), m.code, m.pk))
-        for orp_id in munis:
-            munis[orp_id].sort(reverse=True)
+    def _kind_parameters(self, params) -> list[KindParameter]:
+        """Illustrative per-kind exceptions: co-financing rates in the band (0 or 10–20 %), one budget limit."""
+        kinds = {k.code: k for k in ServiceKind.objects.filter(code__in=DEMO_KIND_RATES.keys() | {"44"})}
+        forms = {f.code: f for f in DeliveryForm.objects.all()}
+        tiers = {t.code: t for t in params.tiers.all()}
         rows = []
-        for e, f in zip(entries, facts, strict=True):
-            rate = params.rate_for(f)
-            basis = optimised_cost(f, params)
-            if not rate or basis is None:
-                continue
-            required = czk(basis * rate / 100)
-            h = random.Random(f"{SEED}|decl|{year}|{e.service_id}").random()
-            if h < 0.03:
-                continue  # no declaration at all
-            share = Decimal("0.5") if h < 0.08 else Decimal(1)
-            total = (required * share / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
-            orp_id = self.areas[e.service_id][0] if self.areas[e.service_id] else None
-            candidates = munis.get(orp_id) or []
-            if not candidates or total <= 0:
-                continue
-            n = 1 if total < 500_000 else min(2, len(candidates))
-            parts = [total] if n == 1 else [czk(total * Decimal("0.7")), total - czk(total * Decimal("0.7"))]
-            for (_p, _code, muni_pk), amount in zip(candidates[:n], parts, strict=True):
-                rows.append(CofinancingDeclaration(
-                    region=self.region, year=year, municipality_id=muni_pk, service_id=e.service_id,
-                    amount=amount, declared_on=date(year - 1, 5, 15) + timedelta(days=int(h * 40)),
-                    reference=f"usnesení zastupitelstva obce {year - 1}/{int(h * 90) + 1} (demo)"))
-        bulk_create_with_history(rows, CofinancingDeclaration, **self.kw)
-        return len(rows)
+        for code, form, tier, rate in DEMO_RATE_ROWS:
+            if code in kinds and (form is None or form in forms) and (tier is None or tier in tiers):
+                rows.append(KindParameter(parameters=params, kind=kinds[code], form=forms.get(form),
+                                          tier=tiers.get(tier), cofinancing_rate=rate))
+        if "44" in kinds:  # § 44 respite care: a lower budget limit for development requests
+            rows.append(KindParameter(parameters=params, kind=kinds["44"], optimal_cost=Decimal(600_000)))
+        return rows
 
     # --- district negotiation -------------------------------------------------------------------------------
     def _district(self):

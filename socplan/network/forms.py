@@ -260,4 +260,13 @@ class RuleForm(VersionedModelFormMixin, forms.ModelForm):
 class KindParameterForm(VersionedModelFormMixin, forms.ModelForm):
     class Meta:
         model = KindParameter
-        fields = ["kind", "form", "cofinancing_rate", "optimal_cost", "points_threshold"]
+        fields = ["kind", "form", "tier", "cofinancing_rate", "optimal_cost", "points_threshold"]
+
+    def __init__(self, *args, parameters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parameters = parameters or (self.instance.parameters if self.instance.parameters_id else None)
+        if parameters is not None:  # only the tiers of the same year's settings
+            self.fields["tier"].queryset = parameters.tiers.all()
+        else:
+            self.fields["tier"].queryset = self.fields["tier"].queryset.select_related("parameters__region")
+            self.fields["tier"].label_from_instance = lambda t: f"{t.name} ({t.parameters.year})"

@@ -34,12 +34,33 @@ from simple_history.models import HistoricalRecords
 from socplan.accounts.immutability import ApprovedRecordImmutable, ImmutableWhenApproved
 from socplan.core.models import VersionedModel
 
+from .engine.cofinancing import BAND_MAX, BAND_MIN, rate_error
 from .engine.conditions import APPLIES_ALL, APPLIES_DEVELOPMENT, APPLIES_EXISTING
 
 ZERO = Decimal(0)
 YEAR = [MinValueValidator(2000), MaxValueValidator(2100)]
 REGION_ROLES = ("region_admin", "region_officer")
 PERCENT = [MinValueValidator(ZERO), MaxValueValidator(Decimal(100))]
+BUDGET_LIMIT_HELP = _("Jen pro podmínku „rozpočet“ rozvojových záměrů (předpokládané náklady ≤ limit × počet "
+                      "jednotek). Není to optimalizovaný náklad: spolufinancování obcí se počítá z optimalizovaných "
+                      "nákladů modulu financování.")
+
+
+def validate_cofinancing_rate(value):
+    """0 % or within the band 10–20 % (network.engine.cofinancing)."""
+    message = rate_error(value)
+    if message is not None:
+        raise ValidationError(message, code="cofinancing_band")
+
+
+COFINANCING_RATE = [validate_cofinancing_rate]
+BAND_MESSAGE = _("Sazba spolufinancování obcí musí být 0 % nebo v rozmezí 10–20 %.")
+
+
+def cofinancing_band_q(field: str, *, nullable: bool = False) -> Q:
+    """The database check of the band: 0, or 10 ≤ rate ≤ 20 (or empty)."""
+    q = Q(**{field: ZERO}) | Q(**{f"{field}__gte": BAND_MIN, f"{field}__lte": BAND_MAX})
+    return (Q(**{f"{field}__isnull": True}) | q) if nullable else q
 NO_ROWS = Q(pk__in=[])
 
 
@@ -53,24 +74,32 @@ class NetworkParameters(VersionedModel):
     year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
     cofinancing_rate = models.DecimalField(
         _("spolufinancování obcí – obecná sazba (%)"), max_digits=5, decimal_places=2, default=Decimal(10),
-        validators=PERCENT, help_text=_("Podíl optimalizovaných nákladů, který musí deklarovat obce."))
+        validators=COFINANCING_RATE,
+        help_text=_("Podíl optimalizovaných nákladů položky (spočtených modulem financování), který obce "
+                    "spolufinancují: 0 % nebo 10–20 %. Obecná sazba platí jen pro druh bez kategorie."))
     cofinancing_rate_prevention = models.DecimalField(
         _("spolufinancování obcí – služby sociální prevence (%)"), max_digits=5, decimal_places=2,
-        default=Decimal(20), validators=PERCENT)
+        default=Decimal(20), validators=COFINANCING_RATE, help_text=_("0 % nebo 10–20 %."))
     cofinancing_rate_counselling = models.DecimalField(
         _("spolufinancování obcí – sociální poradenství (%)"), max_digits=5, decimal_places=2, default=Decimal(10),
-        validators=PERCENT)
+        validators=COFINANCING_RATE, help_text=_("0 % nebo 10–20 %."))
     cofinancing_rate_care = models.DecimalField(
         _("spolufinancování obcí – služby sociální péče (%)"), max_digits=5, decimal_places=2, default=Decimal(10),
-        validators=PERCENT)
-    optimal_cost_a = models.DecimalField(_("optimální náklad – skupina A (Kč na úvazek v přímé péči a rok)"),
-                                         max_digits=12, decimal_places=0, default=Decimal(1_150_000))
-    optimal_cost_b = models.DecimalField(_("optimální náklad – skupina B (Kč na úvazek v přímé péči a rok)"),
-                                         max_digits=12, decimal_places=0, default=Decimal(1_000_000))
-    optimal_cost_c = models.DecimalField(_("optimální náklad – skupina C (Kč na lůžko a rok)"),
-                                         max_digits=12, decimal_places=0, default=Decimal(250_000))
-    optimal_cost_d = models.DecimalField(_("optimální náklad – skupina D (Kč na lůžko a rok)"),
-                                         max_digits=12, decimal_places=0, default=Decimal(650_000))
+        validators=COFINANCING_RATE, help_text=_("0 % nebo 10–20 %."))
+    # The budget limits below serve only the "budget" condition of development requests (expected cost ≤ limit ×
+    # units). They are not the optimised cost: co-financing is computed from the finance module's optimised cost.
+    optimal_cost_a = models.DecimalField(
+        _("limit rozpočtu záměru – skupina A (Kč na úvazek v přímé péči a rok)"), max_digits=12, decimal_places=0,
+        default=Decimal(1_150_000), help_text=BUDGET_LIMIT_HELP)
+    optimal_cost_b = models.DecimalField(
+        _("limit rozpočtu záměru – skupina B (Kč na úvazek v přímé péči a rok)"), max_digits=12, decimal_places=0,
+        default=Decimal(1_000_000), help_text=BUDGET_LIMIT_HELP)
+    optimal_cost_c = models.DecimalField(
+        _("limit rozpočtu záměru – skupina C (Kč na lůžko a rok)"), max_digits=12, decimal_places=0,
+        default=Decimal(250_000), help_text=BUDGET_LIMIT_HELP)
+    optimal_cost_d = models.DecimalField(
+        _("limit rozpočtu záměru – skupina D (Kč na lůžko a rok)"), max_digits=12, decimal_places=0,
+        default=Decimal(650_000), help_text=BUDGET_LIMIT_HELP)
     points_threshold = models.DecimalField(
         _("práh bodů hodnocení (přepíše metodiku)"), max_digits=5, decimal_places=2, null=True, blank=True,
         validators=PERCENT, help_text=_("Prázdné = práh druhu podle metodiky hodnocení."))
@@ -84,8 +113,14 @@ class NetworkParameters(VersionedModel):
         verbose_name = _("nastavení sítě na rok")
         verbose_name_plural = _("nastavení sítě na roky")
         ordering = ["region", "-year"]
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="network_parameters_unique_year",
-                                               violation_error_message=_("Nastavení sítě na tento rok už existuje."))]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="network_parameters_unique_year",
+                                    violation_error_message=_("Nastavení sítě na tento rok už existuje.")),
+            *[models.CheckConstraint(condition=cofinancing_band_q(f), name=f"network_parameters_{f}_band",
+                                     violation_error_message=BAND_MESSAGE)
+              for f in ("cofinancing_rate", "cofinancing_rate_prevention", "cofinancing_rate_counselling",
+                        "cofinancing_rate_care")],
+        ]
 
     def __str__(self):
         return f"{self.region} {self.year}"
@@ -150,7 +185,8 @@ class ConditionRule(VersionedModel):
 
 
 class KindParameter(VersionedModel):
-    """Parametry podmínek pro jeden druh (a případně formu) služby: sazba spolufinancování, optimální náklad, práh."""
+    """Parametry podmínek pro druh služby (případně jen formu nebo úroveň sítě): sazba spolufinancování obcí,
+    limit rozpočtu záměru, práh bodů. Řádek s úrovní sítě nese jen sazbu spolufinancování."""
 
     parameters = models.ForeignKey(NetworkParameters, on_delete=models.CASCADE, related_name="kind_parameters",
                                    verbose_name=_("nastavení sítě"))
@@ -158,10 +194,17 @@ class KindParameter(VersionedModel):
                              verbose_name=_("druh služby"))
     form = models.ForeignKey("registry.DeliveryForm", on_delete=models.PROTECT, related_name="+", null=True,
                              blank=True, verbose_name=_("forma"), help_text=_("Prázdné = všechny formy."))
-    cofinancing_rate = models.DecimalField(_("spolufinancování obcí (%)"), max_digits=5, decimal_places=2,
-                                           null=True, blank=True, validators=PERCENT)
-    optimal_cost = models.DecimalField(_("optimální náklad na jednotku a rok (Kč)"), max_digits=12,
-                                       decimal_places=0, null=True, blank=True, validators=[MinValueValidator(ZERO)])
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="kind_parameters", null=True, blank=True,
+                             verbose_name=_("úroveň sítě"),
+                             help_text=_("Prázdné = všechny úrovně. Řádek pro jednu úroveň nese jen sazbu "
+                                         "spolufinancování."))
+    cofinancing_rate = models.DecimalField(
+        _("spolufinancování obcí (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=COFINANCING_RATE,
+        help_text=_("0 % (nevyžaduje se) nebo 10–20 % optimalizovaných nákladů; prázdné = sazba kategorie."))
+    optimal_cost = models.DecimalField(
+        _("limit rozpočtu záměru na jednotku a rok (Kč)"), max_digits=12, decimal_places=0, null=True, blank=True,
+        validators=[MinValueValidator(ZERO)], help_text=BUDGET_LIMIT_HELP)
     points_threshold = models.DecimalField(_("práh bodů hodnocení"), max_digits=5, decimal_places=2, null=True,
                                            blank=True, validators=PERCENT)
     history = HistoricalRecords()
@@ -172,15 +215,51 @@ class KindParameter(VersionedModel):
     class Meta:
         verbose_name = _("parametr druhu služby")
         verbose_name_plural = _("parametry druhů služeb")
-        ordering = ["parameters", "kind__order", "form__order"]
+        ordering = ["parameters", "kind__order", "form__order", "tier__order"]
         constraints = [
-            models.UniqueConstraint(fields=["parameters", "kind", "form"], name="network_kindparam_unique"),
-            models.UniqueConstraint(fields=["parameters", "kind"], condition=Q(form__isnull=True),
-                                    name="network_kindparam_unique_any_form"),
+            models.UniqueConstraint(fields=["parameters", "kind", "form", "tier"], name="network_kindparam_unique",
+                                    violation_error_message=_("Parametr pro tento druh, formu a úroveň už je zadán.")),
+            models.UniqueConstraint(fields=["parameters", "kind", "form"],
+                                    condition=Q(tier__isnull=True) & Q(form__isnull=False),
+                                    name="network_kindparam_unique_any_tier",
+                                    violation_error_message=_("Parametr pro tento druh a formu už je zadán.")),
+            models.UniqueConstraint(fields=["parameters", "kind", "tier"],
+                                    condition=Q(form__isnull=True) & Q(tier__isnull=False),
+                                    name="network_kindparam_unique_any_form_tier",
+                                    violation_error_message=_("Parametr pro tento druh a úroveň už je zadán.")),
+            models.UniqueConstraint(fields=["parameters", "kind"], condition=Q(form__isnull=True, tier__isnull=True),
+                                    name="network_kindparam_unique_any_form",
+                                    violation_error_message=_("Parametr pro tento druh už je zadán.")),
+            models.CheckConstraint(condition=cofinancing_band_q("cofinancing_rate", nullable=True),
+                                   name="network_kindparam_cofinancing_band", violation_error_message=BAND_MESSAGE),
+            models.CheckConstraint(
+                condition=Q(tier__isnull=True)
+                | Q(cofinancing_rate__isnull=False, optimal_cost__isnull=True, points_threshold__isnull=True),
+                name="network_kindparam_tier_rate_only",
+                violation_error_message=_("Parametr pro jednu úroveň sítě nese jen sazbu spolufinancování.")),
         ]
 
     def __str__(self):
-        return f"{self.kind}" + (f" ({self.form})" if self.form_id else "")
+        out = f"{self.kind}"
+        if self.form_id:
+            out += f" ({self.form})"
+        if self.tier_id:
+            out += f" – {self.tier}"
+        return out
+
+    def clean(self):
+        errors = {}
+        if self.tier_id and self.parameters_id and self.tier.parameters_id != self.parameters_id:
+            errors["tier"] = _("Úroveň sítě patří k nastavení jiného roku nebo kraje.")
+        if self.tier_id:
+            if self.cofinancing_rate is None:
+                errors["cofinancing_rate"] = _("Pro jednu úroveň sítě zadejte sazbu spolufinancování.")
+            if self.optimal_cost is not None:
+                errors["optimal_cost"] = _("Limit rozpočtu se zadává pro druh (a formu), ne pro úroveň sítě.")
+            if self.points_threshold is not None:
+                errors["points_threshold"] = _("Práh bodů se zadává pro druh (a formu), ne pro úroveň sítě.")
+        if errors:
+            raise ValidationError(errors)
 
 
 # --- network versions and entries ---------------------------------------------------------------------------

@@ -38,7 +38,8 @@ from .adapters import (
     orp_qs,
     service_scores,
 )
-from .engine.conditions import EntryCheck, check_entries, optimised_cost
+from .engine.cofinancing import CofinancingRates, RateKey
+from .engine.conditions import EntryCheck, check_entries
 from .engine.diff import DiffRow, NetworkDiff, diff_versions
 from .models import (
     OPEN_STATES,
@@ -46,7 +47,9 @@ from .models import (
     DevelopmentRequest,
     DistrictComment,
     DistrictProposal,
+    KindParameter,
     NetworkEntry,
+    NetworkParameters,
     NetworkVersion,
     Notification,
     Tier,
@@ -441,23 +444,25 @@ def municipality_commitments(municipality, *, user) -> list[dict]:
             for y, ds in sorted(by_year.items(), reverse=True)]
 
 
-def cofinancing_overview(version: NetworkVersion, *, scores: dict | None = None) -> list[dict]:
-    """Per entry: required municipal share (rate × optimised cost), declared amount, gap."""
-    entries = entries_for_check(version)
-    params = condition_params(version.region, version.year)
-    facts = entry_facts(entries, version.year, scores if scores is not None else {})
-    rows = []
-    for e, f in zip(entries, facts, strict=True):
-        rate = params.rate_for(f)
-        basis = optimised_cost(f, params)
-        required = None
-        if rate is not None and basis is not None:
-            from socplan.core.money import czk
+def cofinancing_rates(region, year: int) -> CofinancingRates:
+    """The municipal co-financing rates of the kraj's year (per cent), for the finance module's rule.
 
-            required = czk(basis * rate / 100)
-        rows.append({"entry": e, "rate": rate, "basis": basis, "required": required, "declared": f.declared,
-                     "gap": (required - f.declared) if required is not None and required > f.declared else ZERO})
-    return rows
+    Category defaults from the year's settings, per-kind rows (kind, kind + form, kind + tier, all three) from its
+    kind parameters; a year without settings has the settings' defaults. Lookup order: ``engine.cofinancing``.
+    """
+    region = _region(region)
+    p = NetworkParameters.objects.filter(region=region, year=year).first() or NetworkParameters(region=region,
+                                                                                             year=year)
+    by_kind = {}
+    if p.pk is not None:
+        for kind, form, tier, rate in (KindParameter.objects.filter(parameters=p, cofinancing_rate__isnull=False)
+                                       .values_list("kind__code", "form__code", "tier__code", "cofinancing_rate")):
+            by_kind[RateKey(kind, form, tier)] = rate
+    return CofinancingRates(
+        region_code=region.code, year=year, by_kind=by_kind,
+        by_category={"prevence": p.cofinancing_rate_prevention, "poradenstvi": p.cofinancing_rate_counselling,
+                     "pece": p.cofinancing_rate_care},
+        general=p.cofinancing_rate)
 
 
 # --- district negotiation -----------------------------------------------------------------------------------

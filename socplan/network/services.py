@@ -138,9 +138,12 @@ def build_parameters(*, region, year: int, copy_from: NetworkParameters | None =
                       order=t.order) for t in copy_from.tiers.all()]
         rules = [ConditionRule(parameters=params, code=r.code, name=r.name, enabled=r.enabled,
                                applies_to=r.applies_to, order=r.order) for r in copy_from.rules.all()]
+        new_tiers = {t.code: t for t in tiers}  # a tier-specific rate moves to the copied tier of the same code
         kinds = [KindParameter(parameters=params, kind_id=k.kind_id, form_id=k.form_id,
+                               tier=new_tiers[k.tier.code] if k.tier_id else None,
                                cofinancing_rate=k.cofinancing_rate, optimal_cost=k.optimal_cost,
-                               points_threshold=k.points_threshold) for k in copy_from.kind_parameters.all()]
+                               points_threshold=k.points_threshold)
+                 for k in copy_from.kind_parameters.select_related("tier")]
     else:
         tiers = [Tier(parameters=params, code=c, name=n, description=d, funded=f, order=i)
                  for i, (c, n, d, f) in enumerate(DEFAULT_TIERS)]
@@ -199,8 +202,8 @@ def condition_rule_update(*, actor, rule: ConditionRule, data: dict, expected_ve
 
 @transaction.atomic
 def kind_parameter_create(*, actor, parameters: NetworkParameters, kind, form=None, cofinancing_rate=None,
-                          optimal_cost=None, points_threshold=None) -> KindParameter:
-    kp = KindParameter(parameters=parameters, kind=kind, form=form, cofinancing_rate=cofinancing_rate,
+                          optimal_cost=None, points_threshold=None, tier=None) -> KindParameter:
+    kp = KindParameter(parameters=parameters, kind=kind, form=form, tier=tier, cofinancing_rate=cofinancing_rate,
                        optimal_cost=optimal_cost, points_threshold=points_threshold)
     require(actor, "change", kp)
     return _save(kp, actor, _("nový parametr druhu služby"))

@@ -2,6 +2,7 @@
 _approve (the accounts authorization-matrix test discovers them)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,7 +13,11 @@ urlpatterns = [
     path("nova/", views.network_year_create, name="network_year_create"),
     path("verze/<int:pk>/", views.version, name="version"),
     path("verze/<int:pk>/podminky/", views.version_check, name="version_check"),
-    path("verze/<int:pk>/spolufinancovani/", views.version_cofinancing, name="version_cofinancing"),
+    # the co-financing pages read the finance module's statement and live there (finance is above network);
+    # these URLs and names keep working as permanent redirects
+    path("verze/<int:pk>/spolufinancovani/",
+         RedirectView.as_view(pattern_name="finance:version_cofinancing", permanent=True, query_string=True),
+         name="version_cofinancing"),
     path("verze/<int:pk>/pridat/", views.network_entry_create, name="network_entry_create"),
     path("verze/<int:pk>/schvalit/", views.network_version_approve, name="network_version_approve"),
     path("verze/<int:pk>/projednat/", views.network_negotiation_update, name="network_negotiation_update"),
@@ -40,7 +45,9 @@ urlpatterns = [
     path("deklarace/nova/", views.cofinancing_declaration_create, name="cofinancing_declaration_create"),
     path("deklarace/<int:pk>/upravit/", views.cofinancing_declaration_edit, name="cofinancing_declaration_edit"),
     path("deklarace/<int:pk>/stahnout/", views.cofinancing_declaration_delete, name="cofinancing_declaration_delete"),
-    path("obec/<str:code>/", views.municipality, name="municipality"),
+    path("obec/<str:code>/",
+         RedirectView.as_view(pattern_name="finance:municipality_cofinancing", permanent=True, query_string=True),
+         name="municipality"),
     path("okres/<str:code>/<int:year>/", views.district, name="district"),
     path("okres/<str:code>/<int:year>/komentar/", views.district_comment_create, name="district_comment_create"),
     path("okres/<str:code>/<int:year>/navrh/", views.district_proposal_create, name="district_proposal_create"),

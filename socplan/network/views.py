@@ -21,7 +21,7 @@ from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any, grants, is_region_staff, restrict
 from socplan.core.services import StaleEdit
 from socplan.registry.models import Service
-from socplan.territory.models import District, Municipality, Region
+from socplan.territory.models import District, Region
 
 from . import forms, selectors, services
 from .adapters import condition_params, entries_for_check, entry_facts, service_scores
@@ -166,19 +166,6 @@ def version_check(request, pk):
     shown = [c for c in checks if not c.eligible] if only_failed else checks
     return render(request, "network/check.html", {
         "v": v, "checks": shown, "summary": selectors.check_summary(checks), "only_failed": only_failed,
-    })
-
-
-def version_cofinancing(request, pk):
-    v = get_scoped_object(request, _versions_qs(), "view", pk=pk)
-    rows = selectors.cofinancing_overview(v)
-    visible = set(restrict(v.entries.all(), request.user, "view").values_list("pk", flat=True))
-    rows = [r for r in rows if r["entry"].pk in visible]
-    short = [r for r in rows if r["gap"]]
-    return render(request, "network/cofinancing.html", {
-        "v": v, "rows": rows if request.GET.get("vse") == "1" else short, "all": request.GET.get("vse") == "1",
-        "n_total": len(rows), "n_short": len(short),
-        "required": sum((r["required"] or 0) for r in rows), "declared": sum(r["declared"] for r in rows),
     })
 
 
@@ -635,16 +622,6 @@ def cofinancing_declaration_delete(request, pk):
         "question": _("Opravdu stáhnout deklaraci „%(d)s“?") % {"d": d}})
 
 
-def municipality(request, code):
-    m = get_object_or_404(Municipality.objects.select_related("orp", "district", "region").defer(
-        "boundary", "orp__boundary", "district__boundary", "region__boundary"), code=code)
-    return render(request, "network/municipality.html", {
-        "m": m, "years": selectors.municipality_commitments(m, user=request.user),
-        "may_create": request.user.is_authenticated and can(request.user, "change", CofinancingDeclaration(
-            municipality=m, region=m.region)),
-    })
-
-
 # --- district negotiation -----------------------------------------------------------------------------------
 
 def district(request, code, year):
@@ -779,7 +756,7 @@ def network_rule_edit(request, pk):
 @scoped_view(KindParameter, "change", url_model=NetworkParameters)
 def network_kindparameter_create(request, pk):
     p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
-    form = forms.KindParameterForm(request.POST or None)
+    form = forms.KindParameterForm(request.POST or None, parameters=p)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "expected_version"}
         try:

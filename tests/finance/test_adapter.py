@@ -22,11 +22,9 @@ pytestmark = pytest.mark.django_db
 def test_engine_params_carry_every_stored_value(zlk):
     p = adapter.engine_params(zlk.params)
     assert p.region == "CZ072" and p.year == YEAR and p.illustrative
-    assert p.cofinancing_share == {Group.A: Decimal("0.20"), Group.B: Decimal("0.15"), Group.C: Decimal("0.20"),
-                                   Group.D: Decimal("0.10")}
+    assert p.region_cofinancing == {g: Decimal(0) for g in Group}  # the kraj's own co-financing
     assert p.source_shares[Source.STATE] == Decimal("0.35")
-    assert p.cofinancing_split == {Source.REGION: Decimal("0.40"), Source.MUNICIPALITIES: Decimal("0.60"),
-                                   Source.OTHER: Decimal("0")}
+    assert Source.MUNICIPALITIES not in p.source_shares  # the municipalities' source is the required share
     r49 = p.rate("49", Group.D)
     assert (r49.normative, r49.occupancy, r49.user_fee, r49.health_insurance) == (
         Decimal(1900), Decimal("0.95"), Decimal(700), Decimal(110))
@@ -85,8 +83,9 @@ def test_group_override_moves_a_kind_to_another_group(zlk):
     comp = selectors.computation(zlk.region, YEAR)
     rec = comp.support.record(str(zlk.a.pk))
     assert rec["group"] == Group.A
-    # 50 000 × 2.5 × 12 = 1 500 000; SF = 0.20 × 1 500 000 = 300 000; OP = 1 200 000
-    assert (rec["optimised_cost"], rec["optimal_support"]) == (Decimal(1_500_000), Decimal(1_200_000))
+    # 50 000 × 2.5 × 12 = 1 500 000; the municipalities' rate follows the kind (§39: 15 %), not the group:
+    # SF = 0.15 × 1 500 000 = 225 000; OP = 1 275 000
+    assert (rec["optimised_cost"], rec["optimal_support"]) == (Decimal(1_500_000), Decimal(1_275_000))
 
 
 def test_frame_cache_builds_once_and_hands_out_copies(zlk, django_assert_max_num_queries):

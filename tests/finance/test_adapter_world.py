@@ -3,6 +3,8 @@ finance Django tests (imported as fixtures by the other test modules).
 
 Services (demo year, 365 days), default illustrative parameters (docs/financing.md §1):
 
+Municipal co-financing rates (the network's settings of the year): §39 15 % (a kind row), care 10 %.
+
 * A – §39 osobní asistence, terénní, provider P1, U = 2.5 FTE, ORP Zlín (7213):
   ON = 48 000 × 2.5 × 12 = 1 440 000; SF = 0.15 × 1 440 000 = 216 000; OP = 1 224 000.
 * B – §49 domov pro seniory, pobytová, provider P2, 40 beds, scope Zlín 60 % + Otrokovice 40 %:
@@ -92,6 +94,10 @@ def zlk(db) -> ZlkWorld:
     c = service(p1, "Poradna Zlín", "37", "amb", ("interv", 30), [(zlin, Decimal(100))])
     Staffing.objects.create(service=a, year=YEAR, fte_direct=Decimal("2.50"))
     params = services.finance_params_default_create(actor=None, region=region, year=YEAR)
+    from socplan.network.models import KindParameter, NetworkParameters
+
+    network_params = NetworkParameters.objects.create(region=region, year=YEAR)  # care 10 %, prevention 20 %
+    KindParameter.objects.create(parameters=network_params, kind=kinds["39"], cofinancing_rate=Decimal(15))
     return ZlkWorld(region, p1, p2, a, b, c, params)
 
 

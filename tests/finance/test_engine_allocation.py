@@ -96,11 +96,11 @@ def test_what_if_budget(support):
 
 
 def test_what_if_parameter(support):
-    p2 = PARAMS.with_cofinancing_share("A", "0.30")
+    p2 = PARAMS.with_region_cofinancing("A", "0.10")  # the kraj co-finances 10 % of group A on top
     variant = allocate_rules(compute_support(network(), p2), BUDGET)
     base = allocate_rules(support, BUDGET)
     by_service = compare_allocations(base, variant)["service_id"].set_index("service_id")
-    # A1: a 0.30 → SF = czk(487 193.1) = 487 193 → OP 1 136 784 (was 1 299 182)
+    # A1: SFo 324 795 (20 %) + SFk czk(162 397.7) = 162 398 → SF 487 193 → OP 1 136 784 (was 1 299 182)
     assert by_service.loc["A1", "optimal_variant"] == 1136784
     assert by_service.loc["A1", "delta_optimal"] == 1136784 - 1299182
 

@@ -67,36 +67,45 @@ def test_sources_of_d1_by_hand():
     s = sources_table(frame(), PARAMS, "orp").set_index("orp")
     z = s.loc["Znojmo"]  # D1 + R1
     assert z["users"] == 12483000 and z["health_insurance"] == 2163720
-    assert z["region"] == 1464672 + 105600 and z["municipalities"] == 2197008 + 158400
+    # the municipalities pay the whole SF of the worked entries (the kraj's own share is 0 in the defaults)
+    assert z["region"] == 0 and z["municipalities"] == 3661680 + 264000
     assert z["state"] == 18308400 + 1056000
     assert z["state"] + z["region"] + z["municipalities"] + z["users"] + z["health_insurance"] + z["other"] == \
         z["optimised_cost"]
 
 
 def test_floored_entry_sources_cover_exactly_its_cost():
-    f = pd.DataFrame([dict(optimised_cost=6588250, user_fees=6000000, health_insurance=500000, cofinancing=658825,
+    # the municipalities' required share counts in full; fees and insurers fill the rest, the kraj gets nothing
+    f = pd.DataFrame([dict(optimised_cost=6588250, user_fees=6000000, health_insurance=500000,
+                           municipal_cofinancing=658825, region_cofinancing=65883, cofinancing=724708,
                            optimal_support=0)])
     s = {k: int(v[0]) for k, v in source_split(f, PARAMS).items()}
-    assert s == {"state": 0, "region": 35300, "municipalities": 52950, "users": 6000000,
-                 "health_insurance": 500000, "other": 0}
+    assert s == {"state": 0, "region": 0, "municipalities": 658825, "users": 5929425,
+                 "health_insurance": 0, "other": 0}
 
 
-def test_cofinancing_split_largest_remainder():
-    f = pd.DataFrame([dict(optimised_cost=10, user_fees=0, health_insurance=0, cofinancing=1, optimal_support=9)])
-    s = source_split(f, PARAMS)
-    assert (int(s["region"][0]), int(s["municipalities"][0])) == (0, 1)  # 0.4 vs 0.6: the larger remainder wins
+def test_region_and_municipalities_are_separate_sources():
+    f = pd.DataFrame([dict(optimised_cost=1000, user_fees=100, health_insurance=0, municipal_cofinancing=150,
+                           region_cofinancing=50, cofinancing=200, optimal_support=700)])
+    s = {k: int(v[0]) for k, v in source_split(f).items()}
+    assert s == {"state": 700, "region": 50, "municipalities": 150, "users": 100, "health_insurance": 0, "other": 0}
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 10**9), st.integers(0, 10**8),
-                          st.integers(0, 10**8)), min_size=1, max_size=30))
+                          st.integers(0, 2000), st.integers(0, 10**8)), min_size=1, max_size=30))
 def test_sources_always_add_up_to_the_optimised_cost(rows):
-    f = pd.DataFrame([dict(optimised_cost=on, user_fees=uf, health_insurance=hi, cofinancing=cf,
-                           optimal_support=max(0, on - uf - hi - cf)) for on, uf, hi, cf in rows])
+    # rate ≤ 20 %: the municipalities' share is rate × ON, the kraj's own any amount
+    f = pd.DataFrame([dict(optimised_cost=on, user_fees=uf, health_insurance=hi,
+                           municipal_cofinancing=on * rate // 10000, region_cofinancing=k,
+                           cofinancing=on * rate // 10000 + k,
+                           optimal_support=max(0, on - uf - hi - on * rate // 10000 - k))
+                      for on, uf, hi, rate, k in rows])
     s = source_split(f, PARAMS)
     total = sum(s[k] for k in s)
     assert (total == f["optimised_cost"].to_numpy()).all()
     assert (s["state"] == f["optimal_support"].to_numpy()).all()
+    assert (s["municipalities"] == f["municipal_cofinancing"].to_numpy()).all()  # always in full
     assert all((v >= 0).all() for v in s.values())
 
 
@@ -104,6 +113,17 @@ def test_planned_sources_reconcile():
     parts = planned_sources(Decimal(3039820634), PARAMS)
     assert sum(parts.values()) == Decimal(3039820634)
     assert parts["state"] == Decimal(1063937222)  # 35 % of 3 039 820 634 = 1 063 937 221,9
+    assert parts["municipalities"] == 0
+
+
+def test_planned_sources_municipalities_are_the_required_total():
+    # ON 1 000 000, municipalities 150 000; state 35 % = 350 000; the rest 500 000 in 8 : 33 : 4 : 20
+    parts = planned_sources(Decimal(1_000_000), PARAMS, municipalities=Decimal(150_000))
+    assert parts["municipalities"] == 150_000 and parts["state"] == 350_000
+    # 500 000 × 8/65 = 61 538.46, × 33/65 = 253 846.15, × 4/65 = 30 769.23, × 20/65 = 153 846.15 → +1 to the region
+    assert (parts["region"], parts["users"], parts["health_insurance"], parts["other"]) == (
+        61539, 253846, 30769, 153846)
+    assert sum(parts.values()) == 1_000_000
 
 
 def test_year_on_year_plus_25_percent():

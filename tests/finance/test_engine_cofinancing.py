@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from socplan.finance.engine import (
     municipal_amounts,
     municipal_statement,
     municipality_totals,
+    required_share,
+    required_shares,
     split_municipal_share,
     statement_text,
 )
@@ -20,16 +23,36 @@ from .worked import PARAMS, network
 
 def test_municipal_parts_of_the_worked_services():
     amounts = municipal_amounts(compute_support(network(), PARAMS))
-    assert amounts["C1"] == 781830  # 60 % of 1 303 050
-    assert amounts["D1"] == 2197008  # 60 % of 3 661 680
+    assert amounts["C1"] == 1303050  # 20 % of 6 515 250
+    assert amounts["D1"] == 3661680  # 10 % of 36 616 800
+
+
+def test_required_share_is_rate_times_optimised_cost_half_up():
+    assert required_share(6515250, "0.20") == 1303050
+    assert required_share(1623977, "0.20") == 324795  # 324 795,4
+    assert required_share(1234565, "0.10") == 123457  # 123 456,5 → half up
+    assert required_share(1000, 0) == 0
+    with pytest.raises(ValueError):
+        required_share(1000, "0.12345")  # more than 4 decimals
+    with pytest.raises(ValueError):
+        required_share("1000.5", "0.1")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**12), st.integers(0, 10**4)), min_size=1, max_size=40))
+def test_vectorised_required_shares_equal_the_decimal_definition(rows):
+    on = np.array([r[0] for r in rows], dtype=np.int64)
+    rate = np.array([r[1] for r in rows], dtype=np.int64)
+    got = required_shares(on, rate)
+    assert [int(x) for x in got] == [int(required_share(o, Decimal(r).scaleb(-4))) for o, r in rows]
 
 
 def test_split_by_population_worked_example():
-    s = split_municipal_share("C1", 781830, "population", {"M1": 12000, "M2": 5000, "M3": 3500})
-    # exact 457 656,59 / 190 690,24 / 133 483,17 → floors leave 1 Kč for the largest remainder (M1)
-    assert [p.amount for p in s.parts] == [457657, 190690, 133483]
-    assert sum(p.amount for p in s.parts) == 781830
-    assert s.parts[0].exact == Decimal("457656.59")
+    s = split_municipal_share("C1", 1303050, "population", {"M1": 12000, "M2": 5000, "M3": 3500})
+    # exact 762 760,98 / 317 817,07 / 222 471,95 → floors leave 2 Kč for the largest remainders (M1, M3)
+    assert [p.amount for p in s.parts] == [762761, 317817, 222472]
+    assert sum(p.amount for p in s.parts) == 1303050
+    assert s.parts[0].exact == Decimal("762760.98")
     assert "12\xa0000 / 20\xa0500" in s.explain()
 
 

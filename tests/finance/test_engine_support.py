@@ -30,6 +30,10 @@ EXPECTED = {
 }
 
 
+for _v in EXPECTED.values():  # the municipalities pay the whole SF; the kraj's own share is 0 in the defaults
+    _v.update(municipal_cofinancing=_v["cofinancing"], region_cofinancing=0)
+
+
 def test_worked_examples_a_b_c_d():
     res = compute_support(network(), PARAMS)
     for sid, amounts in EXPECTED.items():
@@ -51,7 +55,7 @@ def test_explanations_fill_in_the_numbers():
     res = compute_support(network(), PARAMS)
     a = res.explain("A1")
     assert f"58{NB}000{NB}Kč × 2,3333 × 12 = 1{NB}623{NB}976,8{NB}Kč → 1{NB}623{NB}977{NB}Kč" in a
-    assert f"0,2 × 1{NB}623{NB}977{NB}Kč = 324{NB}795,4{NB}Kč → 324{NB}795{NB}Kč" in a
+    assert f"SFo = sazba × ON = 20 % × 1{NB}623{NB}977{NB}Kč = 324{NB}795,4{NB}Kč → 324{NB}795{NB}Kč" in a
     assert f"= 1{NB}623{NB}977 − 0 − 324{NB}795 = 1{NB}299{NB}182{NB}Kč" in a
     b = res.explain("B1")
     assert f"S × K × M = 450{NB}Kč × 120 × 12 = 648{NB}000{NB}Kč" in b
@@ -66,7 +70,7 @@ def test_explanations_fill_in_the_numbers():
 def test_support_is_never_negative_and_explains_why():
     # a home whose declared fees and health insurance exceed its optimised cost
     df = pd.DataFrame([dict(service_id="X", kind="49", form="P", beds=10, user_fees=Decimal("6000000.40"),
-                            health_insurance=500000)])
+                            health_insurance=500000, municipal_rate="0.10")])
     res = compute_support(df, PARAMS)
     assert res.record("X")["optimal_support"] == 0
     # ON = 1 900 × 10 × 365 × 0.95 = 6 588 250; SF = 658 825; 6 588 250 − 6 000 000 − 500 000 − 658 825 < 0
@@ -77,13 +81,17 @@ def test_support_is_never_negative_and_explains_why():
 
 def test_overrides_and_partial_year():
     df = pd.DataFrame([
-        # half a year, 3 months of a 0.5 FTE, own a
-        dict(service_id="P", kind="40", form="T", fte="0.5", months=6, cofinancing_share="0.25"),
-        dict(service_id="Q", kind="49", form="P", beds=20, days=181, occupancy="0.9"),
+        # half a year of a 0.5 FTE; municipalities 15 %, the kraj's own share 10 % (override)
+        dict(service_id="P", kind="40", form="T", fte="0.5", months=6, municipal_rate="0.15",
+             region_cofinancing_share="0.10"),
+        dict(service_id="Q", kind="49", form="P", beds=20, days=181, occupancy="0.9", municipal_rate="0.10"),
     ])
     res = compute_support(df, PARAMS)
-    # 50 000 × 0.5 × 6 = 150 000; SF = 37 500; OP = 112 500
-    assert res.record("P")["optimal_support"] == 112500
+    # 50 000 × 0.5 × 6 = 150 000; SFo = 22 500, SFk = 15 000, SF = 37 500; OP = 112 500
+    p = res.record("P")
+    assert (p["municipal_cofinancing"], p["region_cofinancing"], p["cofinancing"]) == (22500, 15000, 37500)
+    assert p["optimal_support"] == 112500
+    assert "SFk = 10 % × 150\xa0000\xa0Kč = 15\xa0000\xa0Kč" in res.explain("P")
     # LD = 20 × 181 × 0.9 = 3 258; ON = 6 190 200; ÚH = 2 280 600; ZP = 358 380; SF = 619 020
     q = res.record("Q")
     assert (q["optimised_cost"], q["user_fees"], q["health_insurance"], q["cofinancing"]) == (
@@ -167,7 +175,9 @@ def rows(draw):
         if draw(st.booleans()):
             row["health_insurance"] = draw(_dec(2, 10**8))
     if draw(st.booleans()):
-        row["cofinancing_share"] = draw(_dec(4, 1))
+        row["municipal_rate"] = draw(_dec(4, 1))
+    if draw(st.booleans()):
+        row["region_cofinancing_share"] = draw(_dec(4, 1))
     return row
 
 

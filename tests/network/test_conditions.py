@@ -36,16 +36,17 @@ def kc(text: str) -> str:
 
 PARAMS = ConditionParams(
     region_code="CZ064", region_name="Jihomoravský kraj", year=2026,
-    cofinancing_rates={"*": Decimal(10), "prevence": Decimal(20), "pece": Decimal(10), "49:pob": Decimal(15)},
-    optimal_costs={"A": Decimal(1_150_000), "B": Decimal(1_000_000), "C": Decimal(250_000), "D": Decimal(650_000)},
+    budget_limits={"A": Decimal(1_150_000), "B": Decimal(1_000_000), "C": Decimal(250_000), "D": Decimal(650_000)},
 )
 
-# An existing § 40 care service (group B) with 10 FTE and reported costs of 7 000 000 Kč.
+# An existing § 40 care service (group B) with 10 FTE; the co-financing source (finance) computed its optimised
+# cost 7 000 000 Kč and, at the care rate 10 %, the required municipal share 700 000 Kč.
 CARE = EntryFacts(
     key=1, service_id=11, label="Pečovatelská služba Blansko", kind_code="40", category="pece", form="ter",
     group="B", status="existing", tier="zakladni", registered=True, identifier="1234567",
-    valid_from=date(2010, 1, 1), valid_to=None, territory=(JMK, JMK2), reported_cost=Decimal(7_000_000),
+    valid_from=date(2010, 1, 1), valid_to=None, territory=(JMK, JMK2),
     units=Decimal(10), declared=Decimal(700_000), score=62.5, threshold=50.0,
+    cofinancing_required=Decimal(700_000), cofinancing_rate=Decimal(10), cofinancing_basis=Decimal(7_000_000),
 )
 
 
@@ -109,7 +110,7 @@ def test_territory_fail_none():
 # --- co-financing -------------------------------------------------------------------------------------------
 
 def test_cofinancing_pass_exactly_the_required_share():
-    # optimised = min(7 000 000 reported, 10 FTE × 1 000 000) = 7 000 000; care 10 % → 700 000 required
+    # required = 10 % × 7 000 000 = 700 000 (a fact from the co-financing source)
     r = result(CARE, "cofinancing")
     assert r.passed
     assert r.reason == kc("Obce deklarovaly 700 000 Kč, požadováno je 10 % z optimalizovaných nákladů "
@@ -123,45 +124,49 @@ def test_cofinancing_fail_short():
                           "7 000 000 Kč, tj. 700 000 Kč; chybí 400 000 Kč.")
 
 
-def test_cofinancing_prevention_20_percent_of_the_normative_when_costs_exceed_it():
-    # § 65 prevention, group A: optimised = min(3 100 000, 2.5 FTE × 1 150 000 = 2 875 000) = 2 875 000
-    # 20 % → 575 000; declared 574 999 is one crown short
+def test_cofinancing_prevention_one_crown_short():
+    # § 65 prevention: 20 % × 2 875 000 = 575 000; declared 574 999 is one crown short
     facts = replace(CARE, kind_code="65", category="prevence", group="A", units=Decimal("2.5"),
-                    reported_cost=Decimal(3_100_000), declared=Decimal(574_999))
+                    declared=Decimal(574_999), cofinancing_required=Decimal(575_000), cofinancing_rate=Decimal(20),
+                    cofinancing_basis=Decimal(2_875_000))
     r = result(facts, "cofinancing")
     assert not r.passed
     assert r.reason == kc("Obce deklarovaly 574 999 Kč, požadováno je 20 % z optimalizovaných nákladů "
                           "2 875 000 Kč, tj. 575 000 Kč; chybí 1 Kč.")
 
 
-def test_cofinancing_rate_of_the_kind_and_form_wins_and_rounds_half_up():
-    # § 49 residential: rate "49:pob" = 15 %; group D, 2 beds × 650 000 = 1 300 000 > reported 1 234 567
-    # required = 15 % × 1 234 567 = 185 185.05 → 185 185
-    facts = replace(CARE, kind_code="49", form="pob", group="D", units=Decimal(2), reported_cost=Decimal(1_234_567),
-                    declared=Decimal(185_185))
+def test_cofinancing_compares_with_the_given_required_share_only():
+    # the condition does not compute: 12,5 % of 1 234 565 = 154 320.625 was rounded by the source (154 321)
+    facts = replace(CARE, declared=Decimal(154_320), cofinancing_required=Decimal(154_321),
+                    cofinancing_rate=Decimal("12.5"), cofinancing_basis=Decimal(1_234_565))
     r = result(facts, "cofinancing")
-    assert r.passed
-    assert r.reason == kc("Obce deklarovaly 185 185 Kč, požadováno je 15 % z optimalizovaných nákladů "
-                          "1 234 567 Kč, tj. 185 185 Kč.")
-
-
-def test_cofinancing_half_crown_rounds_up():
-    # 10 % of 1 234 565 = 123 456.5 → 123 457 (ROUND_HALF_UP); declared 123 456 fails by 1 Kč
-    facts = replace(CARE, reported_cost=Decimal(1_234_565), declared=Decimal(123_456))
-    r = result(facts, "cofinancing")
-    assert not r.passed and r.reason.endswith(kc("tj. 123 457 Kč; chybí 1 Kč."))
-
-
-def test_cofinancing_fail_without_costs():
-    r = result(replace(CARE, reported_cost=None, units=None), "cofinancing")
     assert not r.passed
-    assert r.reason == "Nelze ověřit spolufinancování obcí: nejsou známy náklady služby."
+    assert r.reason == kc("Obce deklarovaly 154 320 Kč, požadováno je 12,5 % z optimalizovaných nákladů "
+                          "1 234 565 Kč, tj. 154 321 Kč; chybí 1 Kč.")
+
+
+def test_cofinancing_fail_when_the_required_share_is_unknown():
+    r = result(replace(CARE, cofinancing_required=None, cofinancing_rate=None, cofinancing_basis=None,
+                       cofinancing_note="pro kraj a rok 2026 nejsou parametry financování."), "cofinancing")
+    assert not r.passed
+    assert r.reason == "Nelze ověřit spolufinancování obcí: pro kraj a rok 2026 nejsou parametry financování."
+    r = result(replace(CARE, cofinancing_required=None), "cofinancing")
+    assert r.reason == "Nelze ověřit spolufinancování obcí: požadovaný podíl obcí není spočten."
 
 
 def test_cofinancing_not_required_when_rate_is_zero():
-    params = replace(PARAMS, cofinancing_rates={**PARAMS.cofinancing_rates, "40": Decimal(0)})
-    r = result(replace(CARE, declared=Decimal(0)), "cofinancing", params)
-    assert r.passed and r.reason == "Spolufinancování obcí se pro tento druh a formu nevyžaduje."
+    facts = replace(CARE, declared=Decimal(0), cofinancing_required=Decimal(0), cofinancing_rate=Decimal(0))
+    r = result(facts, "cofinancing")
+    assert r.passed
+    assert r.reason == "Spolufinancování obcí se pro tento druh, formu a úroveň sítě nevyžaduje (sazba 0 %)."
+
+
+def test_cofinancing_zero_share_with_the_source_note_passes():
+    note = "Úroveň sítě zasobnik není financována: spolufinancování obcí se nepožaduje."
+    facts = replace(CARE, declared=Decimal(0), cofinancing_required=Decimal(0), cofinancing_rate=None,
+                    cofinancing_basis=None, cofinancing_note=note)
+    r = result(facts, "cofinancing")
+    assert r.passed and r.reason == note
 
 
 # --- points -------------------------------------------------------------------------------------------------
@@ -201,7 +206,8 @@ def test_points_fail_without_threshold():
 
 NEW = replace(
     CARE, key=7, service_id=None, label="Nová pečovatelská služba", status="new", tier=None, registered=True,
-    reported_cost=Decimal(3_500_000), units=Decimal("3.9"), declared=Decimal(350_000), score=None, threshold=None,
+    units=Decimal("3.9"), declared=Decimal(350_000), score=None, threshold=None,
+    cofinancing_required=Decimal(350_000), cofinancing_basis=Decimal(3_500_000),
     orp_name="Blansko", need_declared=True, measure_code="2.1", measure_title="Rozvoj terénních služeb",
     measure_orp_name="Blansko", expected_cost=Decimal(3_500_000), action_plan_year=2026,
     action_plan_title="Akční plán 2026",
@@ -232,17 +238,17 @@ def test_need_fail_measure_of_another_orp():
 
 
 def test_budget_pass():
-    # optimal = 3.9 FTE × 1 000 000 = 3 900 000 ≥ 3 500 000
+    # limit = 3.9 FTE × 1 000 000 = 3 900 000 ≥ 3 500 000
     r = result(NEW, "budget")
     assert r.passed
-    assert r.reason == kc("Rozpočet 3 500 000 Kč nepřekračuje optimální náklady 3 900 000 Kč "
+    assert r.reason == kc("Rozpočet 3 500 000 Kč nepřekračuje limit 3 900 000 Kč "
                           "(počet úvazků 3,9 × 1 000 000 Kč).")
 
 
 def test_budget_fail():
     r = result(replace(NEW, expected_cost=Decimal(4_200_000)), "budget")
     assert not r.passed
-    assert r.reason == kc("Rozpočet 4 200 000 Kč překračuje optimální náklady 3 900 000 Kč "
+    assert r.reason == kc("Rozpočet 4 200 000 Kč překračuje limit 3 900 000 Kč "
                           "(počet úvazků 3,9 × 1 000 000 Kč) o 300 000 Kč.")
 
 
@@ -251,17 +257,17 @@ def test_budget_beds_for_residential_groups():
     r = result(replace(NEW, kind_code="49", form="pob", group="D", units=Decimal(20),
                        expected_cost=Decimal(13_000_001)), "budget")
     assert not r.passed
-    assert r.reason == kc("Rozpočet 13 000 001 Kč překračuje optimální náklady 13 000 000 Kč "
+    assert r.reason == kc("Rozpočet 13 000 001 Kč překračuje limit 13 000 000 Kč "
                           "(počet lůžek 20 × 650 000 Kč) o 1 Kč.")
 
 
 def test_budget_fail_without_cost_or_units_or_normative():
     assert result(replace(NEW, expected_cost=None), "budget").reason == "Chybí předpokládané náklady záměru."
     assert result(replace(NEW, units=None), "budget").reason == \
-        "Chybí počet úvazků nebo lůžek pro porovnání s optimálními náklady."
-    params = replace(PARAMS, optimal_costs={})
+        "Chybí počet úvazků nebo lůžek pro porovnání s limitem rozpočtu."
+    params = replace(PARAMS, budget_limits={})
     r = result(NEW, "budget", params)
-    assert not r.passed and r.reason == "Pro druh § 40 není stanoven optimální náklad na jednotku."
+    assert not r.passed and r.reason == "Pro druh § 40 není stanoven limit rozpočtu na jednotku."
 
 
 def test_action_plan_pass():
@@ -312,11 +318,11 @@ def test_a_request_violating_several_conditions_lists_them_all():
     assert list(failed) == ["registration", "territory", "cofinancing", "need", "budget", "action_plan"]
     assert failed["registration"] == "Služba není registrována."
     assert failed["territory"] == "Území pověření leží mimo kraj (Jihomoravský kraj): ORP Zlín (Zlínský kraj)."
-    # optimised = min(3 500 000, 3 900 000); 10 % = 350 000
+    # required (from the source) 10 % × 3 500 000 = 350 000
     assert failed["cofinancing"] == kc("Obce deklarovaly 0 Kč, požadováno je 10 % z optimalizovaných nákladů "
                                        "3 500 000 Kč, tj. 350 000 Kč; chybí 350 000 Kč.")
     assert failed["need"] == "ORP Blansko potřebnost nedeklarovala."
-    assert failed["budget"] == kc("Rozpočet 5 000 000 Kč překračuje optimální náklady 3 900 000 Kč "
+    assert failed["budget"] == kc("Rozpočet 5 000 000 Kč překračuje limit 3 900 000 Kč "
                                   "(počet úvazků 3,9 × 1 000 000 Kč) o 1 100 000 Kč.")
     assert failed["action_plan"] == "Záměr není zařazen do akčního plánu na rok 2026."
 

@@ -50,7 +50,7 @@ def test_request_and_declaration_pages(client, users, demo):
     html = client.get(reverse("network:request", args=[evaluated.pk])).content.decode()
     assert "Rozhodnutí kraje" in html and 'data-testid="evaluation"' in html
     assert "Spolufinancování obcí" in client.get(reverse("network:declarations")).content.decode()
-    html = client.get(reverse("network:municipality", args=["582786"])).content.decode()  # Brno
+    html = client.get(reverse("network:municipality", args=["582786"]), follow=True).content.decode()  # Brno
     assert "Obec" in html and "2026" in html
     html = client.get(reverse("network:district", args=["CZ0641", 2026])).content.decode()
     assert "Projednání sítě v okrese" in html and 'data-testid="district-matrix"' in html

@@ -1,4 +1,4 @@
-"""Framework-free financing engine (issue 7): optimal support, allocation, financial chapter, co-financing
+"""Framework-free financing engine: optimal support, allocation, financial chapter, co-financing
 split, settlement and overcompensation. No Django imports; see docs/financing.md for the formulas."""
 
 from .allocation import (
@@ -20,11 +20,16 @@ from .chapter import (
     year_on_year,
 )
 from .cofinancing import (
+    EntryShare,
     MunicipalSplit,
     SplitMethod,
+    StatementResult,
+    cofinancing_statement,
     municipal_amounts,
     municipal_statement,
     municipality_totals,
+    required_share,
+    required_shares,
     split_municipal_share,
     statement_text,
 )
@@ -41,11 +46,12 @@ from .settlement import (
 from .support import InputError, SupportResult, compute_support
 
 __all__ = [
-    "INELIGIBLE_COSTS", "KINDS", "AllocationResult", "EntrustmentCheck", "FinanceParams", "Form", "Group",
-    "InputError", "Kind", "KindBounds", "MunicipalSplit", "Rate", "SettlementParams", "Source", "SplitMethod",
-    "SupportResult", "TierOutcome", "Unit", "YearAccount", "YearSettlement", "allocate_optimise", "allocate_rules",
-    "check_entrustment", "compare_allocations", "compute_support", "cost_table", "default_params",
-    "municipal_amounts", "municipal_statement", "municipality_totals", "planned_sources", "settle_year",
-    "share_pct", "source_split", "sources_table", "split_municipal_share", "state_need", "statement_text",
-    "to_json_dict", "year_on_year",
+    "INELIGIBLE_COSTS", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
+    "Group", "InputError", "Kind", "KindBounds", "MunicipalSplit", "Rate", "SettlementParams", "Source",
+    "SplitMethod", "StatementResult", "SupportResult", "TierOutcome", "Unit", "YearAccount", "YearSettlement",
+    "allocate_optimise", "allocate_rules", "check_entrustment", "cofinancing_statement", "compare_allocations",
+    "compute_support", "cost_table", "default_params", "municipal_amounts", "municipal_statement",
+    "municipality_totals", "planned_sources", "required_share", "required_shares", "settle_year", "share_pct",
+    "source_split", "sources_table", "split_municipal_share", "state_need", "statement_text", "to_json_dict",
+    "year_on_year",
 ]

@@ -7,11 +7,15 @@ equals the sum of the rows, and the sources of an entry add up to its optimised 
 
 Sources of one entry's optimised cost ON (docs/financing.md §4)::
 
-    users            = min(ÚH, ON)
-    health_insurance = min(ZP, ON − users)
-    co-financing     = min(SF, ON − users − health_insurance)   split into region / municipalities / other
-                                                                 by params.cofinancing_split (largest remainder)
-    state            = ON − users − health_insurance − co-financing   (= the optimal support OP)
+    municipalities   = min(SFo, ON)                        the required municipal co-financing, in full
+    users            = min(ÚH, ON − municipalities)
+    health_insurance = min(ZP, ON − municipalities − users)
+    region           = min(SFk, ON − municipalities − users − health_insurance)   the kraj's own co-financing
+    other            = 0                                   (no formula term; planned sources only)
+    state            = the rest                            (= the optimal support OP)
+
+The municipalities come first because their share is a condition of the network (rate × ON ≤ 20 % of ON), so
+the chapter's "municipalities" are always the co-financing statement's total, to the crown.
 """
 
 from __future__ import annotations
@@ -24,13 +28,13 @@ import pandas as pd
 
 from socplan.core.money import largest_remainder, to_decimal
 
-from .params import SHARE_DIGITS, FinanceParams, Source
+from .params import FinanceParams, Source
 
 DIMENSIONS = ("kind", "group", "target_group", "district", "orp")
 COST_COLUMNS = ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support")
 SOURCE_COLUMNS = ("state", "region", "municipalities", "users", "health_insurance", "other")
 TOTAL = "Celkem"
-_SPLIT_ORDER = (Source.REGION, Source.MUNICIPALITIES, Source.OTHER)
+_REST_ORDER = (Source.REGION, Source.USERS, Source.HEALTH_INSURANCE, Source.OTHER)
 
 
 def money_column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -55,30 +59,26 @@ def share_pct(part, whole, decimals: int = 2) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
-def source_split(frame: pd.DataFrame, params: FinanceParams) -> dict[str, np.ndarray]:
-    """Per entry: the six sources (int64 whole CZK) adding up exactly to its optimised cost."""
+def source_split(frame: pd.DataFrame, params: FinanceParams | None = None) -> dict[str, np.ndarray]:
+    """Per entry: the six sources (int64 whole CZK) adding up exactly to its optimised cost.
+
+    ``frame`` needs ``optimised_cost``, ``user_fees``, ``health_insurance``, ``municipal_cofinancing`` (SFo)
+    and ``region_cofinancing`` (SFk) — e.g. ``SupportResult.to_frame()``. ``params`` is not used (the split of
+    the co-financing is no parameter any more); it is accepted so that every chapter function has one signature.
+    """
     on = money_column(frame, "optimised_cost")
     fees = money_column(frame, "user_fees")
     hi = money_column(frame, "health_insurance")
-    cofin = money_column(frame, "cofinancing")
-    users = np.minimum(fees, on)
-    health = np.minimum(hi, on - users)
-    co = np.minimum(cofin, on - users - health)
-    state = on - users - health - co
-    # co-financing split by shares (10⁻⁴), largest remainder per entry, ties in the order region, municipalities, other
-    unit = 10**SHARE_DIGITS
-    shares = np.array([int(params.cofinancing_split.get(s, Decimal(0)).scaleb(SHARE_DIGITS)) for s in _SPLIT_ORDER])
-    exact = co[:, None] * shares[None, :]
-    parts = exact // unit
-    rem = exact % unit
-    left = co - parts.sum(axis=1)
-    order = np.argsort(-rem, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(len(_SPLIT_ORDER))[None, :].repeat(len(co), axis=0), axis=1)
-    parts = parts + (rank < left[:, None])
+    muni_sf = money_column(frame, "municipal_cofinancing")
+    region_sf = money_column(frame, "region_cofinancing")
+    municipalities = np.minimum(muni_sf, on)
+    users = np.minimum(fees, on - municipalities)
+    health = np.minimum(hi, on - municipalities - users)
+    region = np.minimum(region_sf, on - municipalities - users - health)
+    state = on - municipalities - users - health - region
     return {
-        "state": state, "region": parts[:, 0], "municipalities": parts[:, 1], "users": users,
-        "health_insurance": health, "other": parts[:, 2],
+        "state": state, "region": region, "municipalities": municipalities, "users": users,
+        "health_insurance": health, "other": np.zeros(len(on), dtype=np.int64),
     }
 
 
@@ -128,11 +128,28 @@ def sources_table(frame: pd.DataFrame, params: FinanceParams, by: str | Sequence
     return _table(frame, by, cols, total)
 
 
-def planned_sources(total_cost, params: FinanceParams) -> dict[str, Decimal]:
-    """The region's planned source shares applied to a whole-CZK total (parts add up exactly)."""
-    order = [Source.STATE, Source.REGION, Source.MUNICIPALITIES, Source.USERS, Source.HEALTH_INSURANCE, Source.OTHER]
-    parts = largest_remainder(to_decimal(total_cost), [params.source_shares.get(s, Decimal(0)) for s in order])
-    return {s.value: p for s, p in zip(order, parts, strict=True)}
+def planned_sources(total_cost, params: FinanceParams, municipalities=0) -> dict[str, Decimal]:
+    """The planned sources of the network's optimised cost ``total_cost`` (whole CZK; the parts add up exactly):
+
+    - municipalities = ``municipalities``, the required municipal co-financing (the co-financing statement's
+      total), at most ON;
+    - state = the planned state share × ON (half up), at most what the municipalities leave;
+    - region, users, health insurance, other = the rest, in proportion to their planned shares (largest
+      remainder; ties in this order; all to "other" when the four shares are 0).
+    """
+    on = to_decimal(total_cost)
+    muni = min(to_decimal(municipalities), on)
+    state_share = params.source_shares.get(Source.STATE, Decimal(0))
+    state = min((state_share * on).quantize(Decimal(1), ROUND_HALF_UP), on - muni)
+    rest = on - muni - state
+    weights = [params.source_shares.get(s, Decimal(0)) for s in _REST_ORDER]
+    if sum(weights, Decimal(0)) == 0:
+        weights = [Decimal(0)] * (len(_REST_ORDER) - 1) + [Decimal(1)]
+    parts = largest_remainder(rest, weights)
+    out = {Source.STATE.value: state, Source.MUNICIPALITIES.value: muni}
+    out.update({s.value: p for s, p in zip(_REST_ORDER, parts, strict=True)})
+    return {s.value: out[s.value] for s in (Source.STATE, Source.REGION, Source.MUNICIPALITIES, Source.USERS,
+                                            Source.HEALTH_INSURANCE, Source.OTHER)}
 
 
 def state_need(frame: pd.DataFrame) -> dict[str, Decimal | None]:

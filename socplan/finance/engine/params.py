@@ -1,5 +1,9 @@
 """Yearly financing parameters of one region (kraj): groups, units, normatives, occupancy, fees, shares.
 
+The municipal co-financing rate is *not* here: it is the network's yearly parameter (per entry: kind, form and
+tier), handed to the engine as the ``municipal_rate`` column of the network frame. Here is only the kraj's own
+co-financing share (``region_cofinancing``, per group), a separate source.
+
 Everything here changes from year to year (domain.md §5.3, §9), so nothing is a constant in the formulas:
 the engine takes a :class:`FinanceParams` and the Django layer stores one per region and year.
 
@@ -133,9 +137,8 @@ class FinanceParams:
     year: int
     kinds: Mapping[str, Kind]
     rates: Mapping[tuple[str, Group], Rate]
-    cofinancing_share: Mapping[Group, Decimal]  # "ukazatel a" per group
-    cofinancing_split: Mapping[Source, Decimal]  # who pays a·ON: region / municipalities / other
-    source_shares: Mapping[Source, Decimal]  # planned shares of the network's costs by source
+    source_shares: Mapping[Source, Decimal]  # planned shares: state of ON; the others divide the rest (chapter)
+    region_cofinancing: Mapping[Group, Decimal] = field(default_factory=dict)  # kraj's own share of ON per group
     months: Decimal = Decimal(12)
     days: int | None = None  # bed-days basis; None = days of the calendar year
     group_overrides: Mapping[tuple[str, str], Group] = field(default_factory=dict)
@@ -143,8 +146,8 @@ class FinanceParams:
     note: str = ""
 
     def __post_init__(self):
-        object.__setattr__(self, "cofinancing_share", {Group(g): to_decimal(v) for g, v in self.cofinancing_share.items()})
-        object.__setattr__(self, "cofinancing_split", {Source(s): to_decimal(v) for s, v in self.cofinancing_split.items()})
+        region = {Group(g): to_decimal(v) for g, v in self.region_cofinancing.items()}
+        object.__setattr__(self, "region_cofinancing", {g: region.get(g, Decimal(0)) for g in Group})
         object.__setattr__(self, "source_shares", {Source(s): to_decimal(v) for s, v in self.source_shares.items()})
         object.__setattr__(self, "rates", {(str(k), Group(g)): r for (k, g), r in self.rates.items()})
         object.__setattr__(self, "group_overrides",
@@ -178,19 +181,14 @@ class FinanceParams:
 
     # --- checks --------------------------------------------------------------------------------------------
     def validate(self) -> None:
-        for g in Group:
-            if g not in self.cofinancing_share:
-                raise ValueError(f"co-financing share 'a' missing for group {g}")
-        for name, mapping in (("cofinancing_share", self.cofinancing_share),
-                              ("cofinancing_split", self.cofinancing_split), ("source_shares", self.source_shares)):
+        for name, mapping in (("region_cofinancing", self.region_cofinancing),
+                              ("source_shares", self.source_shares)):
             for key, value in mapping.items():
                 _check_digits(value, SHARE_DIGITS, f"{name}[{key}]")
                 if not (0 <= value <= 1):
                     raise ValueError(f"{name}[{key}] must be between 0 and 1")
-        if sum(self.cofinancing_split.values(), Decimal(0)) != 1:
-            raise ValueError("cofinancing_split must sum to 1")
-        if set(self.cofinancing_split) - {Source.REGION, Source.MUNICIPALITIES, Source.OTHER}:
-            raise ValueError("cofinancing_split may only name region, municipalities and other")
+        if Source.MUNICIPALITIES in self.source_shares:
+            raise ValueError("source_shares: the municipalities' source is the required co-financing, not a share")
         if self.source_shares and sum(self.source_shares.values(), Decimal(0)) != 1:
             raise ValueError("source_shares must sum to 1")
         if self.months <= 0 or self.months > 12:
@@ -217,10 +215,11 @@ class FinanceParams:
             rates[(kind, group)] = rate
         return replace(self, rates=rates)
 
-    def with_cofinancing_share(self, group: Group, share) -> FinanceParams:
-        shares = dict(self.cofinancing_share)
+    def with_region_cofinancing(self, group: Group, share) -> FinanceParams:
+        """A copy with the kraj's own co-financing share of ``group`` set to ``share`` (what-if)."""
+        shares = dict(self.region_cofinancing)
         shares[Group(group)] = to_decimal(share)
-        return replace(self, cofinancing_share=shares)
+        return replace(self, region_cofinancing=shares)
 
 
 def derive_group(kind: Kind, form: str) -> Group:
@@ -307,11 +306,11 @@ def default_params(year: int = 2025, region: str = "CZ064") -> FinanceParams:
     available, domain.md §10.3) and must be replaced by the region's approved values:
 
     - normatives: see ``_FTE_NORMATIVE`` and ``_BED_DAY`` above;
-    - ``a``: A 20 %, B 15 %, C 20 %, D 10 % (domain.md §5.3: municipal co-financing 10–20 % by kind and form,
-      20 % for prevention);
-    - who pays ``a·ON``: region 40 %, municipalities 60 %;
-    - planned source shares: state 35 % (the seed plan's share), region 8 %, municipalities 12 %, users 33 %,
-      health insurance 4 %, other 8 %.
+    - the kraj's own co-financing: 0 in every group (the municipal co-financing is the network's rate, given
+      per entry; the kraj's own budget appears in the planned sources);
+    - planned source shares: state 35 % (the seed plan's share), region 8 %, users 33 %, health insurance 4 %,
+      other 20 % (the state's share is of ON, the other four divide what is left after the state and the
+      municipalities' required co-financing in these proportions).
     """
     kinds = {k.code: k for k in KINDS}
     rates: dict[tuple[str, Group], Rate] = {}
@@ -331,12 +330,9 @@ def default_params(year: int = 2025, region: str = "CZ064") -> FinanceParams:
         year=year,
         kinds=kinds,
         rates=rates,
-        cofinancing_share={Group.A: Decimal("0.20"), Group.B: Decimal("0.15"), Group.C: Decimal("0.20"),
-                           Group.D: Decimal("0.10")},
-        cofinancing_split={Source.REGION: Decimal("0.40"), Source.MUNICIPALITIES: Decimal("0.60")},
-        source_shares={Source.STATE: Decimal("0.35"), Source.REGION: Decimal("0.08"),
-                       Source.MUNICIPALITIES: Decimal("0.12"), Source.USERS: Decimal("0.33"),
-                       Source.HEALTH_INSURANCE: Decimal("0.04"), Source.OTHER: Decimal("0.08")},
+        region_cofinancing={g: Decimal(0) for g in Group},
+        source_shares={Source.STATE: Decimal("0.35"), Source.REGION: Decimal("0.08"), Source.USERS: Decimal("0.33"),
+                       Source.HEALTH_INSURANCE: Decimal("0.04"), Source.OTHER: Decimal("0.20")},
         illustrative=True,
         note="Ilustrativní hodnoty – skutečné normativy kraje nebyly k dispozici.",
     )

@@ -46,8 +46,10 @@ def reference_support(frame: pd.DataFrame, params: FinanceParams) -> list[dict]:
             else:
                 group = Group(str(g))
             rate = params.rate(kind, group)
-            a = _get(row, "cofinancing_share")
-            a = params.cofinancing_share[group] if a is None else a
+            muni_rate = _get(row, "municipal_rate")
+            muni_rate = Decimal(0) if muni_rate is None else muni_rate
+            k_share = _get(row, "region_cofinancing_share")
+            k_share = params.region_cofinancing[group] if k_share is None else k_share
             if GROUP_UNIT[group] == Unit.FTE_MONTH:
                 u = _get(row, "fte")
                 m = _get(row, "months")
@@ -72,10 +74,13 @@ def reference_support(frame: pd.DataFrame, params: FinanceParams) -> list[dict]:
                 fees = _czk(given_fees)
             if given_hi is not None:
                 hi = _czk(given_hi)
-            cofin = _czk(a * on)
+            municipal = _czk(muni_rate * on)  # the municipalities' required share: round_half_up(rate × ON)
+            region = _czk(k_share * on)
+            cofin = municipal + region
             support = max(Decimal(0), on - fees - hi - cofin)
             out.append({"service_id": row["service_id"], "group": group, "optimised_cost": on, "user_fees": fees,
-                        "health_insurance": hi, "cofinancing": cofin, "optimal_support": support})
+                        "health_insurance": hi, "municipal_cofinancing": municipal, "region_cofinancing": region,
+                        "cofinancing": cofin, "optimal_support": support})
     return out
 
 

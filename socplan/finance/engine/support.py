@@ -6,7 +6,9 @@ Formulas (domain.md §5.2, docs/financing.md §2), every term rounded to whole C
 
       ON  = FP · U · M                  FP normative per FTE-month, U direct-care FTE, M months
       ÚH  = S · K · M                   S usual fee per user-month, K planned users
-      SF  = a · ON                      a = mandatory co-financing share of the group
+      SFo = round(r · ON)               r = the entry's municipal co-financing rate (network parameter)
+      SFk = round(k · ON)               k = the kraj's own co-financing share of the group
+      SF  = SFo + SFk                   mandatory co-financing
       OP  = max(0, ON − ÚH − SF)
 
 - groups C/D (unit: bed-day)::
@@ -15,7 +17,7 @@ Formulas (domain.md §5.2, docs/financing.md §2), every term rounded to whole C
       ON  = FP · LD                     FP normative per bed-day
       ÚH  = Ú · LD                      Ú usual user fee per occupied bed-day
       ZP  = Z · LD                      Z health-insurance payment per occupied bed-day
-      SF  = a · ON
+      SF  = SFo + SFk                   as above
       OP  = max(0, ON − ÚH − ZP − SF)
 
   ``user_fees`` / ``health_insurance`` given on an entry (e.g. from the application, reflecting its
@@ -37,7 +39,8 @@ Input: a pandas DataFrame, one row per network entry:
 ``occupancy``       occupancy override (≤ 4 decimals; default the kind's)                       optional
 ``user_fees``       planned user fees, CZK (≤ 2 decimals) replacing the normative fee           optional
 ``health_insurance`` planned health-insurance payments, CZK (≤ 2 decimals)                      optional
-``cofinancing_share`` ``a`` override for the entry (≤ 4 decimals)                               optional
+``municipal_rate``  r: the municipal co-financing rate as a share (≤ 4 decimals; default 0)    optional
+``region_cofinancing_share`` k override for the entry (≤ 4 decimals)                           optional
 ==================  ==========================================================================================
 
 Other columns (``tier``, ``weight``, ``district``, ``orp``, ``target_group``…) are kept for allocation and the
@@ -61,6 +64,7 @@ import pandas as pd
 
 from socplan.core.money import format_number, to_decimal
 
+from .cofinancing import required_shares
 from .params import (
     GROUP_LABEL,
     GROUP_UNIT,
@@ -78,13 +82,16 @@ FORM_LABEL = {Form.OUTPATIENT.value: "ambulantní", Form.FIELD.value: "terénní
 # decimals accepted per input column
 DIGITS = {
     "fte": 4, "months": 2, "users": 2, "beds": 0, "days": 0, "occupancy": SHARE_DIGITS,
-    "user_fees": 2, "health_insurance": 2, "cofinancing_share": SHARE_DIGITS,
+    "user_fees": 2, "health_insurance": 2, "municipal_rate": SHARE_DIGITS, "region_cofinancing_share": SHARE_DIGITS,
 }
-AMOUNTS = ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support")
+AMOUNTS = ("optimised_cost", "user_fees", "health_insurance", "municipal_cofinancing", "region_cofinancing",
+           "cofinancing", "optimal_support")
 AMOUNT_LABEL = {
     "optimised_cost": "optimalizované náklady",
     "user_fees": "úhrady uživatelů",
     "health_insurance": "platby zdravotních pojišťoven",
+    "municipal_cofinancing": "spolufinancování obcí",
+    "region_cofinancing": "spolufinancování kraje",
     "cofinancing": "povinné spolufinancování",
     "optimal_support": "optimální podpora",
 }
@@ -191,7 +198,9 @@ class SupportResult:
     optimised_cost: np.ndarray
     user_fees: np.ndarray
     health_insurance: np.ndarray
-    cofinancing: np.ndarray
+    municipal_cofinancing: np.ndarray  # SFo = round(r · ON), the municipalities' required share
+    region_cofinancing: np.ndarray  # SFk = round(k · ON), the kraj's own co-financing
+    cofinancing: np.ndarray  # SF = SFo + SFk
     optimal_support: np.ndarray
     raw: dict[str, np.ndarray] = field(repr=False)  # scaled inputs actually used (for explanations)
     _index: dict | None = field(default=None, repr=False)
@@ -300,11 +309,14 @@ def compute_support(frame: pd.DataFrame, params: FinanceParams) -> SupportResult
     occupancy = np.where(bed, np.where(occ_present, occ_given, occ), 0)
     if (occupancy > 10**SHARE_DIGITS).any():
         raise InputError(f"occupancy above 1 at {list(ids[occupancy > 10**SHARE_DIGITS][:5])}")
-    a_group = {g: int(params.cofinancing_share[g].scaleb(SHARE_DIGITS)) for g in Group}
-    a = default("cofinancing_share", 0)
-    a = np.where(cols["cofinancing_share"][1], a, np.array([a_group[g] for g in groups], dtype=np.int64))
-    if (a > 10**SHARE_DIGITS).any():
-        raise InputError("cofinancing_share above 1")
+    rate = default("municipal_rate", 0)
+    if (rate > 10**SHARE_DIGITS).any():
+        raise InputError(f"municipal_rate above 1 at {list(ids[rate > 10**SHARE_DIGITS][:5])}")
+    k_group = {g: int(params.region_cofinancing[g].scaleb(SHARE_DIGITS)) for g in Group}
+    k = np.where(cols["region_cofinancing_share"][1], cols["region_cofinancing_share"][0],
+                 np.array([k_group[g] for g in groups], dtype=np.int64))
+    if (k > 10**SHARE_DIGITS).any():
+        raise InputError("region_cofinancing_share above 1")
 
     # A/B: FP(10⁻²)·U(10⁻⁴)·M(10⁻²) → 10⁻⁸ ; S(10⁻²)·K(10⁻²)·M(10⁻²) → 10⁻⁶
     on_fte = round_half_up(_prod(fp, fte, months), 8)
@@ -321,17 +333,20 @@ def compute_support(frame: pd.DataFrame, params: FinanceParams) -> SupportResult
     hi_amount, hi_given = cols["health_insurance"]
     fees = np.where(fee_given, round_half_up(fee_amount, 2), fees)
     hi = np.where(hi_given, round_half_up(hi_amount, 2), hi)
-    cofin = round_half_up(_prod(a, on), SHARE_DIGITS)
+    municipal = required_shares(on, rate)  # the one definition of the municipalities' required share
+    region = required_shares(on, k)
+    cofin = municipal + region
     support = np.maximum(on - fees - hi - cofin, 0)
 
     raw = {
         "fp": fp, "fee": fee, "zp": zp, "fte": fte, "months": months, "users": users, "beds": beds,
-        "days": days, "occupancy": occupancy, "a": a, "fees_given": fee_given, "hi_given": hi_given,
-        "fee_amount": fee_amount, "hi_amount": hi_amount, "a_given": cols["cofinancing_share"][1],
+        "days": days, "occupancy": occupancy, "rate": rate, "k": k, "fees_given": fee_given,
+        "hi_given": hi_given, "fee_amount": fee_amount, "hi_amount": hi_amount,
     }
     assert len(on) == n
     return SupportResult(params, df, groups, on.astype(np.int64), fees.astype(np.int64), hi.astype(np.int64),
-                         cofin.astype(np.int64), support.astype(np.int64), raw)
+                         municipal.astype(np.int64), region.astype(np.int64), cofin.astype(np.int64),
+                         support.astype(np.int64), raw)
 
 
 def _groups(df: pd.DataFrame, kinds: np.ndarray, params: FinanceParams) -> np.ndarray:
@@ -398,7 +413,8 @@ def explain_entry(res: SupportResult, i: int) -> str:
 
     on, fees, hi = int(res.optimised_cost[i]), int(res.user_fees[i]), int(res.health_insurance[i])
     cofin, op = int(res.cofinancing[i]), int(res.optimal_support[i])
-    fp, a = dec("fp", 2), dec("a", SHARE_DIGITS)
+    municipal, region = int(res.municipal_cofinancing[i]), int(res.region_cofinancing[i])
+    fp, rate, k_share = dec("fp", 2), dec("rate", SHARE_DIGITS), dec("k", SHARE_DIGITS)
     if unit == Unit.FTE_MONTH:
         u, m, k, s = dec("fte", 4), dec("months", 2), dec("users", 2), dec("fee", 2)
         lines.append(f"Optimalizované náklady ON = FP × U × M = {kc(fp)} × {num(u)} × {num(m)} = "
@@ -424,7 +440,14 @@ def explain_entry(res: SupportResult, i: int) -> str:
         else:
             z = dec("zp", 2)
             lines.append(f"Platby zdravotních pojišťoven ZP = Z × LD = {kc(z)} × {num(ld)} = {_rounded(z * ld, hi)}")
-    lines.append(f"Povinné spolufinancování SF = a × ON = {num(a)} × {kc(on)} = {_rounded(a * on, cofin)}")
+    lines.append(f"Spolufinancování obcí SFo = sazba × ON = {num(rate * 100)} % × {kc(on)} = "
+                 f"{_rounded(rate * on, municipal)}")
+    if k_share or region:
+        lines.append(f"Spolufinancování kraje SFk = {num(k_share * 100)} % × {kc(on)} = "
+                     f"{_rounded(k_share * on, region)}")
+        lines.append(f"Povinné spolufinancování SF = SFo + SFk = {num(municipal)} + {num(region)} = {kc(cofin)}")
+    else:
+        lines.append(f"Povinné spolufinancování SF = SFo = {kc(cofin)}")
     terms = [num(on), num(fees)] + ([num(hi)] if (unit == Unit.BED_DAY or r["hi_given"][i]) else []) + [num(cofin)]
     names = "ON − ÚH − ZP − SF" if len(terms) == 4 else "ON − ÚH − SF"
     diff = on - fees - hi - cofin

@@ -5,11 +5,12 @@ The JMK plan 2015–2017 (seed slides, domain.md §7) names the conditions:
 * for **existing** services: registration, territory, municipal co-financing, the evaluation points threshold
   of the methodology;
 * for **new and expanded** services (development requests) additionally: need declared by the ORP (in line
-  with its community plan), a budget within the methodology's optimal cost, inclusion in the year's action plan.
+  with its community plan), a budget within the kraj's limit per unit, inclusion in the year's action plan.
 
 Each condition is a named rule (:class:`ConditionRule`) the region may rename, switch off or apply to another
-set of entries; its parameters (co-financing rate per kind and form, optimal cost per unit, points threshold
-overrides) are yearly data in :class:`ConditionParams`. ``check_entry(facts, params)`` runs every enabled rule
+set of entries; its parameters (budget limit per unit, points threshold overrides) are yearly data in
+:class:`ConditionParams`. The co-financing condition gets the required municipal share as a *fact* of the entry:
+it is computed by the finance module (rate × optimised cost, see ``socplan.network.contracts``), never here. ``check_entry(facts, params)`` runs every enabled rule
 that applies to the entry and returns one :class:`ConditionResult` per rule with ``passed`` and a Czech
 ``reason`` that says why, with the numbers. An entry is *eligible* when every applicable rule passes; a rule
 that does not apply (e.g. the points threshold for a brand-new service) is not listed.
@@ -18,12 +19,13 @@ Rules (exact texts are pinned by tests/network/test_conditions.py):
 
 registration  the registration overlaps the network year (valid_from ≤ 31 Dec and valid_to ≥ 1 Jan).
 territory     there is at least one unit of entrustment and every unit lies in the region.
-cofinancing   declared ≥ required, required = rate × optimised cost, rounded to whole CZK half up.
-              optimised cost = min(reported cost, optimal cost per unit × units); when only one of the two is
-              known, that one. Rate lookup: "kind:form" → "kind" → category → "*".
+cofinancing   declared ≥ required; required (whole CZK), the rate and the optimised cost are facts given by
+              the co-financing source (the finance module); required 0 passes; unknown required fails with
+              the source's reason.
 points        score ≥ threshold of the kind (the override in the params, else the evaluation's threshold).
 need          the ORP declared the need and the linked measure belongs to that ORP's community plan.
-budget        expected cost ≤ optimal cost per unit × units (FTE for groups A/B, beds for C/D).
+budget        expected cost ≤ budget limit per unit × units (FTE for groups A/B, beds for C/D); the limit is a
+              network parameter of this condition only (lookup "kind:form" → "kind" → group → "*").
 action_plan   the request is included in the action plan of the network year.
 """
 
@@ -47,7 +49,6 @@ STATUS_NEW = "new"
 STATUS_EXPANDED = "expanded"
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 FTE_GROUPS = ("A", "B")
 BED_GROUPS = ("C", "D")
 
@@ -66,7 +67,7 @@ DEFAULT_RULES: tuple[ConditionRule, ...] = (
     ConditionRule("cofinancing", "Spolufinancování obcí", True, APPLIES_ALL),
     ConditionRule("points", "Body hodnocení podle metodiky", True, APPLIES_EXISTING),
     ConditionRule("need", "Potřebnost deklarovaná ORP", True, APPLIES_DEVELOPMENT),
-    ConditionRule("budget", "Rozpočet v mezích optimálních nákladů", True, APPLIES_DEVELOPMENT),
+    ConditionRule("budget", "Rozpočet v mezích limitu na jednotku", True, APPLIES_DEVELOPMENT),
     ConditionRule("action_plan", "Zařazení do akčního plánu", True, APPLIES_DEVELOPMENT),
 )
 CONDITION_CODES = tuple(r.code for r in DEFAULT_RULES)
@@ -102,9 +103,13 @@ class EntryFacts:
     # territory of entrustment
     territory: tuple[TerritoryUnit, ...] = ()
     # money (whole CZK per year)
-    reported_cost: Decimal | None = None
     units: Decimal | None = None  # FTE in direct care (groups A/B) or beds (C/D)
     declared: Decimal = ZERO
+    # the required municipal share and its basis, from the co-financing source (finance); None = not computed
+    cofinancing_required: Decimal | None = None
+    cofinancing_rate: Decimal | None = None  # per cent
+    cofinancing_basis: Decimal | None = None  # the optimised cost the rate applies to
+    cofinancing_note: str = ""  # why the share is 0 or unknown
     # evaluation
     score: float | None = None
     threshold: float | None = None
@@ -136,16 +141,11 @@ class ConditionParams:
     region_name: str
     year: int
     rules: tuple[ConditionRule, ...] = DEFAULT_RULES
-    cofinancing_rates: Mapping[str, Decimal] = field(default_factory=dict)  # percent; keys see module doc
-    optimal_costs: Mapping[str, Decimal] = field(default_factory=dict)  # Kč per unit and year
+    budget_limits: Mapping[str, Decimal] = field(default_factory=dict)  # Kč per unit and year (budget condition)
     points_thresholds: Mapping[str, float] = field(default_factory=dict)  # overrides of the evaluation's
 
-    def rate_for(self, facts: EntryFacts) -> Decimal | None:
-        value = _lookup(self.cofinancing_rates, _keys(facts.kind_code, facts.form, facts.category))
-        return None if value is None else to_decimal(value)
-
-    def optimal_cost_for(self, facts: EntryFacts) -> Decimal | None:
-        value = _lookup(self.optimal_costs, _keys(facts.kind_code, facts.form, facts.group))
+    def budget_limit_for(self, facts: EntryFacts) -> Decimal | None:
+        value = _lookup(self.budget_limits, _keys(facts.kind_code, facts.form, facts.group))
         return None if value is None else to_decimal(value)
 
     def threshold_for(self, facts: EntryFacts) -> float | None:
@@ -220,14 +220,6 @@ def kind_label(kind_code: str) -> str:
     return f"§ {kind_code}" if kind_code and kind_code[0].isdigit() else str(kind_code)
 
 
-def optimised_cost(facts: EntryFacts, params: ConditionParams) -> Decimal | None:
-    """min(reported cost, optimal cost per unit × units); the known one when only one is known."""
-    per_unit = params.optimal_cost_for(facts)
-    normative = czk(per_unit * facts.units) if per_unit is not None and facts.units is not None else None
-    candidates = [c for c in (facts.reported_cost, normative) if c is not None]
-    return min(candidates) if candidates else None
-
-
 # --- the rules ----------------------------------------------------------------------------------------------
 
 def check_registration(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
@@ -254,16 +246,19 @@ def check_territory(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
 
 
 def check_cofinancing(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
-    rate = p.rate_for(f)
-    if rate is None or rate == 0:
-        return True, "Spolufinancování obcí se pro tento druh a formu nevyžaduje."
-    basis = optimised_cost(f, p)
-    if basis is None:
-        return False, "Nelze ověřit spolufinancování obcí: nejsou známy náklady služby."
-    required = czk(basis * rate / HUNDRED)
+    if f.cofinancing_required is None:
+        why = f.cofinancing_note or "požadovaný podíl obcí není spočten."
+        return False, f"Nelze ověřit spolufinancování obcí: {why}"
+    required = czk(f.cofinancing_required)
     declared = czk(f.declared)
-    text = (f"Obce deklarovaly {format_czk(declared)}, požadováno je {fmt_decimal(rate)} % "
-            f"z optimalizovaných nákladů {format_czk(basis)}, tj. {format_czk(required)}")
+    if f.cofinancing_rate is not None and f.cofinancing_rate == 0:
+        return True, "Spolufinancování obcí se pro tento druh, formu a úroveň sítě nevyžaduje (sazba 0 %)."
+    if required == 0 and f.cofinancing_note:
+        return True, f.cofinancing_note
+    rate = fmt_decimal(f.cofinancing_rate) if f.cofinancing_rate is not None else "—"
+    basis = format_czk(f.cofinancing_basis) if f.cofinancing_basis is not None else "—"
+    text = (f"Obce deklarovaly {format_czk(declared)}, požadováno je {rate} % "
+            f"z optimalizovaných nákladů {basis}, tj. {format_czk(required)}")
     if declared >= required:
         return True, text + "."
     return False, text + f"; chybí {format_czk(required - declared)}."
@@ -303,18 +298,18 @@ def check_need(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
 def check_budget(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
     if f.expected_cost is None:
         return False, "Chybí předpokládané náklady záměru."
-    per_unit = p.optimal_cost_for(f)
+    per_unit = p.budget_limit_for(f)
     if per_unit is None:
-        return False, f"Pro druh {kind_label(f.kind_code)} není stanoven optimální náklad na jednotku."
+        return False, f"Pro druh {kind_label(f.kind_code)} není stanoven limit rozpočtu na jednotku."
     if f.units is None or f.units <= 0:
-        return False, "Chybí počet úvazků nebo lůžek pro porovnání s optimálními náklady."
+        return False, "Chybí počet úvazků nebo lůžek pro porovnání s limitem rozpočtu."
     unit_label = "počet lůžek" if f.group in BED_GROUPS else "počet úvazků"
-    optimal = czk(per_unit * f.units)
+    limit = czk(per_unit * f.units)
     cost = czk(f.expected_cost)
-    how = f"{format_czk(optimal)} ({unit_label} {fmt_decimal(f.units)} × {format_czk(per_unit)})"
-    if cost <= optimal:
-        return True, f"Rozpočet {format_czk(cost)} nepřekračuje optimální náklady {how}."
-    return False, f"Rozpočet {format_czk(cost)} překračuje optimální náklady {how} o {format_czk(cost - optimal)}."
+    how = f"{format_czk(limit)} ({unit_label} {fmt_decimal(f.units)} × {format_czk(per_unit)})"
+    if cost <= limit:
+        return True, f"Rozpočet {format_czk(cost)} nepřekračuje limit {how}."
+    return False, f"Rozpočet {format_czk(cost)} překračuje limit {how} o {format_czk(cost - limit)}."
 
 
 def check_action_plan(f: EntryFacts, p: ConditionParams) -> tuple[bool, str]:
