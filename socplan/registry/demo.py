@@ -37,7 +37,8 @@ from .models import (
     Staffing,
     TargetGroup,
 )
-from .services import DATA_DIR, codelists_load, region_majority
+from .mpsv_import.upsert import region_majority
+from .services import DATA_DIR, codelists_load
 
 DEMO_YEAR = 2026  # the one place the demo year is set
 DEMO_REGION = "CZ064"

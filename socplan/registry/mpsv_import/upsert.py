@@ -36,6 +36,15 @@ from ..models import (
 from .parse import WARNING_LABELS, Lookups, Rejection, ServiceRec
 
 REASON = "import registru MPSV"
+
+
+def region_majority(region_ids) -> int | None:
+    """The region most facilities (or scope units) lie in; ties go to the smallest id (deterministic)."""
+    counts = Counter(r for r in region_ids if r is not None)
+    if not counts:
+        return None
+    best = max(counts.values())
+    return min(r for r, c in counts.items() if c == best)
 BATCH = 1000
 
 
@@ -119,8 +128,6 @@ class _Ctx:
         return known
 
     def region_of(self, rec: ServiceRec) -> int | None:
-        from ..services import region_majority
-
         regions = [self.muni[f.municipality_code][2] for f in rec.facilities if f.municipality_code]
         if not regions:
             regions = [self.muni[c][2] for c in rec.area_municipality_codes]

@@ -3,12 +3,12 @@
 Idempotent: a second run finds everything in place and changes nothing.
 """
 
-import importlib.util
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from socplan.accounts.demo import demo_users_create
 from socplan.registry.demo import DEMO_YEAR, demo_region_load
 
 
@@ -24,8 +24,5 @@ class Command(BaseCommand):
             f"personální zajištění {DEMO_YEAR} nové {counts['staffing']}, hospodaření {DEMO_YEAR} nové "
             f"{counts['economics']}."
         )
-        if importlib.util.find_spec("socplan.accounts.demo") is not None:
-            from socplan.accounts.demo import demo_users_create
-
-            demo_users_create()
+        demo_users_create()
         self.stdout.write(self.style.SUCCESS(f"Demo připraveno za {time.perf_counter() - started:.1f} s."))
