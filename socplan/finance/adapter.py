@@ -7,11 +7,20 @@
   - from ``socplan.network.selectors.network_entries(region, year)`` when the network module has a network
     for the year (entries of tiers marked *not funded*, e.g. a reserve list, are left out);
   - otherwise from the registry services of the kraj active in the year, with their staffing (direct-care FTE)
-    and registered beds of the year (the demo's synthetic staffing) — every page says so.
+    and their capacity of the year (the demo's synthetic staffing) — every page says so.
+
+  Capacity: a row from the network carries its entry's capacity and unit (for an approved version these add
+  up to the figure the network states for the year, ``registry.ServiceYearCapacity``, which evaluation and
+  availability read too; a draft version's rows carry the draft's figures, which nobody else reads until the
+  version is approved). A row from the registry carries ``socplan.registry.selectors.service_capacities``: the
+  service's main form and the capacity of that form in its unit — the same figure evaluation and availability
+  use. ``beds`` is that capacity for the bed groups (C/D), ``users`` for the other groups when it is counted
+  in clients.
 
   Each row: ``service_id`` (the entry key: the registry service pk, ``"<pk>/<form>"`` when the network splits a
   service into parts), ``service_pk``, ``part``, ``name``, ``provider``, ``provider_id``, ``kind``, ``form``
-  (A/T/P), ``group``, ``fte``, ``beds``, ``users``, ``tier`` (0 = first funded tier), ``tier_label``,
+  (A/T/P), ``group``, ``fte``, ``beds``, ``users``, ``capacity`` and ``capacity_type`` (the capacity the
+  row is computed with and its unit code), ``tier`` (0 = first funded tier), ``tier_label``,
   ``district``/``district_code``, ``orp``/``orp_code`` (the ORP with the largest declared share of the
   service's scope; ties: lowest code), ``target_group`` (the JMK planning group most of the service's target
   groups belong to; ties: the lower group number).
@@ -32,15 +41,14 @@ from django.utils.translation import gettext as _
 
 from socplan.network.selectors import network_entries
 from socplan.registry.models import (
-    Capacity,
     PlanningGroup,
     Service,
     ServiceArea,
-    ServiceForm,
     ServiceKind,
     ServiceTargetGroup,
     Staffing,
 )
+from socplan.registry.selectors import service_capacities
 from socplan.territory.models import Orp
 
 from . import engine
@@ -48,7 +56,6 @@ from .engine.params import Category, Form, Group, Kind, Rate
 from .models import FinanceParams, FinanceRate
 
 FORM_CODE = {"amb": Form.OUTPATIENT.value, "ter": Form.FIELD.value, "pob": Form.RESIDENTIAL.value}
-FORM_ORDER = ("amb", "ter", "pob")
 BED_GROUPS = ("C", "D")
 NO_TARGET_GROUP = "neuvedena"
 
@@ -116,7 +123,8 @@ class NetworkFrame:
 
 
 COLUMNS = ["service_id", "service_pk", "part", "name", "provider", "provider_id", "kind", "form", "group", "fte",
-           "beds", "users", "tier", "tier_label", "district", "district_code", "orp", "orp_code", "target_group"]
+           "beds", "users", "tier", "tier_label", "district", "district_code", "orp", "orp_code", "target_group",
+           "capacity", "capacity_type"]
 
 
 def _region(region):
@@ -203,6 +211,7 @@ def _from_network(region, year: int, entries, overrides) -> NetworkFrame:
             key, s, part=key.partition("/")[2], form=form, group=group,
             fte=Decimal(0) if bed else Decimal(e.fte), beds=e.capacity if bed else 0,
             users=e.capacity if (not bed and e.capacity_type == "klient") else 0,
+            capacity=e.capacity, capacity_type=e.capacity_type,
             tier=tier_index[e.tier_order], tier_label=e.tier_code, orp_code=orp_code, extra=extra))
     note = f"Položky sítě sociálních služeb kraje na rok {year} (modul Síť služeb)."
     return NetworkFrame(_frame(rows), "network", note, skipped)
@@ -221,13 +230,7 @@ def _from_registry(region, year: int, overrides) -> NetworkFrame:
           .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("pk"))
     services = _services(qs)
     sids = qs.values("pk")
-    forms = defaultdict(list)
-    for sid, code in ServiceForm.objects.filter(service_id__in=sids).values_list("service_id", "form__code"):
-        forms[sid].append(code)
-    caps = defaultdict(lambda: defaultdict(int))  # sid → {(form, type): count}
-    for sid, fcode, ctype, n in Capacity.objects.filter(service_form__service_id__in=sids).values_list(
-            "service_form__service_id", "service_form__form__code", "capacity_type__code", "count"):
-        caps[sid][(fcode, ctype)] += n
+    caps = service_capacities(list(services), year)  # main form and capacity: the rule every module reads
     fte = {}
     for sid, _y, value in Staffing.objects.filter(service_id__in=sids, year__lte=year).values_list(
             "service_id", "year", "fte_direct").order_by("service_id", "year"):
@@ -236,8 +239,7 @@ def _from_registry(region, year: int, overrides) -> NetworkFrame:
     rows, skipped = [], []
     for sid, s in services.items():
         c = caps[sid]
-        has_beds = any(t == "luzka" for (_f, t) in c)
-        form = _main_form(forms[sid], "luzka" if has_beds else None)
+        form = c.form
         if form is None:
             skipped.append((s.name, _("služba nemá formu poskytování")))
             continue
@@ -245,33 +247,23 @@ def _from_registry(region, year: int, overrides) -> NetworkFrame:
         bed = group in BED_GROUPS
         beds = users = 0
         if bed:
-            beds = c.get((form, "luzka"), 0) or sum(n for (f, _t), n in c.items() if f == form)
+            beds = c.capacity
             if not beds:
                 skipped.append((s.name, _("pobytová služba bez registrované kapacity lůžek")))
                 continue
         else:
-            users = c.get((form, "klient"), 0)
+            users = c.capacity if c.capacity_type == "klient" else 0
             if sid not in fte:
                 skipped.append((s.name, _("chybí personální zajištění (úvazky v přímé péči) za rok %(year)s")
                                 % {"year": str(year)}))
                 continue
         orp_code = _main_orp(extra["shares"].get(sid, {}), (), extra["orps"])
         rows.append(_row(str(sid), s, part="", form=form, group=group, fte=Decimal(0) if bed else fte[sid],
-                         beds=beds, users=users, tier=0, tier_label="registr", orp_code=orp_code, extra=extra))
+                         beds=beds, users=users, capacity=c.capacity, capacity_type=c.capacity_type, tier=0,
+                         tier_label="registr", orp_code=orp_code, extra=extra))
     note = (f"Modul Síť služeb zatím nemá síť kraje na rok {year}: položkami jsou registrované služby kraje "
-            f"poskytované v roce {year} s úvazky v přímé péči a lůžky z registru (v demu syntetické údaje).")
+            f"poskytované v roce {year} s úvazky v přímé péči a kapacitou z registru (v demu syntetické údaje).")
     return NetworkFrame(_frame(rows), "registry", note, skipped)
-
-
-def _main_form(codes: list[str], capacity_type: str | None) -> str | None:
-    codes = [c for c in FORM_ORDER if c in codes]
-    if not codes:
-        return None
-    if len(codes) == 1:
-        return codes[0]
-    if capacity_type == "luzka" and "pob" in codes:
-        return "pob"
-    return next((c for c in codes if c != "pob"), codes[0])
 
 
 def _enrichment(region, sids) -> dict:
@@ -304,12 +296,15 @@ def _target_group(counter: Counter | None) -> str:
     return str(PlanningGroup(min(g for g, n in counter.items() if n == best)).label)
 
 
-def _row(key, s, *, part, form, group, fte, beds, users, tier, tier_label, orp_code, extra) -> dict:
+def _row(key, s, *, part, form, group, fte, beds, users, capacity, capacity_type,
+         tier, tier_label, orp_code, extra) -> dict:
     orp = extra["orps"].get(orp_code) if orp_code else None
     return {
         "service_id": key, "entry_id": entry_id, "service_pk": s.pk, "part": part, "name": s.name, "provider": s.provider_name,
         "provider_id": s.provider_id, "kind": s.kind.code, "form": FORM_CODE[form], "group": group,
-        "fte": Decimal(fte), "beds": int(beds), "users": int(users), "tier": int(tier), "tier_label": tier_label,
+        "fte": Decimal(fte), "beds": int(beds), "users": int(users),
+        "capacity": int(capacity), "capacity_type": capacity_type or "",
+        "tier": int(tier), "tier_label": tier_label,
         "district": orp.district.name if orp else "–", "district_code": orp.district.code if orp else "",
         "orp": orp.name if orp else "–", "orp_code": orp.code if orp else "",
         "target_group": _target_group(extra["groups"].get(s.pk)),
@@ -322,5 +317,6 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["beds"] = df["beds"].astype("int64")
     df["users"] = df["users"].astype("int64")
+    df["capacity"] = df["capacity"].astype("int64")
     df["tier"] = df["tier"].astype("int64")
     return df

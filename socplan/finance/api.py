@@ -66,8 +66,21 @@ SUPPORT_ROW = {
     "form": serializers.CharField(), "group": serializers.CharField(), "tier": serializers.IntegerField(),
     "optimised_cost": AMOUNT, "user_fees": AMOUNT, "health_insurance": AMOUNT, "cofinancing": AMOUNT,
     "optimal_support": AMOUNT,
+    "capacity": serializers.IntegerField(
+        help_text="Kapacita, se kterou je položka spočtena: z položky sítě (u schválené verze = kapacita, kterou "
+        "síť stanovila pro rok a kterou čte i hodnocení a dostupnost; u návrhu kapacita návrhu), bez sítě "
+        "kapacita hlavní formy služby z registru."),
+    "capacity_type": serializers.CharField(
+        allow_blank=True, help_text="Jednotka té kapacity (kód typu kapacity: luzka, klient, kontakt, interv, hovor)."),
     "explanation": serializers.CharField(help_text="Vzorec s čísly služby (česky)."),
 }
+
+
+def _capacities_used(comp) -> dict[str, tuple[int, str]]:
+    """{row key: (capacity, unit code)} of the network frame the computation used."""
+    f = comp.network.frame
+    return {str(k): (int(c), str(t)) for k, c, t in zip(f["service_id"], f["capacity"], f["capacity_type"],
+                                                         strict=True)}
 
 
 class SupportView(APIView):
@@ -84,6 +97,7 @@ class SupportView(APIView):
         with frame_cache():
             comp = _comp(region, year)
         rows = selectors.support_rows(comp, user=request.user, explain=True)
+        used = _capacities_used(comp)
         return Response({
             "region": region.code, "year": int(year), "network_source": comp.network.source,
             "params": _params_dict(comp),
@@ -92,7 +106,9 @@ class SupportView(APIView):
                 "form": r.form, "group": r.group, "tier": r.tier,
                 "optimised_cost": str(r.optimised_cost), "user_fees": str(r.user_fees),
                 "health_insurance": str(r.health_insurance), "cofinancing": str(r.cofinancing),
-                "optimal_support": str(r.optimal_support), "explanation": r.explanation,
+                "optimal_support": str(r.optimal_support),
+                "capacity": used[str(r.key)][0], "capacity_type": used[str(r.key)][1],
+                "explanation": r.explanation,
             } for r in rows],
         })
 
