@@ -194,8 +194,6 @@ def results_for_user(user, region, year: int, *, with_breakdown: bool = False) -
     s = comp.result.services
     missing = comp.result.missing_lists()
     explanations = engine.explain_all(comp.result) if with_breakdown else {}
-    from .services import breakdown_rows
-
     rows = []
     for n, sid in enumerate(s.index.tolist()):
         info = meta.loc[sid]
@@ -269,8 +267,6 @@ def service_breakdown(service, year: int) -> Breakdown | None:
     comp = evaluation_compute(service.region_id, year)
     if comp is None or service.pk not in comp.result.services.index:
         return None
-    from .services import breakdown_rows
-
     e = engine.explain(comp.result, service.pk)
     s = comp.result.services.loc[service.pk]
     return Breakdown(service, int(year), comp.methodology, None, e.score, e.max_score, e.rank, e.n_ranked,
@@ -452,3 +448,27 @@ def _applies(em: engine.Methodology | None, code: str, kind: str, form: str) -> 
 
 def numbers_or_none(values) -> list[float | None]:
     return [None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v) for v in values]
+
+
+# --- explanations as JSON-ready rows (stored with a run, served by the API) ----------------------------------
+
+def _clean_float(x):
+    x = float(x)
+    return None if math.isnan(x) or math.isinf(x) else x
+
+
+def breakdown_rows(explanation: engine.Explanation) -> list[dict]:
+    """JSON-ready rows of an explanation (NaN → None)."""
+    out = []
+    for r in explanation.rows:
+        out.append({
+            "criterion": r.criterion, "criterion_name": r.criterion_name,
+            "criterion_weight": _clean_float(r.criterion_weight),
+            "indicator": r.indicator, "indicator_name": r.indicator_name, "unit": r.unit,
+            "value": _clean_float(r.value), "reference": _clean_float(r.reference), "relative": r.relative,
+            "compared": _clean_float(r.compared), "scale": r.scale, "points": _clean_float(r.points),
+            "max_points": _clean_float(r.max_points), "weight": _clean_float(r.weight),
+            "contribution": _clean_float(r.contribution), "missing": r.missing,
+            "missing_inputs": list(r.missing_inputs),
+        })
+    return out

@@ -39,6 +39,7 @@ from .models import (
     Scale,
     ServiceEvaluation,
 )
+from .selectors import breakdown_rows, evaluation_compute, methodology_for
 
 KEY_RE = re.compile(r"^(\*|[0-9A-Za-z]{1,10}(:(amb|ter|pob))?)$")
 
@@ -368,28 +369,6 @@ def assessment_upsert(*, actor, service, year: int, data: dict, expected_version
 
 # --- evaluation runs -------------------------------------------------------------------------------------------
 
-def _clean_float(x):
-    x = float(x)
-    return None if math.isnan(x) or math.isinf(x) else x
-
-
-def breakdown_rows(explanation: engine.Explanation) -> list[dict]:
-    """JSON-ready rows of an explanation (NaN → None)."""
-    out = []
-    for r in explanation.rows:
-        out.append({
-            "criterion": r.criterion, "criterion_name": r.criterion_name,
-            "criterion_weight": _clean_float(r.criterion_weight),
-            "indicator": r.indicator, "indicator_name": r.indicator_name, "unit": r.unit,
-            "value": _clean_float(r.value), "reference": _clean_float(r.reference), "relative": r.relative,
-            "compared": _clean_float(r.compared), "scale": r.scale, "points": _clean_float(r.points),
-            "max_points": _clean_float(r.max_points), "weight": _clean_float(r.weight),
-            "contribution": _clean_float(r.contribution), "missing": r.missing,
-            "missing_inputs": list(r.missing_inputs),
-        })
-    return out
-
-
 @transaction.atomic
 def evaluation_run(*, actor, region, year: int, methodology: Methodology | None = None,
                    synthetic: bool = False, progress=None) -> EvaluationRun:
@@ -398,8 +377,6 @@ def evaluation_run(*, actor, region, year: int, methodology: Methodology | None 
     Uses ``methodology`` or the kraj's methodology for the year (the latest approved one, else the latest
     draft). Bulk reads (``adapter``), one vectorised engine call, bulk writes.
     """
-    from .selectors import evaluation_compute, methodology_for
-
     step = progress or (lambda pct, msg="": None)
     _require(actor, "change", EvaluationRun(region=region, year=year))
     m = methodology or methodology_for(region, year)
