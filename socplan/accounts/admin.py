@@ -78,8 +78,7 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "kraj"
 
     def lookups(self, request, model_admin):
-        from socplan.territory.models import Region
-
+        Region = RoleAssignment._meta.get_field("region").related_model  # territory sits above accounts
         qs = Region.objects.order_by("name")
         if not request.user.is_superuser:
             qs = qs.filter(pk__in=_admin_region_ids(request.user))

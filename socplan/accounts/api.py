@@ -9,23 +9,26 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from socplan.territory.models import District, Orp, Region
-
 from .models import RoleAssignment
 from .permissions import ScopedViewSetMixin
 from .scope import grants
 
 
+def _related(name: str):
+    """The model a role assignment's foreign key points to (territory and registry sit above accounts)."""
+    return RoleAssignment._meta.get_field(name).related_model
+
+
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False,
+    region = serializers.SlugRelatedField(slug_field="code", queryset=_related("region").objects.all(), required=False,
                                           allow_null=True)
-    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all(), required=False,
+    district = serializers.SlugRelatedField(slug_field="code", queryset=_related("district").objects.all(), required=False,
                                             allow_null=True)
-    orp = serializers.SlugRelatedField(slug_field="code", queryset=Orp.objects.all(), required=False,
+    orp = serializers.SlugRelatedField(slug_field="code", queryset=_related("orp").objects.all(), required=False,
                                        allow_null=True)
     provider = serializers.SlugRelatedField(slug_field="ico", required=False, allow_null=True, read_only=False,
-                                            queryset=RoleAssignment._meta.get_field("provider").related_model.objects.all())
+                                            queryset=_related("provider").objects.all())
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:

@@ -58,23 +58,17 @@ PROVIDER_USERNAME = "poskytovatel"
 SUPERUSER = "admin"
 
 
+def _related(name: str):
+    """The model a role assignment's foreign key points to: territory and registry sit above accounts, which
+    reaches their rows through its own relations instead of importing them."""
+    return RoleAssignment._meta.get_field(name).related_model
+
+
 def demo_provider():
     """The provider with the most services in the demo region (ties: lowest IČO); None without registry data."""
-    from django.apps import apps
-
-    try:
-        Service = apps.get_model("registry", "Service")
-        Provider = apps.get_model("registry", "Provider")
-    except LookupError:
-        return None
-    region_lookup = Service.SCOPE["region"]
-    provider_lookup = Service.SCOPE["provider"]
-    row = (Service.objects.filter(**{f"{region_lookup}__code": DEMO_REGION})
-           .values(f"{provider_lookup}__ico", provider_lookup)
-           .annotate(n=Count("pk")).order_by("-n", f"{provider_lookup}__ico").first())
-    if not row:
-        return None
-    return Provider.objects.get(pk=row[provider_lookup])
+    Provider = _related("provider")
+    return (Provider.objects.filter(services__region__code=DEMO_REGION)
+            .annotate(n=Count("services")).order_by("-n", "ico").first())
 
 
 def _admin_group() -> Group:
@@ -119,8 +113,7 @@ def _assign(user, *, role, region=None, district=None, orp=None, provider=None, 
 @transaction.atomic
 def demo_users_create() -> list[tuple[str, str, str]]:
     """Create (or reset) the demo users; returns [(username, password, role description)]."""
-    from socplan.territory.models import District, Orp, Region
-
+    Region, District, Orp = _related("region"), _related("district"), _related("orp")
     out = []
     _user(SUPERUSER, "Správce", "systému", is_staff=True, is_superuser=True)
     out.append((SUPERUSER, DEMO_PASSWORD, "superuživatel (vše, administrace)"))

@@ -33,6 +33,15 @@ ROLE_LEVEL = {
 }
 
 
+def provider_region_id(provider) -> int | None:
+    """The kraj of a registry provider along the region lookup of its SCOPE (the lowest when it has services in
+    several kraje; None when it has none)."""
+    lookup = type(provider).SCOPE["region"]
+    values = [v for v in type(provider)._default_manager.filter(pk=provider.pk).values_list(lookup, flat=True)
+              if v is not None]
+    return min(values) if values else None
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, user__is_active=True)
@@ -133,8 +142,6 @@ class RoleAssignment(models.Model):
                 if getattr(self, f"{name}_id"):
                     errors[name] = _("Role poskytovatele se neváže na okres ani ORP.")
             if not self.region_id and self.provider_id:
-                from .scope import provider_region_id
-
                 self.region_id = provider_region_id(self.provider)
             if not self.region_id:
                 errors["region"] = _("Vyplňte kraj, v jehož síti poskytovatel působí (spravují jej jeho správci).")

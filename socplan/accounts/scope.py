@@ -335,9 +335,14 @@ def _values(obj, path: str) -> set:
     return {v.pk if isinstance(v, models.Model) else v for v in current if v is not None}
 
 
-def _matches(obj, scope: Scope, level: str, unit_id) -> bool:
-    from socplan.territory.models import District, Orp
+def _unit_model(level: str):
+    """The territory model of a level ("district", "orp"), reached through the role assignment's foreign key
+    (accounts sits below territory and does not import it)."""
+    return RoleAssignment._meta.get_field(level).related_model
 
+
+def _matches(obj, scope: Scope, level: str, unit_id) -> bool:
+    District, Orp = _unit_model("district"), _unit_model("orp")
     if unit_id is None:
         return False
     if level == "region":
@@ -416,15 +421,3 @@ def require(user, action: str, obj) -> None:
     """Raise PermissionDenied unless `can(user, action, obj)` — the guard service functions call first."""
     if not can(user, action, obj):
         raise PermissionDenied(f"{action} {type(obj).__name__} {obj.pk or '(new)'}")
-
-
-# --- helpers ------------------------------------------------------------------------------------------------
-
-
-def provider_region_id(provider) -> int | None:
-    """The kraj of a registry provider according to its SCOPE (None if it has no region lookup)."""
-    scope = model_scope(provider)
-    if scope is None or not scope.region:
-        return None
-    values = _values(provider, scope.region)
-    return min(values) if values else None
