@@ -2,7 +2,8 @@
 
 - A registry row saved or deleted one at a time (an officer's edit, the admin) marks its service; when the
   transaction commits, the catalogue entries of the marked services are rebuilt once
-  (`catalogue_refresh(service_ids=…)`).
+  (`catalogue_refresh(service_ids=…)`, in `transaction.on_commit`, so the registry edit itself is already
+  committed; a failing rebuild is an error like any other, not a silent skip).
 - Bulk writes send no signals. The MPSV import writes a `RegistryImport` log row at its end: saving it
   enqueues a full `catalogue_refresh` job after the import commits (the import itself is not slowed down).
   After other bulk loads run `socplan catalogue-refresh` (the demo does it itself).
@@ -10,13 +11,13 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from socplan.core.jobs import job_enqueue
 from socplan.registry.models import (
     Capacity,
     Facility,
@@ -28,7 +29,6 @@ from socplan.registry.models import (
     ServiceTargetGroup,
 )
 
-log = logging.getLogger(__name__)
 _pending = threading.local()
 
 
@@ -51,10 +51,7 @@ def _flush():
         return
     from .services import catalogue_refresh
 
-    try:
-        catalogue_refresh(service_ids=ids)
-    except Exception:  # the catalogue must never break a registry edit that has already committed
-        log.exception("catalogue refresh after a registry edit failed (run `socplan catalogue-refresh`)")
+    catalogue_refresh(service_ids=ids)
 
 
 def _mark(sender, instance, **kwargs):
@@ -83,11 +80,6 @@ def _after_import(sender, instance, created, raw=False, **kwargs):
         return
 
     def enqueue():
-        from socplan.core.jobs import job_enqueue
-
-        try:
-            job_enqueue(actor=None, kind="catalogue_refresh")
-        except Exception:
-            log.exception("could not enqueue the catalogue refresh after a registry import")
+        job_enqueue(actor=None, kind="catalogue_refresh")
 
     transaction.on_commit(enqueue)
