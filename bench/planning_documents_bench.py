@@ -4,7 +4,7 @@
 
 * Data: a deterministic synthetic network of 547 services (seed 20150547) shaped like the JMK demo registry:
   7-digit identifiers, provider with IČO, one of the 33 kinds, forms, capacity with its unit, ORP names of the
-  kraj — the table `socplan.planning.documents` puts into the medium-term plan, rendered through the same
+  kraj — the table `socplan.documents.plans` puts into the medium-term plan, rendered through the same
   `socplan.documents` code (print CSS, Czech typography, repeated headers, totals row).
 * Timed: `document_pdf` of the network chapter (title page, TOC, heading, the 547-row table), best of N runs,
   against a reference rendered side by side in the same process: WeasyPrint rendering a plain one-page HTML

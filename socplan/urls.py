@@ -1,8 +1,8 @@
-"""Root URLs. Each domain app contributes `urls.py` (pages, under its Czech prefix) and `api_urls.py`
-(DRF endpoints, under /api/v1/); they are picked up here when present, so apps stay self-contained."""
+"""Root URLs: every app's pages (under its Czech prefix) and its API (`api_urls.py`, under /api/v1/).
 
-from importlib import import_module
-from importlib.util import find_spec
+All apps are always installed; the lists below name them explicitly, so a missing or renamed urls module
+fails at start-up.
+"""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,7 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from socplan.core import views as core_views
 
-# app → URL prefix of its pages (Czech, as citizens and officers see them)
+# app → URL prefix of its pages (Czech, as citizens and officers see them). The documents app brings its own
+# prefixes: its pages sit under /dokumenty/, the plan documents next to the plan pages under /planovani/.
 PAGE_PREFIXES = {
     "core": "ulohy/",
     "accounts": "ucet/sprava/",
@@ -22,24 +23,18 @@ PAGE_PREFIXES = {
     "finance": "financovani/",
     "availability": "dostupnost/",
     "catalogue": "katalog/",
-    "documents": "dokumenty/",
+    "documents": "",
 }
 
-
-def _has(module: str) -> bool:
-    try:
-        return find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
+# apps with an API (`socplan/<app>/api_urls.py`)
+API_APPS = ["accounts", "territory", "registry", "planning", "network", "evaluation", "finance", "availability",
+            "catalogue"]
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-for app in PAGE_PREFIXES:
-    if _has(f"socplan.{app}.api_urls"):
-        api_patterns.append(path("", include(import_module(f"socplan.{app}.api_urls"))))
+api_patterns += [path("", include(f"socplan.{app}.api_urls")) for app in API_APPS]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -47,11 +42,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    # login/logout/password views (names "login", "logout", …)
+    path("ucet/", include("socplan.accounts.auth_urls")),
 ]
-# login/logout/password views (names "login", "logout", …); the accounts app may provide its own set.
-urlpatterns.append(
-    path("ucet/", include("socplan.accounts.auth_urls" if _has("socplan.accounts.auth_urls") else "django.contrib.auth.urls"))
-)
-for app, prefix in PAGE_PREFIXES.items():
-    if _has(f"socplan.{app}.urls"):
-        urlpatterns.append(path(prefix, include(f"socplan.{app}.urls", namespace=app)))
+urlpatterns += [path(prefix, include(f"socplan.{app}.urls", namespace=app)) for app, prefix in PAGE_PREFIXES.items()]

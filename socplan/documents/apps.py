@@ -10,4 +10,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Dokumenty")
 
     def ready(self):
-        from . import jobs  # noqa: F401  (registers the document_render job kind)
+        from . import jobs, plans  # noqa: F401  (the document_render job kind; the plan document builders)

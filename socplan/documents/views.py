@@ -1,4 +1,5 @@
-"""Documents pages: the catalogue of downloadable documents and the download of a stored rendering."""
+"""Documents pages: the catalogue of downloadable documents, the download of a stored rendering and the plan and
+action-plan documents (PDF / DOCX / XLSX; their URLs sit next to the plan pages, `/planovani/plan/<id>/dokument.pdf`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from socplan.accounts.permissions import get_scoped_object
+from socplan.planning import selectors as planning_selectors
+from socplan.planning.models import ActionPlan
+
 from .builders import BUILDERS
 from .models import DocumentFormat, GeneratedDocument
+from .services import document_render
 
 # Builders register their section title in Czech (the documents themselves are Czech); the page translates it.
 SECTION_TITLES = (gettext_noop("Plány"), gettext_noop("Akční plány"))
@@ -73,3 +79,23 @@ def generate(request):
                               "actor_id": request.user.pk})
     messages.success(request, _("Dokument se vytváří na pozadí."))
     return redirect("core:job_detail", pk=job.pk)
+
+
+def _document(request, builder: str, object_id: int, fmt: str):
+    if fmt not in DocumentFormat.values:
+        raise Http404
+    doc = document_render(actor=request.user, builder=builder, object_id=object_id, fmt=fmt)
+    response = FileResponse(doc.file.open("rb"), as_attachment=fmt != "pdf", filename=doc.filename,
+                            content_type=doc.content_type)
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def plan_document(request, pk, fmt):
+    plan = planning_selectors.plan_get(request.user, pk)
+    return _document(request, "planning.plan", plan.pk, fmt)
+
+
+def action_plan_document(request, pk, fmt):
+    ap = get_scoped_object(request, ActionPlan, "view", pk=pk)
+    return _document(request, "planning.action_plan", ap.pk, fmt)

@@ -52,6 +52,7 @@ from .models import (
     NetworkParameters,
     NetworkVersion,
     Notification,
+    RequestState,
     Tier,
 )
 
@@ -519,3 +520,52 @@ def notifications_for(user, *, unread_only: bool = False):
 
 def tiers(region, year: int):
     return Tier.objects.filter(parameters__region=_region(region), parameters__year=year).order_by("order", "code")
+
+
+# --- development requests for the modules above (plan documents, measure pages) -----------------------------
+
+@dataclass(frozen=True)
+class RequestRow:
+    """A development request as other modules show it."""
+
+    request_id: int
+    title: str
+    year: int
+    state: str
+    state_label: str
+    orp: str
+    provider: str
+    kind: str
+    capacity: int
+    capacity_unit: str
+    fte: Decimal
+    expected_cost: Decimal
+    measure_id: int | None
+    measure_code: str
+    action_plan_id: int | None
+
+
+def _request_rows(qs) -> list[RequestRow]:
+    qs = qs.select_related("orp", "provider", "kind", "capacity_type", "measure").defer(
+        "orp__boundary")
+    return [RequestRow(
+        request_id=r.pk, title=r.title, year=r.year, state=r.state, state_label=r.get_state_display(),
+        orp=r.orp.name, provider=r.provider.name if r.provider_id else "", kind=str(r.kind),
+        capacity=r.capacity, capacity_unit=r.capacity_type.unit if r.capacity_type_id else "", fte=r.fte,
+        expected_cost=r.expected_cost, measure_id=r.measure_id, measure_code=r.measure.code if r.measure_id else "",
+        action_plan_id=r.action_plan_id,
+    ) for r in qs]
+
+
+def requests_for_measure(measure, *, user) -> list[RequestRow]:
+    """The development requests that name a community-plan measure (what `user` may see), oldest year first."""
+    qs = restrict(DevelopmentRequest.objects.filter(measure=measure), user, "view")
+    return _request_rows(qs.order_by("year", "title", "pk"))
+
+
+def admitted_requests(region, year: int, orp=None) -> list[RequestRow]:
+    """The requests admitted to the network of `year` (only the ORP's when `orp` is given), for plan documents."""
+    qs = DevelopmentRequest.objects.filter(region=_region(region), year=year, state=RequestState.ADMITTED)
+    if orp is not None:
+        qs = qs.filter(orp=orp)
+    return _request_rows(qs.order_by("orp__name", "title", "pk"))

@@ -73,15 +73,15 @@ class PlanSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_pdf_url(self, obj):
-        return self._abs(reverse("planning:plan_document", args=[obj.pk, "pdf"]))
+        return self._abs(reverse("documents:plan_document", args=[obj.pk, "pdf"]))
 
     @extend_schema_field(serializers.URLField())
     def get_docx_url(self, obj):
-        return self._abs(reverse("planning:plan_document", args=[obj.pk, "docx"]))
+        return self._abs(reverse("documents:plan_document", args=[obj.pk, "docx"]))
 
     @extend_schema_field(serializers.URLField())
     def get_xlsx_url(self, obj):
-        return self._abs(reverse("planning:plan_document", args=[obj.pk, "xlsx"]))
+        return self._abs(reverse("documents:plan_document", args=[obj.pk, "xlsx"]))
 
     @extend_schema_field(serializers.URLField())
     def get_fulfilment_url(self, obj):

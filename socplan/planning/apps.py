@@ -8,6 +8,3 @@ class PlanningConfig(AppConfig):
     name = "socplan.planning"
     label = "planning"
     verbose_name = _("Plánování")
-
-    def ready(self):
-        from . import documents  # noqa: F401  (registers the plan and action-plan document builders)

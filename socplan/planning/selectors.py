@@ -268,30 +268,6 @@ def q_public_meetings_between(start, end) -> Q:
     return Q(is_public=True, starts_at__gte=start, starts_at__lt=end)
 
 
-def admitted_requests(plan: Plan, year: int):
-    """Development requests admitted to the network for `year` (the Network module's `DevelopmentRequest`);
-    for a community plan only those of its ORP. None when the Network module is not installed."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("network", "DevelopmentRequest")
-    except LookupError:
-        return None
-    qs = model.objects.filter(region=plan.region, year=year, state="admitted").select_related(
-        "provider", "kind", "orp", "measure").order_by("orp__name", "title")
-    if plan.orp_id:
-        qs = qs.filter(orp=plan.orp)
-    return list(qs)
-
-
-def measure_requests(measure: Measure):
-    """Development requests that name this measure (reverse link from the Network module), or []."""
-    related = getattr(measure, "development_requests", None)
-    if related is None:
-        return []
-    return list(related.select_related("orp", "provider").order_by("year", "title"))
-
-
 # --- capacity needs for the availability module -------------------------------------------------------------
 
 # Which plan speaks for an ORP in a year when several cover it: the approved one, then one that an approved

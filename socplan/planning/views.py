@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +30,8 @@ from socplan.territory.models import Orp, Region
 
 from . import forms, ical, selectors
 from . import services as svc
-from .documents import STATE_COLORS
 from .engine import INDICATOR_STATES, STATES
-from .labels import INDICATOR_LABELS, STATE_LABELS
+from .labels import INDICATOR_LABELS, STATE_COLORS, STATE_LABELS
 from .models import (
     PUBLISHED,
     ActionPlan,
@@ -395,7 +394,6 @@ def measure_detail(request, pk):
         "milestones": measure.milestones.all(), "timeline": timeline, "budget": budget,
         "budget_total": sum((b.amount for b in budget), Decimal(0)),
         "services": measure.services.select_related("provider", "kind"),
-        "requests": selectors.measure_requests(measure),
         "editable": _can_edit(request.user, measure) and plan.status in svc.EDITABLE,
         "can_report": svc.can_report(request.user, measure) and plan.status in svc.MONITORED,
         "today": timezone.localdate(),
@@ -609,16 +607,11 @@ def region_fulfilment(request, code):
 def action_plan_detail(request, pk):
     ap = get_scoped_object(request, ActionPlan.objects.select_related("plan", "plan__region", "plan__orp"),
                            "view", pk=pk)
-    from .documents import network_table
-
     measures = list(selectors.measures_due(ap.plan, ap.year))
-    net, note = network_table(ap.plan.region, ap.year, ap.plan.orp if ap.plan.orp_id else None)
     costs = {m.pk: sum((b.amount for b in m.budget.all() if b.year == ap.year), Decimal(0)) for m in measures}
     return render(request, "planning/action_plan_detail.html", {
         "ap": ap, "plan": ap.plan, "measures": [(m, costs[m.pk]) for m in measures],
-        "total": sum(costs.values(), Decimal(0)), "network": net, "network_rows": net.rows[:50],
-        "network_note": note, "editable": _can_edit(request.user, ap),
-        "requests": selectors.admitted_requests(ap.plan, ap.year),
+        "total": sum(costs.values(), Decimal(0)), "editable": _can_edit(request.user, ap),
         "can_approve": request.user.is_authenticated and can(request.user, "approve", ap),
         "formats": ("pdf", "docx", "xlsx"),
     })
@@ -679,31 +672,6 @@ def action_plan_approve(request, pk):
 @scoped_view(ActionPlan, "change")
 def action_plan_adopt(request, pk):
     return _action_plan_approval(request, pk, "change", community_only=True)
-
-
-# --- documents ----------------------------------------------------------------------------------------------
-
-def _document(request, builder: str, object_id: int, fmt: str):
-    from socplan.documents.models import DocumentFormat
-    from socplan.documents.services import document_render
-
-    if fmt not in DocumentFormat.values:
-        raise Http404
-    doc = document_render(actor=request.user, builder=builder, object_id=object_id, fmt=fmt)
-    response = FileResponse(doc.file.open("rb"), as_attachment=fmt != "pdf", filename=doc.filename,
-                            content_type=doc.content_type)
-    response["Cache-Control"] = "private, max-age=0"
-    return response
-
-
-def plan_document(request, pk, fmt):
-    plan = selectors.plan_get(request.user, pk)
-    return _document(request, "planning.plan", plan.pk, fmt)
-
-
-def action_plan_document(request, pk, fmt):
-    ap = get_scoped_object(request, ActionPlan, "view", pk=pk)
-    return _document(request, "planning.action_plan", ap.pk, fmt)
 
 
 # --- comments -----------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""The plan documents: the medium-term plan, a community plan and an action plan as `blocks.Document`, rendered by
-`socplan.documents` to PDF, DOCX and XLSX.
+"""The plan documents: the medium-term plan, a community plan and an action plan as a `blocks.Document`, rendered
+to PDF, DOCX and XLSX by `socplan.documents.services`.
 
-The network table and the financial chapter come from the Network and Financing modules when they provide
-them — `socplan.network.selectors.network_rows(region, year)` and
-`socplan.finance.selectors.financial_chapter(region, year)` (contract in docs/documents.md). Until then the
-network table lists the registered services of the registry with their capacities, the financial chapter
-sums the plan's expected costs and the services' reported economics, and the document says so.
+The documents app sits above every module whose data a plan gathers, and reads each through its selectors:
+the plan and its monitoring from planning, the network table from `socplan.network.selectors.network_rows`,
+the development requests admitted to the network from `socplan.network.selectors.admitted_requests` and the
+financial chapter from `socplan.finance.selectors.financial_chapter` (contract in docs/documents.md). While the
+kraj has not set up the network of a year, the network table lists the services registered in that year; while
+the year has no financing parameters, the financial chapter sums the services' reported economics; the
+document says which source it used.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from importlib import import_module
 
 from django.db.models import Q
 from django.urls import reverse
@@ -23,7 +24,6 @@ from socplan.core.render.blocks import (
     DECIMAL,
     INT,
     PERCENT,
-    BulletList,
     Chart,
     Column,
     Document,
@@ -34,10 +34,14 @@ from socplan.core.render.blocks import (
 )
 from socplan.core.render.charts import bar_chart_svg, stacked_bar_svg
 from socplan.core.render.typography import cz_czk
-from socplan.documents.builders import BuiltDocument, CatalogueEntry, document_builder
+from socplan.finance.selectors import FinancialChapter, financial_chapter
+from socplan.network.selectors import NetworkRow, admitted_requests, network_rows
+from socplan.planning import selectors
+from socplan.planning.engine import STATES
+from socplan.planning.labels import STATE_COLORS
+from socplan.planning.models import ActionPlan, ActionPlanStatus, Plan, PlanKind, PlanStatus, Resolution
 
-from . import selectors
-from .models import ActionPlan, ActionPlanStatus, Plan, PlanKind, PlanStatus, Resolution
+from .builders import BuiltDocument, CatalogueEntry, document_builder
 
 STATE_LABELS = {
     "done": "splněno", "in_progress": "probíhá", "late": "zpožděno", "dropped": "zrušeno",
@@ -45,28 +49,9 @@ STATE_LABELS = {
 }
 INDICATOR_LABELS = {"met": "cíl splněn", "not_met": "cíl nesplněn", "no_value": "bez hodnoty",
                     "no_target": "bez cíle"}
-STATE_COLORS = ["#1f7a3a", "#0b5cad", "#b3261e", "#555e68", "#f2a900", "#aab4bf"]
 
 
-# --- data from other modules (optional) ---------------------------------------------------------------------
-
-def _optional(path: str):
-    module, _, name = path.rpartition(".")
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def _get(row, *names, default=None):
-    for n in names:
-        if isinstance(row, dict):
-            if n in row and row[n] is not None:
-                return row[n]
-        elif getattr(row, n, None) is not None:
-            return getattr(row, n)
-    return default
-
+# --- data from the modules below --------------------------------------------------------------------------
 
 NETWORK_COLUMNS = [Column("Identifikátor", width=1.1), Column("Služba", width=3), Column("Poskytovatel", width=2.6),
                    Column("Druh", width=2), Column("Forma", width=1.2), Column("Kapacita", width=1.8),
@@ -75,33 +60,23 @@ NETWORK_COLUMNS = [Column("Identifikátor", width=1.1), Column("Služba", width=
 
 def network_table(region, year: int, orp=None) -> tuple[Table, str]:
     """(table, source note) of the network of social services for the year (and ORP, for a community plan):
-    the Network module's current version of the year when it has one, else the registry's services."""
-    fn = _optional("socplan.network.selectors.network_rows")
-    rows = []
-    if fn is not None:
-        try:
-            rows = list(fn(region, year))
-        except Exception:  # noqa: BLE001  (a missing or broken network year must not break the plan document)
-            rows = []
+    the current version of the year's network when the kraj has one, else the services registered that year."""
+    rows = network_rows(region, year)
     if orp is not None:
-        rows = [r for r in rows if orp.name in (_get(r, "orps", default=()) or ()) or _get(r, "orp", default="") == orp.name]
+        rows = [r for r in rows if orp.name in r.orps or r.orp == orp.name]
     if not rows:
         return registry_network_table(region, year, orp)
-    data = []
-    for r in rows:
-        provider = _get(r, "provider", default="")
-        ico = _get(r, "provider_ico", default="")
-        cap = _get(r, "capacity", default="")
-        unit = _get(r, "capacity_unit", default="")
-        tier = _get(r, "tier", default="")
-        data.append([_get(r, "identifier", default=""), _get(r, "service", "name", default=""),
-                     f"{provider} (IČO {ico})" if ico else provider, _get(r, "kind", default=""),
-                     _get(r, "form", default=""), f"{cap} {unit}".strip() + (f"; {tier}" if tier else ""),
-                     _get(r, "orp", default="")])
+    data = [_network_cells(r) for r in rows]
     note = f"Síť sociálních služeb na rok {year}: aktuální verze sítě z modulu Síť služeb (kapacita; úroveň sítě)."
     title = f"Síť sociálních služeb na rok {year}" + (f" – ORP {orp.name}" if orp is not None else "")
     return Table(NETWORK_COLUMNS, data, title=title, id="network", small=True, note=note,
                  totals=[f"Celkem {len(data)} služeb", "", "", "", "", "", ""]), note
+
+
+def _network_cells(r: NetworkRow) -> list:
+    provider = f"{r.provider} (IČO {r.provider_ico})" if r.provider_ico else r.provider
+    capacity = f"{r.capacity} {r.capacity_unit}".strip() + (f"; {r.tier}" if r.tier else "")
+    return [r.identifier, r.service, provider, r.kind, r.form, capacity, r.orp]
 
 
 def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
@@ -136,16 +111,10 @@ def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
 
 
 def financial_blocks(plan: Plan, year: int, orp=None) -> list:
-    """The financial chapter: the Financing module's chapter for the year when available, otherwise the
-    services' reported economics; then the plan's expected costs by year and source, with charts."""
+    """The financial chapter: the Financing module's chapter when the year has financing parameters, otherwise
+    the services' reported economics; then the plan's expected costs by year and source, with charts."""
     blocks: list = []
-    fn = _optional("socplan.finance.selectors.financial_chapter")
-    chapter = None
-    if fn is not None:
-        try:
-            chapter = fn(plan.region, year)
-        except Exception:  # noqa: BLE001  (an unfinished finance year must not break the plan document)
-            chapter = None
+    chapter = financial_chapter(plan.region, year)
     if chapter is not None:
         blocks.extend(_finance_module_blocks(chapter, year))
     else:
@@ -172,24 +141,13 @@ def financial_blocks(plan: Plan, year: int, orp=None) -> list:
     return blocks
 
 
-def _finance_module_blocks(chapter, year: int) -> list:
-    title = _get(chapter, "title", default=f"Finanční kapitola na rok {year}")
-    rows_in = _get(chapter, "rows", default=[]) or []
-    rows = []
-    for r in rows_in:
-        if isinstance(r, tuple | list):
-            rows.append([str(r[0]), Decimal(r[1])])
-        else:
-            rows.append([str(_get(r, "label", "name", default="")), Decimal(_get(r, "amount", "value", default=0))])
-    total = _get(chapter, "total", default=None)
-    total = Decimal(total) if total is not None else sum((r[1] for r in rows), Decimal(0))
+def _finance_module_blocks(chapter: FinancialChapter, year: int) -> list:
+    rows = [[str(r["label"]), r["amount"]] for r in chapter.rows]
     blocks = [Heading(f"Financování sítě na rok {year}", 2)]
-    for text in _get(chapter, "paragraphs", default=[]) or []:
-        blocks.append(Paragraph(str(text)))
-    table = Table([Column("Položka", width=4), Column("Částka", CZK, width=1.6)], rows, title=title,
-                  totals=["Celkem", total], id="finance",
-                  note=str(_get(chapter, "note", default="Údaje modulu Financování.")))
-    blocks.append(Chart(title, bar_chart_svg([(r[0], r[1]) for r in rows], title=title, fmt=cz_czk)))
+    blocks.extend(Paragraph(text) for text in chapter.paragraphs)
+    table = Table([Column("Položka", width=4), Column("Částka", CZK, width=1.6)], rows, title=chapter.title,
+                  totals=["Celkem", chapter.total], id="finance", note=chapter.note or "Údaje modulu Financování.")
+    blocks.append(Chart(chapter.title, bar_chart_svg([(r[0], r[1]) for r in rows], title=chapter.title, fmt=cz_czk)))
     blocks.append(table)
     return blocks
 
@@ -277,7 +235,7 @@ def _priority_blocks(p, level: int, years: list[int]) -> list:
 def _fulfilment_blocks(plan: Plan, structure) -> list:
     year = selectors.default_year(plan)
     f = selectors.plan_fulfilment(plan, year, structure.measures)
-    parts = [(STATE_LABELS[s], f.counts[s]) for s in engine_states()]
+    parts = [(STATE_LABELS[s], f.counts[s]) for s in STATES]
     blocks = [Heading("Plnění plánu", 1),
               Paragraph(f"Stav k roku {year}: z {f.in_scope} opatření, jejichž realizace začala, je splněno "
                         f"{f.counts['done']}, probíhá {f.counts['in_progress']}, zpožděno {f.counts['late']} "
@@ -295,12 +253,6 @@ def _fulfilment_blocks(plan: Plan, structure) -> list:
         blocks.append(Table([Column("Kód", width=0.8), Column("Opatření", width=5), Column("Stav", width=1.2),
                              Column("Plnění", PERCENT, width=1)], rows, title="Plnění jednotlivých opatření"))
     return blocks
-
-
-def engine_states():
-    from .engine import STATES
-
-    return STATES
 
 
 def _settlement_blocks(plan: Plan) -> list:
@@ -409,7 +361,7 @@ def action_plan_document(ap: ActionPlan) -> Document:
     net, _note = network_table(plan.region, year, orp)
     blocks.append(net)
     blocks.append(Heading("Rozvojové záměry přijaté do sítě", 1))
-    blocks.extend(_development_blocks(plan, year, measures))
+    blocks.extend(_development_blocks(plan, year))
     blocks.append(Heading("Finanční výhled", 1))
     blocks.extend(financial_blocks(plan, year, orp))
     meta = [("Území", plan.area_name), ("Rok", str(year)), ("Stav", ap.get_status_display())]
@@ -420,25 +372,18 @@ def action_plan_document(ap: ActionPlan) -> Document:
                     running_title=ap.title, footer_note=f"socplan · {ap.get_status_display()}")
 
 
-def _development_blocks(plan: Plan, year: int, measures) -> list:
-    rows = selectors.admitted_requests(plan, year)
-    if rows is None:
-        notes = [f"{m.code}: {m.development_note}" for m in measures if m.development_note]
-        blocks = [Paragraph("Modul Síť služeb není k dispozici; uvádíme rozvojové záměry popsané u opatření "
-                            "tohoto roku.", style="note")]
-        blocks.append(BulletList(notes) if notes else Paragraph("U opatření nejsou uvedeny rozvojové záměry."))
-        return blocks
-    data = [[r.title, r.provider.name if r.provider_id else "", str(r.kind), r.orp.name if r.orp_id else "",
-             r.capacity, r.measure.code if r.measure_id else "", r.expected_cost] for r in rows]
+def _development_blocks(plan: Plan, year: int) -> list:
+    rows = admitted_requests(plan.region, year, plan.orp if plan.orp_id else None)
+    data = [[r.title, r.provider, r.kind, r.orp, r.capacity, r.measure_code, r.expected_cost] for r in rows]
     return [Paragraph(f"Do sítě na rok {year} bylo zařazeno {len(data)} rozvojových záměrů."),
             Table([Column("Záměr", width=3), Column("Poskytovatel", width=2), Column("Druh", width=2),
                    Column("ORP", width=1.2), Column("Kapacita", INT, width=0.9), Column("Opatření", width=0.9),
                    Column("Roční náklady", CZK, width=1.4)], data, title=f"Rozvojové záměry zařazené do sítě na rok {year}",
-                  id="development", totals=["Celkem", "", "", "", sum((r[4] or 0 for r in data), 0), "",
-                                            sum((r[6] or Decimal(0) for r in data), Decimal(0))])]
+                  id="development", totals=["Celkem", "", "", "", sum((r[4] for r in data), 0), "",
+                                            sum((r[6] for r in data), Decimal(0))])]
 
 
-# --- registration with socplan.documents --------------------------------------------------------------------
+# --- registration with the documents catalogue ----------------------------------------------------------------
 
 def _plan_can_view(user, object_id: int) -> bool:
     return selectors.plans_visible(user).filter(pk=object_id).exists()
@@ -458,13 +403,13 @@ def _links(url_name: str, pk: int) -> list[tuple[str, str]]:
 
 def _plan_catalogue(user) -> list[CatalogueEntry]:
     return [CatalogueEntry(p.title, f"{p.get_kind_display()} · {p.period_label} · {p.get_status_display()}",
-                           _links("planning:plan_document", p.pk), p.published)
+                           _links("documents:plan_document", p.pk), p.published)
             for p in selectors.plans_visible(user).order_by("kind", "orp__name", "-year_from")]
 
 
 def _ap_catalogue(user) -> list[CatalogueEntry]:
     return [CatalogueEntry(a.title, f"{a.plan.title} · {a.get_status_display()}",
-                           _links("planning:action_plan_document", a.pk), a.published)
+                           _links("documents:action_plan_document", a.pk), a.published)
             for a in selectors.action_plans_visible(user).order_by("plan__kind", "plan__orp__name", "year")]
 
 
