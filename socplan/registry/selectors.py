@@ -116,8 +116,11 @@ class ServiceCapacity:
     """The capacity of a service in a year, in the unit of its main form.
 
     ``form``: main form code ("amb" / "ter" / "pob"), None when the service has no form.
-    ``capacity``: the count in ``capacity_type`` (a ``CapacityType`` code; None when nothing is registered
-    in the main form, then ``capacity`` is 0).
+    ``capacity_type``: the unit (a ``CapacityType`` code) of the main form (:func:`main_unit`); None when the
+    main form registers nothing, then ``capacity`` is 0.
+    ``capacity``: the service's registered count in that unit, summed over all its forms (a home care service
+    registered for 30 clients in the field and 10 in the day centre has 40 clients; beds are registered in the
+    residential form only, so a residential service's capacity is its beds).
     ``source``: "network" when the kraj's network stated the figure for the year (``ServiceYearCapacity``),
     else "registry" (the registered capacity, :func:`main_form` and :func:`main_unit`). ``ref`` says which
     network version stated it ("" for the registry)."""
@@ -185,10 +188,11 @@ def _registry_capacities(ids: list[int] | None, year: int, region=None) -> dict[
             beds.add(sid)
     out = {}
     for sid in sids:
-        form = main_form(forms.get(sid, ()), sid in beds)
-        own = counts.get((sid, form), {}) if form else {}
-        unit = main_unit(form, own, order)
-        out[sid] = ServiceCapacity(sid, int(year), form, own.get(unit, 0) if unit else 0, unit, SOURCE_REGISTRY)
+        have = forms.get(sid, ())
+        form = main_form(have, sid in beds)
+        unit = main_unit(form, counts.get((sid, form), {}), order) if form else None
+        total = sum(counts.get((sid, f), {}).get(unit, 0) for f in have) if unit else 0
+        out[sid] = ServiceCapacity(sid, int(year), form, total, unit, SOURCE_REGISTRY)
     return out
 
 

@@ -89,13 +89,13 @@ def test_rule_over_generated_registrations(forms):
     else:
         assert got.form != "pob"
         assert got.form == ("amb" if "amb" in forms else "ter")
-    # the capacity is the registered count of the main form in its unit
+    # the unit is the main form's; the capacity is the service's registered count in that unit over all forms
     own = forms[got.form]
     if not own:
         assert (got.capacity, got.capacity_type) == (0, None)
         return
     assert got.capacity_type in own
-    assert got.capacity == own[got.capacity_type]
+    assert got.capacity == sum(caps.get(got.capacity_type, 0) for caps in forms.values())
     if got.form == "pob" and "luzka" in own:
         assert got.capacity_type == "luzka"
     elif "klient" in own:
@@ -106,13 +106,14 @@ def test_rule_over_generated_registrations(forms):
 
 def test_bulk_equals_one_by_one_and_takes_few_queries(django_assert_max_num_queries):
     services = [service_with({"pob": {"luzka": 20 + i}, "amb": {"klient": 5}}) for i in range(8)]
-    services += [service_with({"ter": {"klient": 7 + i, "kontakt": 100}}) for i in range(8)]
+    services += [service_with({"ter": {"klient": 7 + i, "kontakt": 100}, "amb": {"klient": 3}}) for i in range(8)]
     ids = [s.pk for s in services]
     with django_assert_max_num_queries(3):
         bulk = service_capacities(ids, YEAR)
     assert bulk == {sid: service_capacity(sid, YEAR) for sid in ids}
     assert {bulk[s.pk].capacity_type for s in services[:8]} == {"luzka"}
-    assert [bulk[s.pk].capacity for s in services[8:]] == [7 + i for i in range(8)]
+    # amb is the main form (no beds), its unit is clients, counted over both forms
+    assert [(bulk[s.pk].form, bulk[s.pk].capacity) for s in services[8:]] == [("amb", 10 + i) for i in range(8)]
 
 
 def test_region_limits_the_services():
