@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 # slot → what the object is; the pages that render a slot declare it here.
 SLOTS: dict[str, str] = {
     "planning.measure": "planning.Measure",
+    "planning.action_plan": "planning.ActionPlan",
     "network.entry": "network.NetworkEntry",
 }
 

@@ -10,4 +10,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Dokumenty")
 
     def ready(self):
+        from socplan.core.panels import Panel, panel_register
+
         from . import jobs, plans  # noqa: F401  (the document_render job kind; the plan document builders)
+        from .panels import action_plan_panel_context
+
+        panel_register(Panel("planning.action_plan", "documents/panels/action_plan_network.html",
+                             action_plan_panel_context))

@@ -40,6 +40,8 @@ from socplan.planning import selectors
 from socplan.planning.engine import STATES
 from socplan.planning.labels import STATE_COLORS
 from socplan.planning.models import ActionPlan, ActionPlanStatus, Plan, PlanKind, PlanStatus, Resolution
+from socplan.registry.models import COST_FIELDS, REVENUE_FIELDS, DeliveryForm, Economics, Service
+from socplan.registry.selectors import service_capacities
 
 from .builders import BuiltDocument, CatalogueEntry, document_builder
 
@@ -66,22 +68,32 @@ def network_table(region, year: int, orp=None) -> tuple[Table, str]:
         rows = [r for r in rows if orp.name in r.orps or r.orp == orp.name]
     if not rows:
         return registry_network_table(region, year, orp)
-    data = [_network_cells(r) for r in rows]
+    forms = _main_forms(rows, year)
+    data = [_network_cells(r, forms) for r in rows]
     note = f"Síť sociálních služeb na rok {year}: aktuální verze sítě z modulu Síť služeb (kapacita; úroveň sítě)."
     title = f"Síť sociálních služeb na rok {year}" + (f" – ORP {orp.name}" if orp is not None else "")
     return Table(NETWORK_COLUMNS, data, title=title, id="network", small=True, note=note,
                  totals=[f"Celkem {len(data)} služeb", "", "", "", "", "", ""]), note
 
 
-def _network_cells(r: NetworkRow) -> list:
+def _main_forms(rows: list[NetworkRow], year: int) -> dict[int, str]:
+    """{service id: name of its main form in `year`} for the entries that take a whole service (no form of
+    their own), by the registry's one rule (`registry.selectors.service_capacities`)."""
+    ids = {r.service_id for r in rows if not r.form}
+    if not ids:
+        return {}
+    names = dict(DeliveryForm.objects.values_list("code", "name"))
+    return {sid: names[c.form] for sid, c in service_capacities(ids, year).items() if c.form is not None}
+
+
+def _network_cells(r: NetworkRow, main_forms: dict[int, str]) -> list:
     provider = f"{r.provider} (IČO {r.provider_ico})" if r.provider_ico else r.provider
     capacity = f"{r.capacity} {r.capacity_unit}".strip() + (f"; {r.tier}" if r.tier else "")
-    return [r.identifier, r.service, provider, r.kind, r.form, capacity, r.orp]
+    form = r.form or main_forms.get(r.service_id, "")
+    return [r.identifier, r.service, provider, r.kind, form, capacity, r.orp]
 
 
 def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
-    from socplan.registry.models import Service
-
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     qs = (Service.objects.filter(region=region)
           .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
@@ -153,8 +165,6 @@ def _finance_module_blocks(chapter: FinancialChapter, year: int) -> list:
 
 
 def _registry_economics_blocks(region, year: int, orp=None) -> list:
-    from socplan.registry.models import COST_FIELDS, REVENUE_FIELDS, Economics
-
     qs = Economics.objects.filter(service__region=region, year=year)
     if orp is not None:
         qs = qs.filter(Q(service__areas__orp=orp) | Q(service__facilities__municipality__orp=orp)).distinct()
