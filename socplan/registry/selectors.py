@@ -164,6 +164,7 @@ def main_unit(form: str | None, counts: dict[str, int], type_order: dict[str, in
 def _registry_capacities(ids: list[int] | None, year: int, region=None) -> dict[int, ServiceCapacity]:
     if ids is not None and region is None:
         sids = list(dict.fromkeys(ids))  # the caller's services: no query for them
+        within = sids
     else:
         services = Service.objects.all()
         if ids is not None:
@@ -171,15 +172,16 @@ def _registry_capacities(ids: list[int] | None, year: int, region=None) -> dict[
         if region is not None:
             services = services.filter(region=region)
         sids = list(services.order_by("pk").values_list("pk", flat=True))
+        within = services.values("pk")  # a subquery, not thousands of parameters
     if not sids:
         return {}
     forms: dict[int, set[str]] = defaultdict(set)
-    for sid, code in ServiceForm.objects.filter(service_id__in=sids).values_list("service_id", "form__code"):
+    for sid, code in ServiceForm.objects.filter(service_id__in=within).values_list("service_id", "form__code"):
         forms[sid].add(code)
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
     order: dict[str, int] = {}
     beds: set[int] = set()
-    for sid, fcode, ctype, n, rank in Capacity.objects.filter(service_form__service_id__in=sids).values_list(
+    for sid, fcode, ctype, n, rank in Capacity.objects.filter(service_form__service_id__in=within).values_list(
             "service_form__service_id", "service_form__form__code", "capacity_type__code", "count",
             "capacity_type__order"):
         counts[(sid, fcode)][ctype] = counts[(sid, fcode)].get(ctype, 0) + n
@@ -209,10 +211,16 @@ def service_capacities(service_ids: Iterable[int] | None, year: int, *, region=N
     out = _registry_capacities(ids, year, region)
     if registry_only or not out:
         return out
-    stated = ServiceYearCapacity.objects.filter(year=year, service_id__in=list(out)).values_list(
+    stated = ServiceYearCapacity.objects.filter(year=year)
+    if ids is not None:
+        stated = stated.filter(service_id__in=list(out))
+    elif region is not None:
+        stated = stated.filter(service__region=region)
+    stated = stated.values_list(
         "service_id", "form__code", "capacity_type__code", "count", "ref")
     for sid, form, ctype, count, ref in stated:
-        out[sid] = ServiceCapacity(sid, int(year), form, count, ctype, SOURCE_NETWORK, ref)
+        if sid in out:
+            out[sid] = ServiceCapacity(sid, int(year), form, count, ctype, SOURCE_NETWORK, ref)
     return out
 
 
