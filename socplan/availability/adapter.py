@@ -13,11 +13,19 @@ Rules (docs/availability.md, "Django side"):
   year: valid_from ≤ 31 Dec and (valid_to empty or ≥ 1 Jan).
 * **Unit of a kind** — the capacity type of the region's coverage target for the kind and year; without a
   target the type most services of the kind register (ties: code-list order: beds, clients, …).
+* **How much capacity** — a service's capacity in the year is the one every module reads
+  (``socplan.registry.selectors.service_capacities``): the figure the kraj's approved network states for the
+  year, else the registered count in the unit of the service's main form. A service counts toward a kind's
+  supply when that unit is the kind's unit (otherwise it is reported among the services without the unit).
+  When the coverage page compares with a network version (`network_capacity`), that version's entries replace
+  it (a draft's figures for a draft).
 * **Where capacity sits** — capacity registered under the field form (terénní) is a *field* part spread
   over the service's declared scope (`ServiceArea`: shares, missing shares equal; an ORP area spread over its
   obce by the kind's population band); capacity under the other forms is split **equally over the service's
   facilities** active in the year (all facilities if none is active). A facility without a point stands at
-  its obec's point. A field part without a scope uses the obce of the service's facilities.
+  its obec's point. A field part without a scope uses the obce of the service's facilities. The service's
+  capacity is spread over these parts in proportion to its registered capacity in the unit (the parts are the
+  registered counts themselves when the capacity is the registry's).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from datetime import date
 import numpy as np
 from django.db.models import Count, Max, Sum
 
+from socplan.network.selectors import network_entries
 from socplan.registry.models import (
     Capacity,
     CapacityType,
@@ -39,7 +48,9 @@ from socplan.registry.models import (
     Service,
     ServiceArea,
     ServiceForm,
+    ServiceYearCapacity,
 )
+from socplan.registry.selectors import ServiceCapacity, service_capacities
 from socplan.territory.models import District, Level, Municipality, Orp, PopulationFigure, Region
 
 from .engine import (
@@ -105,7 +116,7 @@ def data_version() -> str:
     parts.append(tuple(Municipality.objects.aggregate(n=Count("pk"), m=Max("pk"), a=Sum("lat"), b=Sum("lon"),
                                                       o=Sum("orp_id")).values()))
     parts.append(tuple(PopulationFigure.objects.aggregate(n=Count("pk"), m=Max("pk"), s=Sum("value")).values()))
-    for model in (Service, ServiceForm, Capacity, Facility, ServiceArea):
+    for model in (Service, ServiceForm, Capacity, Facility, ServiceArea, ServiceYearCapacity):
         parts.append(tuple(model.objects.aggregate(n=Count("pk"), m=Max("pk")).values()))
         # history time as well as id: ids can be reused after a rollback (SQLite), times move on
         parts.append(tuple(model.history.aggregate(h=Max("history_id"), t=Max("history_date")).values()))
@@ -255,9 +266,21 @@ class RegistrySnapshot:
     services: dict[int, ServiceRec]
     obec_points: dict[str, tuple[float, float]]  # obec code → (lat, lon) for facilities placed at their obec
     orp_obce: dict[str, list[str]]  # ORP code → its obce (all of the country; reach may cross a kraj border)
+    _capacities: dict = field(default_factory=dict, repr=False)  # year → {service pk: ServiceCapacity}
 
     def kinds(self) -> set[str]:
         return {s.kind for s in self.services.values()}
+
+    def capacities(self, year: int) -> dict[int, ServiceCapacity]:
+        """The capacity of every service of the snapshot in `year` (registry selectors; loaded once per year –
+        the snapshot itself is rebuilt when the data version, which includes the stated figures, changes)."""
+        year = int(year)
+        if year not in self._capacities:
+            region = None
+            if self.scope != COUNTRY:
+                region = Region.objects.defer("boundary").filter(code=self.scope).first()
+            self._capacities[year] = service_capacities(None, year, region=region)
+        return self._capacities[year]
 
 
 def _load_snapshot(scope: str) -> RegistrySnapshot:
@@ -353,10 +376,11 @@ class Supply:
     f_obec: np.ndarray  # a representative obec (the first facility's, else the first reach obec)
     f_capacity: np.ndarray
     f_reach: list  # per row: (obec codes, weights summing to 1) — weights for allocation to obce
-    registered_total: float  # Σ registered capacity in `unit` of the services counted
+    registered_total: float  # Σ capacity in `unit` of the services counted
     unplaced: float  # capacity with no facility and no scope (cannot be placed)
-    services_without_unit: int  # active services of the kind with no capacity in `unit`
+    services_without_unit: int  # active services of the kind whose capacity is not counted in `unit`
     n_services: int
+    used: dict = field(default_factory=dict)  # service pk → the capacity counted for it (placed or not)
 
     @property
     def total_placed(self) -> float:
@@ -411,13 +435,16 @@ def _area_weights(rec: ServiceRec, snap: RegistrySnapshot, frame: TerritoryFrame
 
 def supply(snap: RegistrySnapshot, frame: TerritoryFrame, *, kind: str, unit: str | None, year: int, band: str,
            network: dict[int, float] | None = None, closed: Iterable[int] = ()) -> Supply:
-    """Capacity of `kind` in `unit` for `year`. `network` (service pk → capacity in the network) replaces the
-    registered capacity: the registered parts are scaled to it (no registered capacity in the unit: all of it
-    at the facilities, or over the scope for a field-only service); `closed` services are left out."""
+    """Capacity of `kind` in `unit` for `year`: each service's capacity of the year (``snap.capacities``,
+    counted when its unit is `unit`), spread over its registered parts in the unit (no registered capacity in
+    the unit: all of it at the facilities, or over the scope for a field-only service). `network` (service pk →
+    capacity in a network version) replaces the year's capacity; `closed` services are left out."""
     closed = set(closed)
+    capacities = snap.capacities(year) if network is None else {}
     p_rows, f_rows = [], []
     total = unplaced = 0.0
     without_unit = n_services = 0
+    used: dict[int, float] = {}
     for rec in sorted(snap.services.values(), key=lambda s: s.pk):
         if rec.kind != kind or not rec.active(year) or rec.pk in closed:
             continue
@@ -426,18 +453,24 @@ def supply(snap: RegistrySnapshot, frame: TerritoryFrame, *, kind: str, unit: st
         point_cap = float(sum(by_type.get(unit, 0) for form, by_type in rec.capacity.items() if form != FIELD_FORM))
         if network is not None:
             target = float(network.get(rec.pk, 0.0))
-            registered = field_cap + point_cap
-            if registered > 0:
-                field_cap, point_cap = field_cap * target / registered, point_cap * target / registered
-            elif rec.facilities or FIELD_FORM not in rec.capacity:
-                field_cap, point_cap = 0.0, target
-            else:
-                field_cap, point_cap = target, 0.0
+            in_unit = target > 0 or any(unit in by_type for by_type in rec.capacity.values())
+        else:
+            c = capacities.get(rec.pk)
+            in_unit = c is not None and c.capacity_type == unit
+            target = float(c.capacity) if in_unit else 0.0
+        registered = field_cap + point_cap
+        if registered > 0:
+            field_cap, point_cap = field_cap * target / registered, point_cap * target / registered
+        elif rec.facilities or FIELD_FORM not in rec.capacity:
+            field_cap, point_cap = 0.0, target
+        else:
+            field_cap, point_cap = target, 0.0
         if field_cap + point_cap == 0:
-            if not any(unit in by_type for by_type in rec.capacity.values()):
+            if not in_unit:
                 without_unit += 1
             continue
         total += field_cap + point_cap
+        used[rec.pk] = field_cap + point_cap
         facilities = [f for f in rec.facilities if _active(f[5], f[6], year)] or rec.facilities
         if point_cap:
             placed = []
@@ -474,6 +507,7 @@ def supply(snap: RegistrySnapshot, frame: TerritoryFrame, *, kind: str, unit: st
         f_id=col(f_rows, 0, object), f_service=col(f_rows, 1, np.int64), f_name=col(f_rows, 2, object),
         f_obec=col(f_rows, 3, object), f_capacity=col(f_rows, 4, float), f_reach=[r[5] for r in f_rows],
         registered_total=total, unplaced=unplaced, services_without_unit=without_unit, n_services=n_services,
+        used=used,
     )
 
 
@@ -493,40 +527,21 @@ def capacity_by_obec(sup: Supply, frame: TerritoryFrame) -> tuple[np.ndarray, fl
     return out, outside
 
 
-# --- network (optional module) ------------------------------------------------------------------------------------
+# --- network -----------------------------------------------------------------------------------------------------
 
 def network_capacity(region, year: int, unit: str | None) -> dict[int, float] | None:
-    """Per service: its capacity in the kraj's network for the year (in `unit`), or None without network data.
+    """Per service: its capacity in the kraj's current network version of the year (the latest approved one,
+    else the draft), counted in `unit`; None when the kraj has no network version for the year.
 
-    Contract (docs/availability.md): `socplan.network.selectors.network_entries(region, year)` yields entries
-    (objects or dicts) with `service_id` (or `service`), and either `capacity_type` (code or object, empty = the
-    kind's unit) + `capacity` (or `count`), or `capacities` = {capacity type code: count}. A service's network
-    capacity is placed like its registered capacity (see `supply`).
+    Entries in another unit (or without one) add nothing. For an approved version this equals the capacity the
+    network states for the year (``registry.ServiceYearCapacity``), which the supply reads anyway.
     """
-    try:
-        from socplan.network import selectors as network_selectors
-    except ImportError:
-        return None
-    fn = getattr(network_selectors, "network_entries", None)
-    if fn is None:
-        return None
-    entries = list(fn(region, year))
-    if not entries:  # no network version for the year
+    entries = network_entries(region, year)
+    if not entries:
         return None
     in_network: dict[int, float] = defaultdict(float)
-    for entry in entries:
-        get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
-        sid = get("service_id")
-        if sid is None:
-            service = get("service")
-            sid = getattr(service, "pk", service)
-        caps = get("capacities")
-        if caps is None:
-            ctype = get("capacity_type")
-            ctype = getattr(ctype, "code", ctype) or unit  # an entry without a type counts in the kind's unit
-            count = get("count")
-            caps = {ctype: count if count is not None else (get("capacity") or 0)}
-        in_network[int(sid)] += float(caps.get(unit, 0) or 0)
+    for e in entries:
+        in_network[e.service_id] += float(e.capacity) if e.capacity_type == unit else 0.0
     return dict(in_network)
 
 
