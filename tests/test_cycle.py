@@ -121,7 +121,7 @@ def test_measure_to_money_through_the_api():
         "admit": True, "tier": "zakladni", "reason": "Potřebnost doložena komunitním plánem."})
     assert decided["state"] == "admitted"
     entry_ref = decided["network_entry"]
-    assert entry_ref["version"] != base.pk
+    assert entry_ref["version"] != base.pk and entry_ref["version_status"] == "draft"  # to be approved
     amendment = api.get(f"/api/v1/network/versions/{entry_ref['version']}/")
     assert (amendment["year"], amendment["amendment"], amendment["status"]) == (YEAR, 1, "draft")
     entry = api.get(f"/api/v1/network/entries/{entry_ref['id']}/")
@@ -139,6 +139,7 @@ def test_measure_to_money_through_the_api():
         "decision_ref": "RK 2031/3/7", "confirm": True,
         "reason": "Spolufinancování obcí se doloží do 30. 6.; zařazení do akčního plánu proběhne dodatkem."})
     assert approved["status"] == "approved"
+    assert api.get(_request_url(rid))["network_entry"] == {**entry_ref, "version_status": "approved"}
 
     # --- optimal support from the amendment's capacity -----------------------------------------------------------
     support = api.get(f"/api/v1/finance/{REGION}/{YEAR}/support/")
@@ -194,3 +195,7 @@ def test_measure_to_money_through_the_api():
     assert format_czk(allocated) in unescape(html)
     for url in links:
         assert page.get(url).status_code == 200, url
+    # … and back: the request names its measure, the entry its request
+    measure_url = reverse("planning:measure_detail", args=[measure.pk])
+    assert measure_url in page.get(expected["request"]).content.decode()
+    assert expected["request"] in page.get(expected["entry"]).content.decode()
