@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -330,8 +330,11 @@ def financial_chapter(region, year: int, *, comp: Computation | None = None,
     on = totals["optimised_cost"]
     # the municipalities' planned source is the co-financing statement's total (Σ required), to the crown
     planned_amounts = engine.planned_sources(on, params, municipalities=totals["municipal_cofinancing"])
-    planned = [{"key": k, "label": SOURCE_LABEL[engine.Source(k)], "share": params.source_shares.get(engine.Source(k)),
-                "amount": planned_amounts[k]} for k in SOURCE_ORDER]
+    # share = the source's part of ON (the municipalities' and the rest's parts follow from the statement)
+    planned = [{"key": k, "label": SOURCE_LABEL[engine.Source(k)],
+                "share": (planned_amounts[k] / on).quantize(Decimal("0.0001"), ROUND_HALF_UP) if on else ZERO,
+                "parameter": params.source_shares.get(engine.Source(k)), "amount": planned_amounts[k]}
+               for k in SOURCE_ORDER]
     state_need = planned_amounts["state"]
     tables = {}
     sources_by_group = pd.DataFrame()

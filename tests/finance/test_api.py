@@ -35,10 +35,10 @@ def test_support_with_explanations(zlk, zlk_users):
     assert (b["optimised_cost"], b["user_fees"], b["health_insurance"], b["cofinancing"], b["optimal_support"]) == (
         "26353000", "9709000", "1525700", "2635300", "12483000")
     assert "ON = FP × U × M = 48\xa0000\xa0Kč × 2,5 × 12 = 1\xa0440\xa0000\xa0Kč" in a["explanation"]
-    assert "SF = a × ON = 0,15 × 1\xa0440\xa0000\xa0Kč = 216\xa0000\xa0Kč" in a["explanation"]
+    assert "SFo = sazba × ON = 15 % × 1\xa0440\xa0000\xa0Kč = 216\xa0000\xa0Kč" in a["explanation"]
     assert "OP = ON − ÚH − SF = 1\xa0440\xa0000 − 0 − 216\xa0000 = 1\xa0224\xa0000\xa0Kč" in a["explanation"]
     assert "ZP = Z × LD = 110\xa0Kč × 13\xa0870 = 1\xa0525\xa0700\xa0Kč" in b["explanation"]
-    assert doc["params"]["a"] == {"A": "0.2000", "B": "0.1500", "C": "0.2000", "D": "0.1000"}
+    assert doc["params"]["region_cofinancing"] == {"A": "0.0000", "B": "0.0000", "C": "0.0000", "D": "0.0000"}
 
 
 def test_support_is_scoped(zlk, zlk_users):

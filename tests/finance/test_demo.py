@@ -100,9 +100,12 @@ def test_chapter_reproduces_the_35_percent_state_share(demo_params):
     assert ch.state_need == czk(Decimal("0.35") * on)
     assert ch.state_share_pct == Decimal("35.00")
     assert (ch.state_need * 100 / on).quantize(Decimal("0.01"), ROUND_HALF_UP) == Decimal("35.00")
-    # the planned sources add up exactly to the optimised costs; the shares add up to 1
+    # the planned sources add up exactly to the optimised costs; the municipalities' source is the required
+    # co-financing (the statement's total), the state's the planned share
     assert sum((p["amount"] for p in ch.planned), Decimal(0)) == on
-    assert sum((p["share"] for p in ch.planned), Decimal(0)) == 1
+    planned = {p["key"]: p["amount"] for p in ch.planned}
+    assert planned["municipalities"] == selectors.cofinancing(DEMO_REGION, DEMO_YEAR).required > 0
+    assert planned["state"] == ch.state_need
     # the users' and insurers' planned shares are the formula shares rounded to whole per cent
     hand = hand_totals(adapter.network_frame(DEMO_REGION, DEMO_YEAR).frame, _rates(demo_params), 365)
     assert demo_params.share_users == (hand["user_fees"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -174,8 +177,9 @@ def test_demo_load_is_idempotent():
 def test_calibrated_shares_are_whole_percent_and_add_up():
     shares = demo.calibrated_shares({"optimised_cost": Decimal(1000), "user_fees": Decimal(276),
                                      "health_insurance": Decimal(41)})
-    # users 27.6 % → 28 %, insurers 4.1 % → 4 %, state 35 %; the rest 33 % split 8 : 12 : 8 = 9.43 / 14.14 / 9.43:
-    # floors 9 + 14 + 9 = 32, the last per cent to the largest remainder (0.43, tie → the earlier: region)
+    # users 27.6 % → 28 %, insurers 4.1 % → 4 %, state 35 %; the rest 33 % split 8 : 20 = 9.43 / 23.57:
+    # floors 9 + 23 = 32, the last per cent to the larger remainder (0.57: other); no municipal share (the
+    # municipalities' planned source is their required co-financing)
     assert shares == {"state": Decimal("0.35"), "users": Decimal("0.28"), "health_insurance": Decimal("0.04"),
-                      "region": Decimal("0.10"), "municipalities": Decimal("0.14"), "other": Decimal("0.09")}
+                      "region": Decimal("0.09"), "other": Decimal("0.24")}
     assert sum(shares.values()) == 1

@@ -46,11 +46,7 @@ def test_shares_must_add_up(zlk):
         p.full_clean()
     assert "share_state" in exc.value.message_dict
     p.share_state = Decimal("0.35")
-    p.split_other = Decimal("0.10")
-    with pytest.raises(ValidationError) as exc:
-        p.full_clean()
-    assert "split_municipalities" in exc.value.message_dict
-    p.split_other = Decimal(0)
+    p.full_clean()
     p.group_overrides = {"44": "X"}
     with pytest.raises(ValidationError):
         p.full_clean()
@@ -69,7 +65,7 @@ def test_copy_to_next_year_copies_every_rate(zlk, zlk_users):
     copied = {(r.kind_id, r.group): (r.normative, r.occupancy, r.min_occupancy, r.user_fee, r.health_insurance)
               for r in new.rates.all()}
     assert copied == old
-    assert new.share_state == zlk.params.share_state and new.a_group_d == zlk.params.a_group_d
+    assert new.share_state == zlk.params.share_state and new.region_cofinancing_d == zlk.params.region_cofinancing_d
     assert new.history.first().history_user == zlk_users.officer
     with pytest.raises(ValidationError):
         services.finance_params_copy_to_year(actor=zlk_users.officer, params=zlk.params, year=YEAR + 1)

@@ -152,9 +152,10 @@ def test_whatif_budget_change(zlk, zlk_users):
 
 
 def test_whatif_parameter_change(zlk, zlk_users):
-    # a of group B 0.15 → 0.30: SF(A) = 0.30 × 1 440 000 = 432 000, OP(A) = 1 008 000 (−216 000)
+    # the kraj's own co-financing of group B 0 → 0.15: SF(A) = 216 000 (municipalities, §39 15 %) + 216 000
+    # = 432 000, OP(A) = 1 008 000 (−216 000)
     r = client(zlk_users.officer).get(url("whatif", "CZ072", YEAR), {
-        "base_budget": "20000000", "budget": "20000000", "a_group": "B", "a_value": "0,3"})
+        "base_budget": "20000000", "budget": "20000000", "region_group": "B", "region_share": "0,15"})
     kinds = {row["key"]: row for row in r.context["by_kind"]["rows"]}
     assert kinds["39"]["optimal_variant"] == Decimal(1_008_000)
     assert kinds["39"]["delta_optimal"] == Decimal(-216_000)
@@ -164,7 +165,7 @@ def test_whatif_parameter_change(zlk, zlk_users):
     r = client(zlk_users.officer).get(url("whatif", "CZ072", YEAR), {"scale": "25", "scale_kind": "49"})
     assert r.context["variant_totals"]["optimised_cost"] == Decimal(1_440_000 + 32_941_250)
     assert client(zlk_users.provider1).get(url("whatif", "CZ072", YEAR)).status_code == 403
-    bad = client(zlk_users.officer).get(url("whatif", "CZ072", YEAR), {"a_group": "B", "a_value": "2"})
+    bad = client(zlk_users.officer).get(url("whatif", "CZ072", YEAR), {"region_group": "B", "region_share": "2"})
     assert bad.status_code == 200 and "base" not in bad.context
 
 
@@ -226,14 +227,20 @@ def test_cofinancing_statement(zlk, zlk_users):
     c = client(zlk_users.officer)
     r = c.get(url("cofinancing", "CZ072", YEAR))
     assert r.status_code == 200
-    res = r.context["res"]
-    # municipal part = 60 % of SF: A 129 600, B 1 581 180 → 1 710 780 in total
-    assert res.total == Decimal(129_600 + 1_581_180)
-    assert sum(res.totals.values()) == res.total
+    st = r.context["st"]
+    # required = rate × ON: A 15 % × 1 440 000 = 216 000, B 10 % × 26 353 000 = 2 635 300 → 2 851 300 in total
+    assert st.required == Decimal(216_000 + 2_635_300) and st.declared == 0
+    assert sum(m.required for m in st.municipalities) == st.required  # both services have a scope: all assigned
     zlin = "585068"  # the municipality of Zlín
     s = c.get(url("cofinancing_statement", "CZ072", YEAR, zlin))
     assert s.status_code == 200
-    assert s.context["total"] == res.totals[zlin]
+    assert s.context["st"].required == next(m.required for m in st.municipalities if m.code == zlin)
+    # the chapter's municipalities = the statement's total, to the crown
+    from socplan.finance import selectors
+
+    chapter = selectors.financial_chapter("CZ072", YEAR)
+    assert next(p["amount"] for p in chapter.planned if p["key"] == "municipalities") == st.required
+    assert next(p["amount"] for p in chapter.formula_sources if p["key"] == "municipalities") == st.required
     assert client(zlk_users.provider1).get(url("cofinancing", "CZ072", YEAR)).status_code == 403
 
 

@@ -25,7 +25,8 @@ def test_overview_pages(client, users, demo):
                                                                                     args=[demo.v25_2.pk])
     html = client.get(reverse("network:version_check", args=[demo.d26.pk])).content.decode()
     assert "Podmínky vstupu do sítě" in html and "Spolufinancování obcí" in html
-    assert client.get(reverse("network:version_cofinancing", args=[demo.d26.pk]) + "?vse=1").status_code == 200
+    assert client.get(reverse("network:version_cofinancing", args=[demo.d26.pk]) + "?vse=1",
+                      follow=True).status_code == 200
     entry = demo.d26.entries.first()
     html = client.get(reverse("network:entry", args=[entry.pk])).content.decode()
     assert "Historie změn" in html and 'data-testid="conditions"' in html
