@@ -199,3 +199,38 @@ def test_measure_to_money_through_the_api():
     measure_url = reverse("planning:measure_detail", args=[measure.pk])
     assert measure_url in page.get(expected["request"]).content.decode()
     assert expected["request"] in page.get(expected["entry"]).content.decode()
+
+
+def test_the_entry_of_an_admitted_request_cannot_be_removed_from_the_draft():
+    """The draft entry naming an admitted request carries the admission: the API and the page refuse to remove
+    it with an answer (a validation error), not a server error, and the entry stays."""
+    from socplan.network import services
+    from socplan.network.models import NetworkEntry
+
+    measure = f.approved_measure(f.BLANSKO_ORP)
+    service = f.RegisteredServiceFactory(year=YEAR)
+    base = f.NetworkEntryFactory(service=service).network
+    f.network_approve(base, confirm_failing=True, reason="Základní síť.")
+    coordinator, district_team, officer = f.orp_coordinator(), f.district_member(), f.officer()
+    req = services.development_request_submit(actor=coordinator, data={
+        "year": YEAR, "orp": f.orp(), "request_kind": "capacity", "request_type": "B", "title": "Navýšení",
+        "service": service, "kind": service.kind, "form": service.forms.get().form, "capacity": 3,
+        "capacity_type": service.forms.get().capacities.get().capacity_type, "justification": "Potřeba.",
+        "expected_cost": Decimal(300_000), "measure": measure})
+    services.development_request_opinion(actor=coordinator, request=req, need_declared=True, measure=measure)
+    services.development_request_review(actor=district_team, request=req, recommends=True)
+    services.development_request_evaluate(actor=officer, request=req)
+    services.development_request_decide(actor=f.officer(can_approve=True), request=req, admit=True,
+                                        tier=f.tier(year=YEAR), reason="Zařazeno.")
+    entry = NetworkEntry.objects.get(request=req)
+    assert not entry.network.is_approved
+
+    api = APIClient(raise_request_exception=False)
+    api.force_login(officer)
+    answer = api.delete(f"/api/v1/network/entries/{entry.pk}/")
+    assert answer.status_code in (400, 409), (answer.status_code, answer.content[:300])
+    page = Client(raise_request_exception=False)
+    page.force_login(officer)
+    answer = page.post(reverse("network:network_entry_delete", args=[entry.pk]))
+    assert answer.status_code in (200, 302, 400, 409), answer.status_code
+    assert NetworkEntry.objects.filter(pk=entry.pk, request=req).exists()
