@@ -1,7 +1,8 @@
 """Shared test fixtures.
 
-- The test database gets the national territory (and the demo region, once `load_demo` exists) loaded once
-  per session in `django_db_setup`; tests run inside transactions that roll back, so they all start from it.
+- The test database gets the territory, the demo region and every module's demo (`load_demo`, then
+  `socplan.site.demo.app_demos_load`) once per session in `django_db_setup`; tests run inside transactions that
+  roll back, so they all start from it.
   Tests that need real commits (`transactional_db`) flush the database; the base data is loaded again after them.
 - Browser tests (`@pytest.mark.browser`) drive Debian's Chromium through Playwright against a real socplan
   server process started by `demo_server` on its own database (a temporary SQLite file, or a fresh
@@ -23,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
 hypothesis_settings.register_profile("repeatable", derandomize=True, print_blob=True)
@@ -38,13 +39,10 @@ CHROMIUM_ARGS = [
 
 
 def _load_base_data():
-    if "load_demo" in get_commands():
-        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
-        from socplan.core.demo import app_demos_load
+    from socplan.site.demo import app_demos_load
 
-        app_demos_load()
-    else:
-        call_command("import_territory", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+    app_demos_load()
 
 
 @pytest.fixture(autouse=True, scope="session")

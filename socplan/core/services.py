@@ -57,12 +57,10 @@ def _comparable_fields(model) -> list[models.Field]:
 def _loaded_state(current: models.Model, expected_version: int, fallback: models.Model | None):
     """The record as it was at `expected_version`: from the audit history, else the caller's instance."""
     history = getattr(type(current), "history", None)
-    if history is not None and has_version(type(current)):
-        try:
-            record = (current.history.filter(version=expected_version)
-                      .order_by("-history_date", "-history_id").first())
-        except Exception:  # noqa: BLE001 - a model whose history lacks `version`
-            record = None
+    # the history holds `version` when the model has it, unless the history excludes the field
+    if history is not None and has_version(type(current)) and has_version(history.model):
+        record = (current.history.filter(version=expected_version)
+                  .order_by("-history_date", "-history_id").first())
         if record is not None:
             return record
     if fallback is not None and getattr(fallback, "version", None) == expected_version:

@@ -537,5 +537,5 @@ def planning_demo_load() -> dict[str, int]:
 
 
 def demo_load() -> dict[str, int]:
-    """Entry point for `socplan.core.demo.app_demos_load` (runs after the registry demo, before network)."""
+    """Entry point for `socplan.site.demo.app_demos_load` (runs after the registry demo, before network)."""
     return planning_demo_load()

@@ -90,7 +90,7 @@ def test_comment_cycle_end_to_end(page, browser, demo_server):
 
 def test_public_fulfilment_and_calendar_of_the_demo_plans(page):
     page.goto("/planovani/")
-    # the demo loads the planning module's plans (socplan.core.demo.app_demos_load)
+    # the demo loads the planning module's plans (socplan.site.demo.app_demos_load)
     assert page.get_by_role("link", name=re.compile("na období 2015–2017$")).count() > 0
     page.get_by_role("link", name=re.compile("Střednědobý plán .* 2015–2017")).first.click()
     expect(page.get_by_text("Priorita A: Podpora procesu plánování dostupnosti sociálních služeb")).to_be_visible()

@@ -1,13 +1,15 @@
-"""`socplan demo`: the one-command start — migrate, load the demo region and users, print logins, serve.
+"""`socplan demo`: the one-command start — migrate, load the demo region, the modules' demos and the demo users,
+print the logins, serve.
 
 Idempotent: running it again reuses the existing database and changes nothing that is already loaded.
 """
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from socplan.core.demo import app_demos_load
+from socplan.accounts.demo import demo_users_create
+from socplan.site.demo import app_demos_load
 
 
 class Command(BaseCommand):
@@ -20,13 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Databáze: {settings.DATABASES['default']['NAME']}")
-        commands = get_commands()
-        if "load_demo" in commands:
-            call_command("load_demo", stdout=self.stdout)
-            app_demos_load(self.stdout)
-        else:
-            call_command("import_territory", stdout=self.stdout)
-        logins = self._users()
+        call_command("load_demo", stdout=self.stdout)
+        app_demos_load(self.stdout)
+        logins = demo_users_create()
         url = f"http://{addrport}/"
         self.stdout.write(self.style.SUCCESS(f"\nsocplan běží na {url}"))
         self.stdout.write("Demo přihlášení (uživatel / heslo):")
@@ -34,17 +32,3 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:24} {password:20} {role}")
         if not no_serve:
             call_command("runserver", addrport, use_reloader=False)
-
-    def _users(self):
-        try:
-            from socplan.accounts.demo import demo_users_create
-        except ImportError:
-            from django.contrib.auth import get_user_model
-
-            User = get_user_model()
-            user, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
-            if created:
-                user.set_password("socplan-demo")
-                user.save()
-            return [("admin", "socplan-demo", "správce")]
-        return demo_users_create()
