@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "socplan.availability",
     "socplan.catalogue",
     "socplan.documents",
+    "socplan.site",
 ]
 
 MIDDLEWARE = [
