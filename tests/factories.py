@@ -483,3 +483,56 @@ class ProviderBudgetFactory(factory.django.DjangoModelFactory):
         actor = data.pop("actor", None)
         return provider_budget_save(actor=actor, service=service, year=year, term=term,
                                     data={k: Decimal(v) if isinstance(v, int) else v for k, v in data.items()})
+
+
+# --- network: co-financing rates and declarations ---------------------------------------------------------------
+
+class KindParameterFactory(factory.django.DjangoModelFactory):
+    """A per-kind row of a year's network settings (`kind_parameter_create`): by default a co-financing rate of
+    15 % for § 40 in every form and tier. `kind`, `form` may be codes; `tier` a Tier of the same settings."""
+
+    class Meta:
+        model = "network.KindParameter"
+
+    parameters = factory.SubFactory(NetworkParametersFactory)
+    kind = "40"
+    form = None
+    tier = None
+    cofinancing_rate = Decimal(15)
+
+    @classmethod
+    def _create(cls, model_class, *args, parameters, kind, form, **kwargs):
+        from socplan.network.services import kind_parameter_create
+        from socplan.registry.models import DeliveryForm, ServiceKind
+
+        if isinstance(kind, str):
+            kind = ServiceKind.objects.get(code=kind)
+        if isinstance(form, str):
+            form = DeliveryForm.objects.get(code=form)
+        return kind_parameter_create(actor=kwargs.pop("actor", None) or system_actor(parameters.region.code),
+                                     parameters=parameters, kind=kind, form=form, **kwargs)
+
+
+_municipality_by_code = municipality
+
+
+class CofinancingDeclarationFactory(factory.django.DjangoModelFactory):
+    """A municipality's co-financing declaration for a service and year (`cofinancing_declaration_submit`).
+    `municipality` may be a code (default: Blansko)."""
+
+    class Meta:
+        model = "network.CofinancingDeclaration"
+
+    municipality = "581283"
+    service = factory.SubFactory(RegisteredServiceFactory)
+    year = 2031
+    amount = Decimal(100_000)
+    declared_on = dt.date(2030, 5, 15)
+    reference = "usnesení zastupitelstva obce"
+
+    @classmethod
+    def _create(cls, model_class, *args, municipality, **kwargs):
+        from socplan.network.services import cofinancing_declaration_submit
+
+        return cofinancing_declaration_submit(actor=kwargs.pop("actor", None) or system_actor(),
+                                              municipality=_unit(municipality, _municipality_by_code), **kwargs)

@@ -6,6 +6,9 @@
 * ``GET {region}/{year}/allocation/?mode=rules|optimise`` – the latest stored allocation run of the mode (the
   shape of ``socplan allocate --json``); region staff see the whole run, provider users only their own rows.
 * ``GET {region}/{year}/chapter/`` – the financial chapter (public, like the plan it belongs to).
+* ``GET /api/v1/cofinancing/{region}/{year}/`` (``?municipality=<code>``, ``?version=<id>``) – the co-financing
+  statement: per municipality and per network entry required, declared, difference (the selector of the pages);
+  territorial roles of the kraj see the whole network, provider users their own services' entries.
 
 Amounts are whole CZK as decimal strings.
 """
@@ -20,7 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from socplan.accounts.scope import can
-from socplan.territory.models import Region
+from socplan.network.selectors import versions as network_versions
+from socplan.territory.models import Municipality, Region
 
 from . import selectors
 from .adapter import frame_cache
@@ -187,4 +191,92 @@ class ChapterView(APIView):
                                  "amount": str(p["amount"])} for p in ch.planned],
             "tables": {dim: _records(df, dim) for dim, df in ch.tables.items()},
             "year_on_year": _records(ch.year_on_year, "kind") if ch.year_on_year is not None else None,
+        })
+
+
+# --- co-financing ------------------------------------------------------------------------------------------
+
+COFIN_TOTALS = {"required": AMOUNT, "declared": AMOUNT, "difference": AMOUNT,
+                "unassigned": serializers.CharField(help_text="Požadováno, ale bez obce k rozdělení (celé Kč).")}
+COFIN_MUNICIPALITY = {
+    "code": serializers.CharField(help_text="Kód obce."), "name": serializers.CharField(),
+    "orp": serializers.CharField(), "required": AMOUNT, "declared": AMOUNT,
+    "difference": serializers.CharField(help_text="Deklarováno − požadováno, celé Kč (záporné = chybí)."),
+}
+COFIN_ENTRY = {
+    "entry_id": serializers.IntegerField(allow_null=True, help_text="Položka sítě (null: rok bez sítě, řádek z "
+                                                                    "registru)."),
+    "service_id": serializers.IntegerField(help_text="Primární klíč služby v registru."),
+    "part": serializers.CharField(required=False, help_text="Část služby (forma), je-li služba v síti rozdělena."),
+    "service": serializers.CharField(), "provider": serializers.CharField(), "kind": serializers.CharField(),
+    "form": serializers.CharField(), "tier": serializers.CharField(), "group": serializers.CharField(),
+    "optimised_cost": AMOUNT, "rate": serializers.CharField(help_text="Sazba spolufinancování obcí v %."),
+    "required": AMOUNT, "declared": AMOUNT,
+    "difference": serializers.CharField(help_text="Deklarováno − požadováno, celé Kč (záporné = chybí)."),
+    "method": serializers.CharField(help_text="declared (podle deklarací) / population (podle obyvatel) / ''."),
+}
+
+
+class CofinancingView(APIView):
+    """``GET /api/v1/cofinancing/{region}/{year}/`` – the co-financing statement (the same selector as the pages)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Spolufinancování obcí: požadováno, deklarováno, rozdíl (po obcích a po položkách sítě)",
+        description="Požadovaný podíl obcí na položce = sazba (nastavení sítě podle druhu, formy a úrovně: 0 % "
+                    "nebo 10–20 %) × optimalizované náklady položky, zaokrouhleno na celé Kč; rozdělen mezi obce "
+                    "podle deklarací, jinak podle územní působnosti a počtu obyvatel. Pracovníci kraje, okresu a "
+                    "ORP vidí celou síť, poskytovatelé jen své služby. Částky jsou celé Kč jako řetězce.",
+        parameters=[OpenApiParameter("municipality", str, description="Kód obce: jen její podíly."),
+                    OpenApiParameter("version", int, description="Jiná verze sítě roku než aktuální.")],
+        responses=inline_serializer("Cofinancing", {
+            "region": serializers.CharField(), "year": serializers.IntegerField(),
+            "network_source": serializers.CharField(), "version_id": serializers.IntegerField(allow_null=True),
+            "illustrative": serializers.BooleanField(), "note": serializers.CharField(),
+            "municipality": serializers.CharField(allow_null=True),
+            "totals": inline_serializer("CofinancingTotals", COFIN_TOTALS),
+            "municipalities": inline_serializer("CofinancingMunicipality", COFIN_MUNICIPALITY, many=True),
+            "entries": inline_serializer("CofinancingEntry", COFIN_ENTRY, many=True)}))
+    def get(self, request, region: str, year: int):
+        region = _region(region)
+        if not selectors.region_member(request.user, region) and not selectors.provider_ids(request.user):
+            raise PermissionDenied("Spolufinancování vidí pracovníci kraje a poskytovatelé (své služby).")
+        municipality = version = None
+        if request.query_params.get("municipality"):
+            municipality = Municipality.objects.filter(code=request.query_params["municipality"], region=region) \
+                .defer("boundary").first()
+            if municipality is None:
+                raise NotFound("Neznámá obec kraje.")
+        if request.query_params.get("version"):
+            version = network_versions(user=request.user, region=region, year=int(year)).filter(
+                pk=request.query_params["version"]).first() if request.query_params["version"].isdigit() else None
+            if version is None:
+                raise NotFound("Neznámá verze sítě kraje a roku.")
+        with frame_cache():
+            st = selectors.cofinancing(region, int(year), user=request.user, municipality=municipality,
+                                       version=version)
+        if not st.available:
+            raise NotFound(st.note)
+        lines_by_key = {}
+        if municipality is not None:  # the municipality's parts of the entries
+            lines_by_key = {ln.key: ln for ln in st.lines}
+        entries = []
+        for e in st.entries:
+            part = lines_by_key.get(e.key)
+            required, declared = (part.required, part.declared) if part is not None else (e.required, e.declared)
+            entries.append({
+                "entry_id": e.entry_id, **service_ref(e.key, e.service_id), "service": e.service,
+                "provider": e.provider, "kind": e.kind, "form": e.form, "tier": e.tier, "group": e.group,
+                "optimised_cost": str(e.optimised_cost), "rate": str(e.rate), "required": str(required),
+                "declared": str(declared), "difference": str(declared - required), "method": e.method})
+        return Response({
+            "region": region.code, "year": int(year), "network_source": st.source, "version_id": st.version_id,
+            "illustrative": st.illustrative, "note": st.note, "municipality": st.municipality,
+            "totals": {"required": str(st.required), "declared": str(st.declared), "difference": str(st.difference),
+                       "unassigned": str(st.unassigned)},
+            "municipalities": [{"code": m.code, "name": m.name, "orp": m.orp, "required": str(m.required),
+                                "declared": str(m.declared), "difference": str(m.difference)}
+                               for m in st.municipalities],
+            "entries": entries,
         })
