@@ -40,8 +40,7 @@ def _service_ids(sender, instance) -> list[int]:
     if sender is Capacity:
         sf = ServiceForm.objects.filter(pk=instance.service_form_id).values_list("service_id", flat=True).first()
         return [sf] if sf else []
-    sid = getattr(instance, "service_id", None)
-    return [sid] if sid else []
+    return [instance.service_id]  # ServiceForm, Facility, ServiceArea, ServiceTargetGroup: a required service
 
 
 def _flush():
