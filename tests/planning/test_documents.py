@@ -47,14 +47,10 @@ def expected_network(plan, year):
     year when it has one, else the services registered in the region that year."""
     import datetime as dt
 
+    from socplan.network.selectors import network_rows
     from socplan.registry.models import Service
 
-    try:
-        from socplan.network.selectors import network_rows
-
-        rows = network_rows(plan.region, year)
-    except ImportError:
-        rows = []
+    rows = network_rows(plan.region, year)
     if rows:
         return [(r.identifier, r.service) for r in rows]
     qs = (Service.objects.filter(region=plan.region)
@@ -64,14 +60,11 @@ def expected_network(plan, year):
 
 
 def expected_cost_total(plan, year):
-    """The financial total the document shows: the Financing module's when it provides one, else the sum of
-    the services' reported costs in the registry for the year."""
-    try:
-        from socplan.finance.selectors import financial_chapter
+    """The financial total the document shows: the Financing module's chapter when the year has financing
+    parameters, else the sum of the services' reported costs in the registry for the year."""
+    from socplan.finance.selectors import financial_chapter
 
-        chapter = financial_chapter(plan.region, year)
-    except ImportError:
-        chapter = None
+    chapter = financial_chapter(plan.region, year)
     if chapter is not None:
         return Decimal(chapter.total)
     from socplan.registry.models import COST_FIELDS, Economics
