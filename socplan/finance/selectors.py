@@ -648,14 +648,15 @@ def cofinancing(region, year: int, *, user=None, municipality: Municipality | No
     declared = _declared_by_service(region, year, {int(p) for p in frame["service_pk"]})
     result = engine.cofinancing_statement(_entry_shares(comp, declared, split=True), declared)
     visible = None
-    if user is not None:
-        entry_ids = set(frame["entry_id"].dropna().astype(int)) if len(frame) else set()
-        allowed = {r.entry_id for r in network_selectors.network_entries(
-            region, year, version=version, user=user)} if entry_ids else set()
-        visible = {k for k, e in zip(frame["service_id"], frame["entry_id"], strict=True)
-                   if e is not None and not pd.isna(e) and int(e) in allowed}
-        if comp.network.source != "network" and region_member(user, region):
+    if user is not None:  # the entries the user may see (entry scope); registry rows: kraj roles, own services
+        if comp.network.source == "network":
+            allowed = network_selectors.visible_entry_ids({int(e) for e in frame["entry_id"]}, user=user)
+            visible = {k for k, e in zip(frame["service_id"], frame["entry_id"], strict=True) if int(e) in allowed}
+        elif region_member(user, region):
             visible = set(frame["service_id"])
+        else:
+            own = provider_ids(user)
+            visible = {k for k, p in zip(frame["service_id"], frame["provider_id"], strict=True) if int(p) in own}
     munis = _municipalities(region)
     info = {r.service_id: r for r in frame.itertuples(index=False)}
     balances = {b.key: b for b in result.entries}

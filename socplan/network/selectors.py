@@ -445,6 +445,12 @@ def municipality_commitments(municipality, *, user) -> list[dict]:
             for y, ds in sorted(by_year.items(), reverse=True)]
 
 
+def visible_entry_ids(entry_ids, *, user) -> set[int]:
+    """Those of ``entry_ids`` the user may see by the entries' own scope (a provider its own services' entries,
+    also in a version it cannot open; territorial roles of the kraj every entry)."""
+    return set(restrict(NetworkEntry.objects.filter(pk__in=list(entry_ids)), user, "view").values_list("pk", flat=True))
+
+
 def cofinancing_rates(region, year: int) -> CofinancingRates:
     """The municipal co-financing rates of the kraj's year (per cent), for the finance module's rule.
 
