@@ -48,7 +48,7 @@ def test_declaration_edit_links_follow_the_scope(client):
     from socplan.network.models import CofinancingDeclaration
 
     d = CofinancingDeclaration.objects.select_related("municipality").first()
-    page = f"/sit/obec/{d.municipality.code}/"
+    page = f"/financovani/spolufinancovani/obec/{d.municipality.code}/"  # (/sit/obec/… redirects here)
     edit = f"/sit/deklarace/{d.pk}/upravit/"
     seen = {}
     for username in ("okres-blansko", "orp-znojmo", "poskytovatel", "orp-blansko", "kraj-referent"):
