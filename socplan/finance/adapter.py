@@ -2,7 +2,8 @@
 
 * :func:`engine_params` turns a stored :class:`~socplan.finance.models.FinanceParams` (with its rates) into the
   engine's ``FinanceParams``; the kinds come from the registry code list (so a 34th kind is just a row).
-* :func:`network_frame` builds the engine's input frame, one row per network entry, with a few bulk queries:
+* :func:`network_frame` builds the engine's input frame, one row per network entry, with a few bulk queries
+  (``version=`` reads another version of the year than the current one):
 
   - from ``socplan.network.selectors.network_entries(region, year)`` when the network module has a network
     for the year (entries of tiers marked *not funded*, e.g. a reserve list, are left out);
@@ -18,7 +19,8 @@
   in clients.
 
   Each row: ``service_id`` (the entry key: the registry service pk, ``"<pk>/<form>"`` when the network splits a
-  service into parts), ``service_pk``, ``part``, ``name``, ``provider``, ``provider_id``, ``kind``, ``form``
+  service into parts), ``entry_id`` (the network entry's pk; None for a registry row), ``service_pk``,
+  ``part``, ``name``, ``provider``, ``provider_id``, ``kind``, ``form``
   (A/T/P), ``group``, ``fte``, ``beds``, ``users``, ``capacity`` and ``capacity_type`` (the capacity the
   row is computed with and its unit code), ``tier`` (0 = first funded tier), ``tier_label``,
   ``district``/``district_code``, ``orp``/``orp_code`` (the ORP with the largest declared share of the
@@ -122,8 +124,8 @@ class NetworkFrame:
         return self.frame.empty
 
 
-COLUMNS = ["service_id", "service_pk", "part", "name", "provider", "provider_id", "kind", "form", "group", "fte",
-           "beds", "users", "tier", "tier_label", "district", "district_code", "orp", "orp_code", "target_group",
+COLUMNS = ["service_id", "entry_id", "service_pk", "part", "name", "provider", "provider_id", "kind", "form", "group",
+           "fte", "beds", "users", "tier", "tier_label", "district", "district_code", "orp", "orp_code", "target_group",
            "capacity", "capacity_type"]
 
 
@@ -212,7 +214,8 @@ def _from_network(region, year: int, entries, overrides) -> NetworkFrame:
             fte=Decimal(0) if bed else Decimal(e.fte), beds=e.capacity if bed else 0,
             users=e.capacity if (not bed and e.capacity_type == "klient") else 0,
             capacity=e.capacity, capacity_type=e.capacity_type,
-            tier=tier_index[e.tier_order], tier_label=e.tier_code, orp_code=orp_code, extra=extra))
+            tier=tier_index[e.tier_order], tier_label=e.tier_code, orp_code=orp_code, extra=extra,
+            entry_id=e.entry_id))
     note = f"Položky sítě sociálních služeb kraje na rok {year} (modul Síť služeb)."
     return NetworkFrame(_frame(rows), "network", note, skipped)
 
@@ -297,10 +300,11 @@ def _target_group(counter: Counter | None) -> str:
 
 
 def _row(key, s, *, part, form, group, fte, beds, users, capacity, capacity_type,
-         tier, tier_label, orp_code, extra) -> dict:
+         tier, tier_label, orp_code, extra, entry_id=None) -> dict:
     orp = extra["orps"].get(orp_code) if orp_code else None
     return {
-        "service_id": key, "entry_id": entry_id, "service_pk": s.pk, "part": part, "name": s.name, "provider": s.provider_name,
+        "service_id": key, "entry_id": entry_id, "service_pk": s.pk, "part": part, "name": s.name,
+        "provider": s.provider_name,
         "provider_id": s.provider_id, "kind": s.kind.code, "form": FORM_CODE[form], "group": group,
         "fte": Decimal(fte), "beds": int(beds), "users": int(users),
         "capacity": int(capacity), "capacity_type": capacity_type or "",

@@ -1,4 +1,4 @@
-"""Financing of the regional network (issue 7): yearly parameters, allocation runs, provider reports, settlement.
+"""Financing of the regional network: yearly parameters, allocation runs, provider reports, settlement.
 
 * :class:`FinanceParams` + :class:`FinanceRate` – the yearly financing parameters of a kraj (Pravidla): the
   kraj's own co-financing share per group, the planned source shares, and per kind and financing group the
