@@ -88,8 +88,7 @@ def synthetic_network(n: int = NATIONAL_SIZE, seed: int = SEED) -> pd.DataFrame:
                 row["users"] = int(rng.integers(20, 900))
             if rng.random() < 0.05:
                 row["months"] = int(rng.integers(3, 12))
-        if rng.random() < 0.05:
-            row["cofinancing_share"] = Decimal(int(rng.integers(10, 31))).scaleb(-2)
+        row["municipal_rate"] = Decimal(int(rng.integers(10, 21)) if rng.random() < 0.9 else 0).scaleb(-2)
         row["tier"] = 0 if rng.random() < 0.92 else int(rng.integers(1, 4))
         row["weight"] = float(Decimal(int(rng.integers(50, 151))).scaleb(-2))
         district = int(rng.integers(0, 77))
