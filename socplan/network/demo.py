@@ -79,6 +79,8 @@ DEMO_RATE_ROWS = (
     ("65", None, "docasna", Decimal(10)),  # SAS pro rodiny s dětmi in the temporary tier
 )
 DEMO_KIND_RATES = {code: rate for code, _form, _tier, rate in DEMO_RATE_ROWS}
+DEMO_PARAMETERS_NOTE = ("Demo: sazby spolufinancování obcí, limity rozpočtu záměrů a jejich výjimky podle druhů jsou "
+                        "ilustrativní, nejde o schválená pravidla kraje.")
 N_NEW_2026 = 4  # services registered recently: not in 2025, enter 2026 through requests
 N_ADDED_AM1 = 6
 ORP_BLANSKO, ORP_ZNOJMO, ORP_BRNO = "6201", "6220", "6203"
@@ -206,6 +208,7 @@ class _Builder:
             bulk_create_with_history(self._kind_parameters(p25), KindParameter, **self.kw)
         p26 = NetworkParameters.objects.filter(region=self.region, year=DRAFT_YEAR).first() or build_parameters(
             region=self.region, year=DRAFT_YEAR, copy_from=p25, actor=self.officer, reason=REASON)
+        NetworkParameters.objects.filter(pk__in=[p25.pk, p26.pk], note="").update(note=DEMO_PARAMETERS_NOTE)
         t25 = {t.code: t for t in p25.tiers.all()}
         t26 = {t.code: t for t in p26.tiers.all()}
 
