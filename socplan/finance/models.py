@@ -186,8 +186,14 @@ class NetworkSource(models.TextChoices):
     REGISTRY = "registry", _("registr (síť roku není k dispozici)")
 
 
-class AllocationRun(models.Model):
-    """Rozdělení omezeného rozpočtu na položky sítě (jeden výpočet)."""
+class AllocationState(models.TextChoices):
+    COMPUTED = "computed", _("spočteno")
+    APPROVED = "approved", _("schváleno")
+
+
+class AllocationRun(ImmutableWhenApproved, models.Model):
+    """Rozdělení omezeného rozpočtu na položky sítě (jeden výpočet). Schválené je neměnné; schválení pozdějšího
+    výpočtu téhož kraje a roku nahrazuje (``supersedes``) dříve schválený."""
 
     region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="finance_allocations",
                                verbose_name=_("kraj"))
@@ -205,6 +211,9 @@ class AllocationRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("spustil"))
     created_at = models.DateTimeField(_("spuštěno"), auto_now_add=True)
+    state = models.CharField(_("stav"), max_length=10, choices=AllocationState.choices,
+                             default=AllocationState.COMPUTED, editable=False)
+    decision_ref = models.CharField(_("usnesení / rozhodnutí"), max_length=200, blank=True, editable=False)
     history = HistoricalRecords()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": True,

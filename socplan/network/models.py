@@ -281,6 +281,12 @@ class NetworkVersion(ImmutableWhenApproved, VersionedModel):
     title = models.CharField(_("název"), max_length=255, blank=True)
     reason = models.TextField(_("důvod změny"), blank=True)
     decision_ref = models.CharField(_("usnesení / rozhodnutí"), max_length=200, blank=True)
+    approval_reason = models.TextField(
+        _("odůvodnění schválení"), blank=True, editable=False,
+        help_text=_("Proč byla verze schválena, ačkoli některé položky nesplňují podmínky vstupu."))
+    approval_exceptions = models.JSONField(
+        _("položky nesplňující podmínky při schválení"), default=list, blank=True, editable=False,
+        help_text=_("Položky, jejichž nesplněné podmínky schvalovatel výslovně potvrdil."))
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
     history = HistoricalRecords()
 
