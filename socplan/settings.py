@@ -208,7 +208,7 @@ CONTENT_SECURITY_POLICY = (
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "socplan.core.pagination.PageSizePagination",  # ?page_size=N, at most 1000
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "socplan.planning.models.PlanStatus",
         "RecordSourceEnum": "socplan.core.models.Source",
         "JobStatusEnum": "socplan.core.models.Job.Status",
+        "DevelopmentRequestStateEnum": "socplan.network.models.RequestState",
+        "ReportStateEnum": "socplan.finance.models.ReportState",
+        "AllocationStateEnum": "socplan.finance.models.AllocationState",
     },
 }
 

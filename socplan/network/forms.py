@@ -59,6 +59,12 @@ class NetworkEntryForm(VersionedModelFormMixin, forms.ModelForm):
         self.fields["orps"].queryset = Orp.objects.filter(region=region).order_by("name")
         self.fields["form"].queryset = DeliveryForm.objects.all()
         self.fields["capacity_type"].queryset = CapacityType.objects.all()
+        if not self.instance.pk:
+            # empty = the service's capacity in the year and the unit of its main form (registry.selectors)
+            self.fields["capacity"].required = False
+            self.fields["capacity"].help_text = _("Prázdné = kapacita služby v roce (podle registru nebo "
+                                                  "schválené sítě).")
+            self.fields["capacity_type"].help_text = _("Prázdné = jednotka hlavní formy služby.")
         self.instance.network = network
 
     def service_data(self) -> dict:
@@ -93,6 +99,10 @@ class VersionCreateForm(forms.Form):
 
 class ApproveForm(forms.Form):
     decision_ref = forms.CharField(label=_("usnesení / rozhodnutí"), max_length=200, required=False)
+    confirm_failing = forms.BooleanField(
+        label=_("potvrzuji schválení i s položkami, které nesplňují podmínky vstupu"), required=False)
+    reason = forms.CharField(label=_("odůvodnění (povinné, nesplňují-li některé položky podmínky)"),
+                             widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class AmendmentForm(forms.Form):
@@ -187,6 +197,9 @@ class DecisionForm(forms.Form):
     admit = forms.TypedChoiceField(label=_("rozhodnutí"), choices=[("1", _("zařadit do sítě")), ("0", _("zamítnout"))],
                                    coerce=lambda v: v == "1", widget=forms.RadioSelect)
     tier = forms.ModelChoiceField(label=_("úroveň sítě"), queryset=None, required=False)
+    service = forms.ModelChoiceField(
+        label=_("registrovaná služba"), queryset=None, required=False,
+        help_text=_("U nové služby: její záznam v registru (do sítě lze zařadit jen registrovanou službu)."))
     reason = forms.CharField(label=_("odůvodnění"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, request_obj: DevelopmentRequest, **kwargs):
@@ -194,6 +207,18 @@ class DecisionForm(forms.Form):
         self.fields["tier"].queryset = Tier.objects.filter(parameters__region=request_obj.region,
                                                            parameters__year=request_obj.year)
         self.fields["tier"].initial = request_obj.district_tier_id
+        if request_obj.service_id:
+            del self.fields["service"]
+        else:
+            services = Service.objects.filter(region_id=request_obj.region_id, kind_id=request_obj.kind_id)
+            if request_obj.provider_id:
+                services = services.filter(provider_id=request_obj.provider_id)
+            self.fields["service"].queryset = services.select_related("provider").order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("service", None)
+        return data
 
 
 class ReasonForm(forms.Form):

@@ -2,19 +2,26 @@
 permission layer, audited (django-simple-history, with the actor and a reason) and – where someone has to act
 next – creating its notifications in the same transaction.
 
-Who may do what (see docs/network.md):
+Who may do what (see docs/network.md; the decisions follow ``socplan.accounts.decisions.DECISION_TABLE``):
 
-* network versions, entries, parameters, tiers: kraj staff (``change``); approving: kraj staff with
-  ``can_approve`` (``approve``); an approved version and its entries cannot change – use an amendment;
+* network versions, entries, parameters, tiers: kraj staff (``change``); approving a version: kraj staff with
+  ``can_approve`` (``network_approve``); an approved version and its entries cannot change – use an amendment;
 * development requests: ORP coordinators (their ORP), providers (their own) and kraj staff submit and complete
-  them; the ORP coordinator of the request's ORP gives the ORP opinion, the district team of its okres reviews
-  it, kraj staff evaluate, decide and may return it at any step (the ORP / district team at their own step);
+  them; the ORP coordinator of the request's ORP (or kraj staff) gives the ORP opinion, the district team of its
+  okres (or kraj staff) reviews it, kraj staff evaluate it, kraj staff with ``can_approve`` decide; whoever may
+  take the step the request waits for may return it (at the decision step: kraj staff);
 * co-financing declarations: kraj staff and ORP coordinators for municipalities of their ORP;
 * district comments and proposals: the district team of the okres and kraj staff; kraj staff decide proposals.
+
+The cycle closes here: a request admitted to the network always gets a network entry that names it – in the
+year's open draft, or, when the year's latest version is approved, in a new amendment (a draft the approvers
+are told to approve). Approving a version writes the capacities it states to the registry
+(``registry.services.service_year_capacities_replace``), the one figure every module reads.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -26,12 +33,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from socplan.accounts.decisions import DecisionKind, may_decide, require_decision
 from socplan.accounts.immutability import ApprovedRecordImmutable
 from socplan.accounts.models import REGION_ROLES, Role, RoleAssignment
-from socplan.accounts.scope import grants, is_superuser, require
+from socplan.accounts.scope import can, require
 from socplan.core.services import model_update
+from socplan.registry import selectors as registry_selectors
+from socplan.registry import services as registry_services
 from socplan.territory.models import Municipality, Orp
 
+from .adapters import stated_capacities
 from .engine.conditions import DEFAULT_RULES, check_entry
 from .models import (
     CofinancingDeclaration,
@@ -50,6 +61,7 @@ from .models import (
     Phase,
     ProposalState,
     RequestEvent,
+    RequestKind,
     RequestState,
     Tier,
 )
@@ -252,8 +264,8 @@ def _copy_entries(source: NetworkVersion, target: NetworkVersion, actor, *, same
             network=target, service_id=e.service_id, form_id=e.form_id, orp_id=e.orp_id, tier=tier,
             status=e.status if same_year else EntryStatus.EXISTING, capacity=e.capacity,
             capacity_type_id=e.capacity_type_id, fte=e.fte, entrusted_from=e.entrusted_from,
-            entrusted_to=e.entrusted_to, request_id=e.request_id if same_year else None, note=e.note,
-        ))
+            entrusted_to=e.entrusted_to, note=e.note,
+        ))  # `request` stays with the entry of the version that took the request in (one entry names it)
     created = bulk_create_with_history(new, NetworkEntry, batch_size=500, default_change_reason=reason,
                                        default_user=actor if getattr(actor, "pk", None) else None)
     if created and created[0].pk is None:  # backends that do not return ids
@@ -284,16 +296,61 @@ def network_year_create(*, actor, region, year: int, copy_from: NetworkVersion |
     return network
 
 
+def _capacity_type(code):
+    from socplan.registry.models import CapacityType
+
+    return CapacityType.objects.get(code=code) if code else None
+
+
+def check_entry_unit(*, service, year: int, capacity: int = 0, capacity_type=None) -> None:
+    """Refuse a capacity stated in another unit than the service's (``registry.selectors.service_capacity``):
+    the capacities of a service's entries are summed into one figure per service and year (what an approved
+    version states, ``adapters.stated_capacities``), so every entry of the service – a part in another form
+    too – counts in the unit of its main form. A service registering no capacity may use any unit."""
+    registered = registry_selectors.service_capacities([service.pk], year, registry_only=True).get(service.pk)
+    if registered is None or registered.capacity_type is None or not capacity:
+        return
+    if capacity_type is None or capacity_type.code != registered.capacity_type:
+        expected = _capacity_type(registered.capacity_type)
+        raise ValidationError({"capacity_type": _(
+            "Kapacita služby „%(service)s“ se v registru počítá v jednotce „%(unit)s“ (hlavní forma služby); "
+            "kapacitu v jednotce „%(given)s“ nelze zapsat.") % {
+                "service": service.name, "unit": expected.unit if expected else registered.capacity_type,
+                "given": capacity_type.unit if capacity_type is not None else "–"}})
+
+
+def entry_defaults(service, year: int) -> dict:
+    """Capacity, its unit and the main form of `service` in `year` for a new entry
+    (``registry.selectors.service_capacity``: the approved network's figure, else the registry's)."""
+    from socplan.registry.models import DeliveryForm
+
+    cap = registry_selectors.service_capacity(service, year)
+    return {"capacity": cap.capacity, "capacity_type": _capacity_type(cap.capacity_type),
+            "form": DeliveryForm.objects.get(code=cap.form) if cap.form else None}
+
+
 @transaction.atomic
-def network_entry_add(*, actor, network: NetworkVersion, service, tier: Tier, capacity: int = 0, capacity_type=None,
-                      fte=Decimal(0), form=None, orp=None, status: str = EntryStatus.EXISTING, orps=(),
-                      municipalities=(), entrusted_from: date | None = None, entrusted_to: date | None = None,
-                      request: DevelopmentRequest | None = None, note: str = "") -> NetworkEntry:
+def network_entry_add(*, actor, network: NetworkVersion, service, tier: Tier, capacity: int | None = None,
+                      capacity_type=None, fte=Decimal(0), form=None, orp=None, status: str = EntryStatus.EXISTING,
+                      orps=(), municipalities=(), entrusted_from: date | None = None,
+                      entrusted_to: date | None = None, request: DevelopmentRequest | None = None,
+                      note: str = "") -> NetworkEntry:
+    """Add `service` (or a part: `form`, `orp`) to a draft version. Without `capacity` (None) the entry takes
+    the service's capacity in the year, without `capacity_type` the service's unit (``entry_defaults``); a
+    capacity in another unit than the service's is refused (``check_entry_unit``)."""
     _require_draft(network)
+    if capacity is None or capacity_type is None:
+        defaults = entry_defaults(service, network.year)
+        same_form = form is None or defaults["form"] is None or form.pk == defaults["form"].pk
+        if capacity is None:
+            capacity = defaults["capacity"] if same_form else 0
+        if capacity_type is None:
+            capacity_type = defaults["capacity_type"]
     entry = NetworkEntry(network=network, service=service, tier=tier, capacity=capacity, capacity_type=capacity_type,
                          fte=fte, form=form, orp=orp, status=status, entrusted_from=entrusted_from,
                          entrusted_to=entrusted_to, request=request, note=note)
     require(actor, "change", entry)
+    check_entry_unit(service=service, year=network.year, capacity=capacity, capacity_type=capacity_type)
     _save(entry, actor, _("služba zařazena do sítě"))
     entry.orps.set(list(orps))
     entry.municipalities.set(list(municipalities))
@@ -306,6 +363,16 @@ def network_entry_update(*, actor, entry: NetworkEntry, data: dict, expected_ver
     if entry.network_is_approved():
         raise ApprovedRecordImmutable(entry)
     require(actor, "change", entry)
+    if "request" in data and entry.request_id and _names_admitted(entry) \
+            and getattr(data["request"], "pk", data["request"]) != entry.request_id:
+        raise ValidationError({"request": _("Položka nese rozhodnutí o záměru „%(title)s“; to jí nelze odebrat.")
+                               % {"title": entry.request.title}})
+    if {"capacity", "capacity_type"} & set(data):
+        capacity, unit = data.get("capacity", entry.capacity), data.get("capacity_type", entry.capacity_type)
+        if unit is None and capacity:  # no unit given: the service's unit (as for a new entry)
+            data = {**data, "capacity_type": entry_defaults(entry.service, entry.network.year)["capacity_type"]}
+        check_entry_unit(service=entry.service, year=entry.network.year, capacity=capacity,
+                         capacity_type=data.get("capacity_type", entry.capacity_type))
     obj, _changed = model_update(instance=entry, data=data, actor=actor, expected_version=expected_version,
                                  reason=reason or _("změna položky sítě"))
     if orps is not None:
@@ -315,11 +382,19 @@ def network_entry_update(*, actor, entry: NetworkEntry, data: dict, expected_ver
     return obj
 
 
+def _names_admitted(entry: NetworkEntry) -> bool:
+    return entry.request_id is not None and DevelopmentRequest.objects.filter(
+        pk=entry.request_id, state=RequestState.ADMITTED).exists()
+
+
 @transaction.atomic
 def network_entry_remove(*, actor, entry: NetworkEntry) -> None:
     if entry.network_is_approved():
         raise ApprovedRecordImmutable(entry)
     require(actor, "delete", entry)
+    if _names_admitted(entry):
+        raise ValidationError(_("Položka nese rozhodnutí o záměru „%(title)s“, který je zařazen do sítě; bez ní by "
+                                "záměr v síti nebyl.") % {"title": entry.request.title})
     _audit(entry, actor, _("služba vyřazena ze sítě"))
     entry.delete()
 
@@ -338,25 +413,67 @@ def network_year_negotiate(*, actor, network: NetworkVersion) -> NetworkVersion:
     return obj
 
 
+class FailingEntriesNotConfirmed(ValidationError):
+    """Approving a version whose entries fail entry conditions needs an explicit confirmation and a reason.
+
+    ``entries``: one dict per failing entry – ``entry_id``, ``service_id``, ``label`` and ``failures``
+    (``[{"code", "name", "reason"}]``)."""
+
+    def __init__(self, entries: list[dict]):
+        super().__init__(_("%(n)s položek sítě nesplňuje podmínky vstupu. Schválení je třeba výslovně potvrdit "
+                           "a odůvodnit.") % {"n": len(entries)}, code="failing_entries")
+        self.entries = entries
+
+
+def failing_entries(network: NetworkVersion) -> list[dict]:
+    """The entries of `network` that fail one or more entry conditions, with the failed conditions."""
+    from .selectors import check_version
+
+    return [{"entry_id": c.key, "service_id": c.service_id, "label": c.label,
+             "failures": [{"code": r.code, "name": r.name, "reason": r.reason} for r in c.failures]}
+            for c in check_version(network) if not c.eligible]
+
+
 @transaction.atomic
-def network_year_approve(*, actor, network: NetworkVersion, decision_ref: str = "") -> NetworkVersion:
-    """Approve a draft version (kraj staff with the right to approve). From now on it cannot change."""
-    require(actor, "approve", network)
-    if network._stored_is_approved():
+def network_year_approve(*, actor, network: NetworkVersion, decision_ref: str = "", confirm_failing: bool = False,
+                         reason: str = "") -> NetworkVersion:
+    """Approve a draft version (kraj staff with the right to approve). From now on it cannot change.
+
+    Entries failing the entry conditions: without ``confirm_failing`` the approval is refused with
+    :class:`FailingEntriesNotConfirmed` (listing them); with it, ``reason`` is required and recorded together
+    with the list. The capacities the version states become the registry's figure for the year.
+    """
+    require_decision(actor, DecisionKind.NETWORK_APPROVE, network)
+    network.refresh_from_db(from_queryset=NetworkVersion.objects.select_for_update())
+    if network.is_approved:
         raise ApprovedRecordImmutable(network)
     later = NetworkVersion.objects.filter(region=network.region, year=network.year,
                                           amendment__gt=network.amendment, approved_at__isnull=False)
     if later.exists():
         raise ValidationError(_("Později schválený dodatek už existuje."))
+    failing = failing_entries(network)
+    if failing and not confirm_failing:
+        raise FailingEntriesNotConfirmed(failing)
+    if failing and not (reason or "").strip():
+        raise ValidationError({"reason": _("Uveďte, proč se verze schvaluje, ačkoli %(n)s položek nesplňuje "
+                                           "podmínky vstupu.") % {"n": len(failing)}})
     network.approved_at = timezone.now()
     network.approved_by = actor
-    fields = ["approved_at", "approved_by", "version"]
+    network.approval_reason = (reason or "").strip() if failing else ""
+    network.approval_exceptions = failing
+    fields = ["approved_at", "approved_by", "approval_reason", "approval_exceptions", "version"]
     if decision_ref:
         network.decision_ref = decision_ref
         fields.append("decision_ref")
     network.version = (network.version or 0) + 1
-    _audit(network, actor, _("schváleno") + (f" ({decision_ref})" if decision_ref else ""))
+    note = _("schváleno") + (f" ({decision_ref})" if decision_ref else "")
+    if failing:
+        note += " – " + _("potvrzeno %(n)s položek nesplňujících podmínky") % {"n": len(failing)}
+    _audit(network, actor, note[:100])
     network.save(update_fields=fields)
+    registry_services.service_year_capacities_replace(
+        actor=actor if getattr(actor, "pk", None) else None, year=network.year, region=network.region,
+        rows=stated_capacities(network), ref=_("%(label)s (schválená)") % {"label": network.label})
     url = reverse("network:version", args=[network.pk])
     _notify(_recipients(region_id=network.region_id, roles=tuple(Role.values)), actor=actor,
             region_id=network.region_id, network=network, url=url,
@@ -401,23 +518,42 @@ def network_amendment_create(*, actor, network: NetworkVersion, reason: str) -> 
 
 # --- development requests -----------------------------------------------------------------------------------
 
-def acts_for(actor, req: DevelopmentRequest, levels: tuple[str, ...]) -> bool:
-    """Does the actor hold a role of one of `levels` ("region", "district", "orp") covering the request?"""
-    if is_superuser(actor):
-        return True
-    for g in grants(actor):
-        if "region" in levels and g.role in REGION_ROLES and g.region_id == req.region_id:
-            return True
-        if "district" in levels and g.role == Role.DISTRICT_TEAM and g.district_id == req.orp.district_id:
-            return True
-        if "orp" in levels and g.role == Role.ORP_COORDINATOR and g.orp_id == req.orp_id:
-            return True
-    return False
+# The step each state waits for: its decision kind (socplan.accounts.decisions) and the service doing it.
+STEP_OF_STATE = {
+    RequestState.SUBMITTED: ("opinion", DecisionKind.REQUEST_OPINION),
+    RequestState.ORP_OPINION: ("review", DecisionKind.REQUEST_REVIEW),
+    RequestState.DISTRICT_REVIEW: ("evaluate", DecisionKind.REQUEST_EVALUATE),
+    RequestState.EVALUATED: ("decide", DecisionKind.REQUEST_DECIDE),
+}
+# Who may return a request for completion: whoever may take the step it waits for; at the decision step the
+# kraj staff (returning is not a decision, so it needs no right to approve).
+RETURN_DECISION = {
+    RequestState.SUBMITTED: DecisionKind.REQUEST_OPINION,
+    RequestState.ORP_OPINION: DecisionKind.REQUEST_REVIEW,
+    RequestState.DISTRICT_REVIEW: DecisionKind.REQUEST_EVALUATE,
+    RequestState.EVALUATED: DecisionKind.REQUEST_EVALUATE,
+}
+REQUEST_ACTIONS = ("opinion", "review", "evaluate", "decide", "return", "resubmit")
 
 
-def _require_step(actor, req: DevelopmentRequest, levels: tuple[str, ...]) -> None:
-    if not acts_for(actor, req, levels):
-        raise PermissionDenied(f"{levels} {req.pk}")
+def request_actions(user, req: DevelopmentRequest) -> list[str]:
+    """The workflow actions `user` may take on `req` now (pages show their forms, the API lists them as
+    ``available_actions``): the step the state waits for, ``return`` and ``resubmit``."""
+    out = []
+    step = STEP_OF_STATE.get(req.state)
+    if step is not None and may_decide(user, step[1], req):
+        out.append(step[0])
+    if req.state in RETURN_DECISION and may_decide(user, RETURN_DECISION[req.state], req):
+        out.append("return")
+    if req.state == RequestState.RETURNED and can(user, "change", req):
+        out.append("resubmit")
+    return out
+
+
+def _lock(req: DevelopmentRequest) -> DevelopmentRequest:
+    """Re-read the request under a row lock (two officers acting at once: the second sees the first's step)."""
+    req.refresh_from_db(from_queryset=DevelopmentRequest.objects.select_for_update())
+    return req
 
 
 def _require_state(req: DevelopmentRequest, *states) -> None:
@@ -501,8 +637,8 @@ def development_request_update(*, actor, request: DevelopmentRequest, data: dict
 def development_request_opinion(*, actor, request: DevelopmentRequest, need_declared: bool, measure=None,
                                 text: str = "") -> DevelopmentRequest:
     """The ORP's opinion on compliance with its community plan (declares the need, links the measure)."""
-    _require_step(actor, request, ("orp", "region"))
-    _require_state(request, RequestState.SUBMITTED)
+    require_decision(actor, DecisionKind.REQUEST_OPINION, request)
+    _require_state(_lock(request), RequestState.SUBMITTED)
     if measure is not None and (measure.plan.kind != "community" or measure.plan.orp_id != request.orp_id):
         raise ValidationError({"measure": _("Opatření musí být z komunitního plánu ORP %(orp)s.") % {
             "orp": request.orp.name}})
@@ -520,8 +656,10 @@ def development_request_opinion(*, actor, request: DevelopmentRequest, need_decl
 def development_request_review(*, actor, request: DevelopmentRequest, recommends: bool, tier: Tier | None = None,
                                text: str = "") -> DevelopmentRequest:
     """The district team's review (recommends or not, proposes a tier)."""
-    _require_step(actor, request, ("district", "region"))
-    _require_state(request, RequestState.ORP_OPINION)
+    require_decision(actor, DecisionKind.REQUEST_REVIEW, request)
+    _require_state(_lock(request), RequestState.ORP_OPINION)
+    if tier is not None and (tier.parameters.region_id != request.region_id or tier.parameters.year != request.year):
+        raise ValidationError({"tier": _("Úroveň sítě patří k jinému kraji nebo roku.")})
     notify = _recipients(region_id=request.region_id, roles=REGION_ROLES)
     return _step(request, actor, EventKind.REVIEW, RequestState.DISTRICT_REVIEW, text,
                  fields={"district_recommends": recommends, "district_tier": tier, "district_note": text},
@@ -541,8 +679,8 @@ def request_check(request: DevelopmentRequest, *, scores: dict | None = None):
 def development_request_evaluate(*, actor, request: DevelopmentRequest, action_plan=None, text: str = "",
                                  scores: dict | None = None) -> DevelopmentRequest:
     """Kraj staff evaluate the request: record the action plan and the result of every entry condition."""
-    _require_step(actor, request, ("region",))
-    _require_state(request, RequestState.DISTRICT_REVIEW)
+    require_decision(actor, DecisionKind.REQUEST_EVALUATE, request)
+    _require_state(_lock(request), RequestState.DISTRICT_REVIEW)
     if action_plan is not None:
         request.action_plan = action_plan
     result = request_check(request, scores=scores)
@@ -557,71 +695,160 @@ def development_request_evaluate(*, actor, request: DevelopmentRequest, action_p
                      "title": request.title, "verdict": verdict})
 
 
-def _open_draft(region, year) -> NetworkVersion | None:
-    v = latest_version(region, year)
-    return v if v is not None and not v.is_approved else None
+@dataclass(frozen=True)
+class Admission:
+    """Where an admitted request went: the entry naming it, its version, and whether the decision opened a
+    new amendment (which the approvers must approve for the admission to take effect)."""
+
+    entry: NetworkEntry
+    version: NetworkVersion
+    new_amendment: bool
+
+    @property
+    def pending_approval(self) -> bool:
+        return not self.version.is_approved
+
+
+def admission_target(region, year: int, *, actor, reason: str) -> tuple[NetworkVersion, bool]:
+    """The draft version an admitted request goes into: the year's latest version when it is a draft (the base
+    network or an amendment being prepared), else a new amendment of the approved one. (version, created?)"""
+    versions = list(NetworkVersion.objects.select_for_update().filter(region=region, year=year)
+                    .order_by("-amendment"))
+    if not versions:
+        raise ValidationError(_("Síť kraje na rok %(year)s zatím neexistuje: založte ji, pak lze záměr zařadit.")
+                              % {"year": year})
+    latest = versions[0]
+    if not latest.is_approved:
+        return latest, False
+    return network_amendment_create(actor=actor, network=latest, reason=reason), True
+
+
+def _entry_for(draft: NetworkVersion, req: DevelopmentRequest) -> NetworkEntry | None:
+    """The entry of the request's service the admission changes: the whole service, else its part in the
+    request's form, else its part in the request's ORP, else both."""
+    entries = {(e.form_id, e.orp_id): e for e in draft.entries.select_related("request", "capacity_type", "form")
+               .filter(service_id=req.service_id)}
+    for key in ((None, None), (req.form_id, None), (None, req.orp_id), (req.form_id, req.orp_id)):
+        if key in entries:
+            return entries[key]
+    return None
+
+
+def _admit_into(draft: NetworkVersion, req: DevelopmentRequest, tier: Tier, actor) -> NetworkEntry:
+    """Add the admitted request to the draft network: a new entry (capacity, unit and FTE from the request,
+    the service's registered capacity for an increase of a service not yet in the network), or the service's
+    entry raised by the request. The entry names the request."""
+    service = req.service
+    reason = _("podle záměru „%(title)s“") % {"title": req.title[:60]}
+    entry = _entry_for(draft, req)
+    defaults = entry_defaults(service, draft.year)
+    unit = req.capacity_type or (entry.capacity_type if entry is not None else None) or defaults["capacity_type"]
+    if entry is None:
+        if req.request_kind == RequestKind.NEW:
+            capacity = req.capacity or defaults["capacity"]
+        elif req.request_kind == RequestKind.CAPACITY:
+            capacity = defaults["capacity"] + req.capacity
+        else:
+            capacity = defaults["capacity"]
+        exists = draft.entries.filter(service_id=req.service_id).exists()
+        return network_entry_add(
+            actor=actor, network=draft, service=service, tier=tier, capacity=capacity, capacity_type=unit,
+            fte=req.fte, form=req.form if exists else None,
+            status=EntryStatus.NEW if req.request_kind == RequestKind.NEW else EntryStatus.EXPANDED,
+            orps=[req.orp], entrusted_from=date(req.year, 1, 1), request=req)
+    if entry.request_id and entry.request_id != req.pk and entry.request.state == RequestState.ADMITTED:
+        raise ValidationError(_("Položka služby „%(service)s“ v návrhu „%(label)s“ už nese záměr „%(other)s“. "
+                                "Další záměr téže služby lze zařadit až do následujícího dodatku: nejdřív "
+                                "schvalte tento návrh.") % {"service": service.name, "label": draft.label,
+                                                           "other": entry.request.title})
+    if req.capacity and entry.capacity_type_id and req.capacity_type_id \
+            and entry.capacity_type_id != req.capacity_type_id:
+        raise ValidationError({"capacity_type": _(
+            "Záměr uvádí kapacitu v jednotce „%(req)s“, položka sítě „%(entry)s“ v jednotce „%(unit)s“.") % {
+                "req": req.capacity_type.unit, "entry": entry, "unit": entry.capacity_type.unit}})
+    data = {"capacity": entry.capacity + req.capacity, "fte": entry.fte + req.fte, "request": req}
+    if entry.capacity_type_id is None and req.capacity:
+        data["capacity_type"] = unit
+    if entry.status == EntryStatus.EXISTING:
+        data["status"] = EntryStatus.EXPANDED
+    return network_entry_update(actor=actor, entry=entry, data=data, reason=reason)
+
+
+def request_admission(req: DevelopmentRequest) -> Admission | None:
+    """The entry naming an admitted request and its version (None for a request not admitted)."""
+    entry = (NetworkEntry.objects.select_related("network__region").filter(request=req)
+             .order_by("network__amendment", "pk").first())
+    if entry is None:
+        return None
+    return Admission(entry, entry.network, new_amendment=False)
 
 
 @transaction.atomic
 def development_request_decide(*, actor, request: DevelopmentRequest, admit: bool, tier: Tier | None = None,
-                               reason: str = "") -> DevelopmentRequest:
-    """The region's decision: admitted to a tier (and added to the year's draft network, if there is one), or
-    refused with reasons."""
-    _require_step(actor, request, ("region",))
-    _require_state(request, RequestState.EVALUATED)
+                               reason: str = "", service=None) -> DevelopmentRequest:
+    """The region's decision (kraj staff with the right to approve): admitted to a tier, or refused with reasons.
+
+    An admitted request always gets a network entry naming it: in the year's draft, or – when the year's
+    latest version is approved – in a new amendment, which the approvers are told to approve. A request for a
+    new service is admitted once the service is registered: pass it as `service` (or set it on the request).
+    The result is on ``request.admission`` (:class:`Admission`).
+    """
+    require_decision(actor, DecisionKind.REQUEST_DECIDE, request)
+    _require_state(_lock(request), RequestState.EVALUATED)
     if admit and tier is None:
         raise ValidationError({"tier": _("Vyberte úroveň sítě, do níž se záměr zařazuje.")})
     if admit and (tier.parameters.region_id != request.region_id or tier.parameters.year != request.year):
         raise ValidationError({"tier": _("Úroveň sítě patří k jinému kraji nebo roku.")})
     if not admit and not reason.strip():
         raise ValidationError({"reason": _("Zamítnutí musí být odůvodněno.")})
-    state = RequestState.ADMITTED if admit else RequestState.REFUSED
+    fields = {"decision_tier": tier if admit else None, "decision_reason": reason, "decided_by": actor,
+              "decided_at": timezone.now()}
+    admission = None
     if admit:
-        message = _("Záměr „%(title)s“ byl zařazen do sítě (%(tier)s).") % {"title": request.title, "tier": tier.name}
+        service = service or request.service
+        if service is None:
+            raise ValidationError({"service": _("Nová služba musí být před zařazením do sítě registrována: "
+                                                "vyberte její záznam v registru.")})
+        if service.kind_id != request.kind_id or service.region_id != request.region_id \
+                or (request.provider_id and service.provider_id != request.provider_id):
+            raise ValidationError({"service": _("Služba musí být druhu záměru, v kraji záměru a u jeho "
+                                                "poskytovatele.")})
+        request.service = service
+        request.provider_id = service.provider_id
+        fields.update({"service": service, "provider_id": service.provider_id})
+        draft, created = admission_target(request.region, request.year, actor=actor, reason=_(
+            "Zařazení rozvojového záměru „%(title)s“.") % {"title": request.title})
+        admission = Admission(_admit_into(draft, request, tier, actor), draft, created)
+        message = _("Záměr „%(title)s“ byl zařazen do sítě (%(tier)s), do verze „%(label)s“.") % {
+            "title": request.title, "tier": tier.name, "label": draft.label}
+        if admission.pending_approval:
+            message += " " + _("Platnost nabude schválením této verze.")
     else:
         message = _("Záměr „%(title)s“ byl zamítnut: %(reason)s") % {"title": request.title, "reason": reason}
-    _step(request, actor, EventKind.DECISION, state, reason,
-          fields={"decision_tier": tier if admit else None, "decision_reason": reason, "decided_by": actor,
-                  "decided_at": timezone.now()},
+    state = RequestState.ADMITTED if admit else RequestState.REFUSED
+    _step(request, actor, EventKind.DECISION, state, reason, fields=fields,
           notify=_submitter_side(request) | _recipients(region_id=request.region_id, roles=(Role.DISTRICT_TEAM,),
                                                         district_id=request.orp.district_id),
           message=message)
-    if admit and request.service_id:
-        draft = _open_draft(request.region, request.year)
-        if draft is not None:
-            _admit_into(draft, request, tier, actor)
+    if admission is not None and admission.pending_approval:
+        v = admission.version
+        _notify(_recipients(region_id=request.region_id, roles=REGION_ROLES, approvers=True), actor=actor,
+                region_id=request.region_id, network=v, request=request, url=reverse("network:version", args=[v.pk]),
+                text=_("Záměr „%(title)s“ je zařazen do návrhu „%(label)s“; verzi je třeba schválit.") % {
+                    "title": request.title, "label": v.label})
+    request.admission = admission
     return request
-
-
-def _admit_into(draft: NetworkVersion, req: DevelopmentRequest, tier: Tier, actor) -> NetworkEntry:
-    """Add the admitted request to the draft network (new entry, or the service's entry raised)."""
-    entry = draft.entries.filter(service_id=req.service_id, form__isnull=True, orp__isnull=True).first()
-    if entry is None:
-        return network_entry_add(
-            actor=actor, network=draft, service=req.service, tier=tier, capacity=req.capacity,
-            capacity_type=req.capacity_type, fte=req.fte,
-            status=EntryStatus.NEW if req.request_kind == "new" else EntryStatus.EXPANDED, orps=[req.orp],
-            entrusted_from=date(req.year, 1, 1), request=req)
-    data = {"capacity": entry.capacity + req.capacity, "fte": entry.fte + req.fte, "request": req}
-    if entry.status == EntryStatus.EXISTING:
-        data["status"] = EntryStatus.EXPANDED
-    return network_entry_update(actor=actor, entry=entry, data=data,
-                                reason=_("navýšení podle záměru „%(title)s“") % {"title": req.title})
-
-
-RETURN_LEVELS = {
-    RequestState.SUBMITTED: ("orp", "region"),
-    RequestState.ORP_OPINION: ("district", "region"),
-    RequestState.DISTRICT_REVIEW: ("region",),
-    RequestState.EVALUATED: ("region",),
-}
 
 
 @transaction.atomic
 def development_request_return(*, actor, request: DevelopmentRequest, reason: str) -> DevelopmentRequest:
-    """Return the request for completion (by whoever's step it is, or by the region)."""
-    _require_state(request, *RETURN_LEVELS)
-    _require_step(actor, request, RETURN_LEVELS[request.state])
+    """Return the request for completion (whoever may take the step it waits for; at the decision step kraj
+    staff)."""
+    kind = RETURN_DECISION.get(request.state)
+    if kind is not None:
+        require_decision(actor, kind, request)
+    _require_state(_lock(request), *RETURN_DECISION)
+    require_decision(actor, RETURN_DECISION[request.state], request)  # the state may have moved on meanwhile
     if not reason.strip():
         raise ValidationError({"reason": _("Uveďte, co je třeba doplnit.")})
     return _step(request, actor, EventKind.RETURNED, RequestState.RETURNED, reason,
@@ -633,8 +860,8 @@ def development_request_return(*, actor, request: DevelopmentRequest, reason: st
 @transaction.atomic
 def development_request_resubmit(*, actor, request: DevelopmentRequest, text: str = "") -> DevelopmentRequest:
     """Submit a returned request again: it goes back to the ORP opinion step."""
-    _require_state(request, RequestState.RETURNED)
     require(actor, "change", request)
+    _require_state(_lock(request), RequestState.RETURNED)
     notify = _recipients(region_id=request.region_id, roles=(Role.ORP_COORDINATOR,), orp_id=request.orp_id)
     return _step(request, actor, EventKind.RESUBMITTED, RequestState.SUBMITTED, text,
                  fields={"need_declared": None, "district_recommends": None, "district_tier": None,
@@ -722,12 +949,9 @@ def district_proposal_submit(*, actor, district, year: int, title: str, text: st
 
 @transaction.atomic
 def district_proposal_decide(*, actor, proposal: DistrictProposal, state: str, note: str) -> DistrictProposal:
-    if is_superuser(actor):
-        allowed = True
-    else:
-        allowed = any(g.role in REGION_ROLES and g.region_id == proposal.region_id for g in grants(actor))
-    if not allowed:
-        raise PermissionDenied
+    """The kraj's decision on a district team's proposal (kraj staff; ``DecisionKind.PROPOSAL_DECIDE``)."""
+    require_decision(actor, DecisionKind.PROPOSAL_DECIDE, proposal)
+    proposal.refresh_from_db(from_queryset=DistrictProposal.objects.select_for_update())
     if proposal.state != ProposalState.SUBMITTED:
         raise ValidationError(_("O návrhu už bylo rozhodnuto."))
     if state not in (ProposalState.ACCEPTED, ProposalState.PARTLY, ProposalState.REJECTED):

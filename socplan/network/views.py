@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from socplan.accounts.decisions import DecisionKind, denial_reason, may_decide, require_decision
 from socplan.accounts.immutability import ApprovedRecordImmutable
 from socplan.accounts.models import REGION_ROLES, Role
 from socplan.accounts.permissions import get_scoped_object, scoped_view
@@ -148,7 +149,7 @@ def version(request, pk):
         "v": v, "table": table, "totals": selectors.network_totals(v), "siblings": siblings,
         "tiers": selectors.tiers(v.region, v.year), "filters": {"uroven": f_tier, "druh": f_kind, "q": f_q},
         "may_change": not v.is_approved and can(user, "change", v),
-        "may_approve": not v.is_approved and can(user, "approve", v),
+        "may_approve": not v.is_approved and may_decide(user, DecisionKind.NETWORK_APPROVE, v),
         "may_amend": v.is_approved and latest is not None and latest.pk == v.pk and can(user, "change", v),
         "may_publish": v.is_approved and not v.is_published and can(user, "change", NetworkPublication(network_id=v.pk)),
         "previous": siblings.filter(amendment__lt=v.amendment).order_by("-amendment").first(),
@@ -207,7 +208,13 @@ def network_entry_create(request, pk):
         raise PermissionDenied
     if v.is_approved:
         return _immutable(request, v)
-    form = forms.NetworkEntryForm(request.POST or None, network=v)
+    initial = {}
+    picked = request.GET.get("sluzba", "")
+    service = Service.objects.filter(pk=picked, region_id=v.region_id).first() if picked.isdigit() else None
+    if service is not None:  # pre-filled from the service's capacity in the year (registry.selectors)
+        defaults = services.entry_defaults(service, v.year)
+        initial = {"service": service.pk, "capacity": defaults["capacity"], "capacity_type": defaults["capacity_type"]}
+    form = forms.NetworkEntryForm(request.POST or None, network=v, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         try:
@@ -252,36 +259,51 @@ def network_entry_delete(request, pk):
     e = get_scoped_object(request, NetworkEntry.objects.select_related("network__region", "service"), "delete", pk=pk)
     if e.network.is_approved:
         return _immutable(request, e)
+    errors = []
     if request.method == "POST":
         network_pk = e.network_id
         try:
             services.network_entry_remove(actor=request.user, entry=e)
         except ApprovedRecordImmutable:
             return _immutable(request, e)
-        messages.success(request, _("Služba byla ze sítě vyřazena."))
-        return redirect("network:version", pk=network_pk)
+        except ValidationError as exc:  # e.g. the entry carries an admitted request
+            errors = exc.messages
+        else:
+            messages.success(request, _("Služba byla ze sítě vyřazena."))
+            return redirect("network:version", pk=network_pk)
     return render(request, "network/confirm.html", {
         "title": _("Vyřadit službu ze sítě"), "object": e, "back": reverse("network:entry", args=[e.pk]),
-        "question": _("Opravdu vyřadit „%(name)s“ z návrhu sítě?") % {"name": e}})
+        "question": _("Opravdu vyřadit „%(name)s“ z návrhu sítě?") % {"name": e}, "errors": errors},
+        status=400 if errors else 200)
 
 
 @scoped_view(NetworkVersion, "approve")
 def network_version_approve(request, pk):
-    v = get_scoped_object(request, NetworkVersion, "approve", pk=pk)
+    """Approve a draft version. Entries failing the entry conditions are listed; approving them needs the
+    confirmation box and a reason (both recorded with the approval)."""
+    v = get_scoped_object(request, _versions_qs(), "view", pk=pk)
+    require_decision(request.user, DecisionKind.NETWORK_APPROVE, v)
     if v.is_approved:
         return _immutable(request, v)
     form = forms.ApproveForm(request.POST or None)
+    failing = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.network_year_approve(actor=request.user, network=v,
-                                          decision_ref=form.cleaned_data["decision_ref"])
+            services.network_year_approve(actor=request.user, network=v, decision_ref=form.cleaned_data["decision_ref"],
+                                          confirm_failing=form.cleaned_data["confirm_failing"],
+                                          reason=form.cleaned_data["reason"])
+        except services.FailingEntriesNotConfirmed as exc:
+            failing = exc.entries
+            form.add_error("confirm_failing", exc.messages[0])
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("Verze sítě byla schválena; od teď ji nelze měnit."))
             return redirect("network:version", pk=v.pk)
-    return render(request, "network/form.html", {"form": form, "title": _("Schválit %(label)s") % {"label": v.label},
-                                                 "back": reverse("network:version", args=[v.pk])})
+    if failing is None:
+        failing = services.failing_entries(v)
+    return render(request, "network/approve.html", {
+        "v": v, "form": form, "failing": failing, "back": reverse("network:version", args=[v.pk])})
 
 
 @scoped_view(NetworkVersion, "change")
@@ -413,17 +435,11 @@ def development_request_create(request):
 
 
 def _steps(user, req: DevelopmentRequest) -> dict:
-    s = req.state
-    return {
-        "opinion": s == RequestState.SUBMITTED and services.acts_for(user, req, ("orp", "region")),
-        "review": s == RequestState.ORP_OPINION and services.acts_for(user, req, ("district", "region")),
-        "evaluate": s == RequestState.DISTRICT_REVIEW and services.acts_for(user, req, ("region",)),
-        "decide": s == RequestState.EVALUATED and services.acts_for(user, req, ("region",)),
-        "return": s in services.RETURN_LEVELS and services.acts_for(user, req, services.RETURN_LEVELS[s]),
-        "resubmit": s == RequestState.RETURNED and can(user, "change", req),
-        "edit": req.editable_by_submitter and can(user, "change", req),
-        "comment": user.is_authenticated and can(user, "change", RequestEvent(request=req)),
-    }
+    actions = set(services.request_actions(user, req))
+    steps = {name: name in actions for name in services.REQUEST_ACTIONS}
+    steps["edit"] = req.editable_by_submitter and can(user, "change", req)
+    steps["comment"] = user.is_authenticated and can(user, "change", RequestEvent(request=req))
+    return steps
 
 
 def request_detail(request, pk):
@@ -435,7 +451,8 @@ def request_detail(request, pk):
     ctx = {"req": req, "steps": steps,
            "events": restrict(req.events.select_related("author"), request.user, "view"),
            "declarations": selectors.declarations(user=request.user).filter(request=req),
-           "entries": restrict(req.entries.select_related("network"), request.user, "view")}
+           "entries": restrict(req.entries.select_related("network"), request.user, "view"),
+           "admission": services.request_admission(req)}
     if steps["opinion"]:
         ctx["opinion_form"] = forms.OpinionForm(request_obj=req, auto_id="opinion_%s")
     if steps["review"]:
@@ -477,25 +494,25 @@ def development_request_edit(request, pk):
                                                  "back": reverse("network:request", args=[req.pk])})
 
 
-def _step_view(request, pk, form_class, action, success, *, form_kwargs=True, levels=None):
+def _step_view(request, pk, form_class, action, success, *, form_kwargs=True, kinds=None):
     """A step of the request's path. Who may act is checked before the form: a comment (or step) on the
-    request within one's scope, and for the named steps the role level (ORP / district / region)."""
+    request within one's scope, and for the named steps the decision table (``kinds``: any of them)."""
     req = get_scoped_object(request, DevelopmentRequest.objects.select_related("region", "orp").defer(
         "region__boundary", "orp__boundary"), "view", pk=pk)
     if not can(request.user, "change", RequestEvent(request=req)):
         raise PermissionDenied
-    if levels is not None and not services.acts_for(request.user, req, levels):
-        raise PermissionDenied
+    if kinds is not None and not any(may_decide(request.user, k, req) for k in kinds):
+        raise PermissionDenied(denial_reason(request.user, kinds[0], req))
     if (resp := _post_only(request)) is not None:
         return resp
     form = form_class(request.POST, request_obj=req) if form_kwargs else form_class(request.POST)
     if form.is_valid():
         try:
-            action(req, form.cleaned_data)
+            result = action(req, form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("network:request", pk=req.pk)
     steps = _steps(request.user, req)
     return render(request, "network/request.html", {
@@ -507,28 +524,38 @@ def _step_view(request, pk, form_class, action, success, *, form_kwargs=True, le
 def request_opinion_create(request, pk):
     return _step_view(request, pk, forms.OpinionForm, lambda r, d: services.development_request_opinion(
         actor=request.user, request=r, need_declared=d["need_declared"], measure=d["measure"], text=d["text"]),
-        _("Stanovisko ORP bylo zaznamenáno."), levels=("orp", "region"))
+        _("Stanovisko ORP bylo zaznamenáno."), kinds=[DecisionKind.REQUEST_OPINION])
 
 
 @scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=(Role.DISTRICT_TEAM, *STAFF))
 def request_review_create(request, pk):
     return _step_view(request, pk, forms.ReviewForm, lambda r, d: services.development_request_review(
         actor=request.user, request=r, recommends=d["recommends"], tier=d["tier"], text=d["text"]),
-        _("Projednání v okrese bylo zaznamenáno."), levels=("district", "region"))
+        _("Projednání v okrese bylo zaznamenáno."), kinds=[DecisionKind.REQUEST_REVIEW])
 
 
 @scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=STAFF)
 def request_evaluation_create(request, pk):
     return _step_view(request, pk, forms.EvaluationForm, lambda r, d: services.development_request_evaluate(
         actor=request.user, request=r, action_plan=d["action_plan"], text=d["text"]),
-        _("Záměr byl vyhodnocen."), levels=("region",))
+        _("Záměr byl vyhodnocen."), kinds=[DecisionKind.REQUEST_EVALUATE])
 
 
-@scoped_view(RequestEvent, "change", url_model=DevelopmentRequest, roles=STAFF)
+def _decision_message(req) -> str:
+    admission = req.admission
+    if admission is None:
+        return _("Rozhodnutí bylo zaznamenáno.")
+    if admission.pending_approval:
+        return _("Záměr byl zařazen do verze „%(label)s“. Zařazení platí po jejím schválení – viz odkaz v rozhodnutí "
+                 "níže.") % {"label": admission.version.label}
+    return _("Záměr byl zařazen do sítě.")
+
+
+@scoped_view(DevelopmentRequest, "approve", roles=STAFF)
 def request_decision_create(request, pk):
     return _step_view(request, pk, forms.DecisionForm, lambda r, d: services.development_request_decide(
-        actor=request.user, request=r, admit=d["admit"], tier=d["tier"], reason=d["reason"]),
-        _("Rozhodnutí bylo zaznamenáno."), levels=("region",))
+        actor=request.user, request=r, admit=d["admit"], tier=d["tier"], reason=d["reason"], service=d["service"]),
+        _decision_message, kinds=[DecisionKind.REQUEST_DECIDE])
 
 
 @scoped_view(RequestEvent, "change", url_model=DevelopmentRequest,
@@ -536,7 +563,7 @@ def request_decision_create(request, pk):
 def request_return_create(request, pk):
     return _step_view(request, pk, forms.ReasonForm, lambda r, d: services.development_request_return(
         actor=request.user, request=r, reason=d["reason"]), _("Záměr byl vrácen k doplnění."), form_kwargs=False,
-        levels=("orp", "district", "region"))
+        kinds=[DecisionKind.REQUEST_OPINION, DecisionKind.REQUEST_REVIEW, DecisionKind.REQUEST_EVALUATE])
 
 
 @scoped_view(DevelopmentRequest, "change")

@@ -75,7 +75,13 @@ def test_page_approve_needs_the_right_to_approve(client, users, draft):
     client.force_login(users.officer)
     assert client.post(url, {"decision_ref": "x"}).status_code == 403
     client.force_login(users.approver)
-    assert client.post(url, {"decision_ref": "usn. 7"}).status_code == 302
+    # the draft's entries fail conditions: the page lists them and asks for a confirmation and a reason
+    resp = client.post(url, {"decision_ref": "usn. 7"})
+    assert resp.status_code == 200 and 'data-testid="failing-entries"' in resp.content.decode()
+    assert not NetworkVersion.objects.get(pk=draft.version.pk).is_approved
+    assert client.post(url, {"decision_ref": "usn. 7", "confirm_failing": "on"}).status_code == 200  # no reason
+    assert client.post(url, {"decision_ref": "usn. 7", "confirm_failing": "on",
+                             "reason": "Podmínky se doplní."}).status_code == 302
     assert NetworkVersion.objects.get(pk=draft.version.pk).is_approved
     # once approved, the approve and edit pages answer 409
     assert client.post(url, {"decision_ref": "again"}).status_code == 409

@@ -49,7 +49,11 @@ def test_request_and_declaration_pages(client, users, demo):
         assert client.get(reverse("network:request", args=[req.pk])).status_code == 200
     evaluated = DevelopmentRequest.objects.get(state=RequestState.EVALUATED)
     html = client.get(reverse("network:request", args=[evaluated.pk])).content.decode()
-    assert "Rozhodnutí kraje" in html and 'data-testid="evaluation"' in html
+    assert 'data-testid="evaluation"' in html
+    assert "Rozhodnutí kraje" not in html  # deciding needs the right to approve (the officer has not)
+    client.force_login(users.approver)
+    assert "Rozhodnutí kraje" in client.get(reverse("network:request", args=[evaluated.pk])).content.decode()
+    client.force_login(users.officer)
     assert "Spolufinancování obcí" in client.get(reverse("network:declarations")).content.decode()
     html = client.get(reverse("network:municipality", args=["582786"]), follow=True).content.decode()  # Brno
     assert "Obec" in html and "2026" in html

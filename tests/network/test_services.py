@@ -29,21 +29,46 @@ pytestmark = pytest.mark.django_db
 
 # --- approval and immutability ------------------------------------------------------------------------------
 
+def approve(actor, network, **kwargs):
+    """Approve a draft whose entries fail entry conditions (the test drafts lack co-financing declarations)."""
+    return services.network_year_approve(actor=actor, network=network, confirm_failing=True,
+                                         reason="Podmínky se doplní během roku.", **kwargs)
+
+
 def test_only_officers_with_the_right_to_approve_approve(draft, users):
     with pytest.raises(PermissionDenied):
-        services.network_year_approve(actor=users.officer, network=draft.version)
+        approve(users.officer, draft.version)
     with pytest.raises(PermissionDenied):
-        services.network_year_approve(actor=users.officer_zlk, network=draft.version)  # other kraj
+        approve(users.officer_zlk, draft.version)  # other kraj
     with pytest.raises(PermissionDenied):
-        services.network_year_approve(actor=users.orp_blansko, network=draft.version)
-    v = services.network_year_approve(actor=users.approver, network=draft.version, decision_ref="usn. 1/27")
+        approve(users.orp_blansko, draft.version)
+    v = approve(users.approver, draft.version, decision_ref="usn. 1/27")
     v.refresh_from_db()
     assert v.is_approved and v.approved_by == users.approver and v.decision_ref == "usn. 1/27"
     assert v.history.first().history_user == users.approver
 
 
+def test_approving_entries_that_fail_conditions_needs_confirmation_and_a_reason(draft, users):
+    with pytest.raises(services.FailingEntriesNotConfirmed) as refused:
+        services.network_year_approve(actor=users.approver, network=draft.version, decision_ref="usn. 2/27")
+    failing = refused.value.entries
+    assert {f["entry_id"] for f in failing} == {e.pk for e in draft.entries}
+    assert all(f["failures"] and {"code", "name", "reason"} <= set(f["failures"][0]) for f in failing)
+    with pytest.raises(ValidationError) as no_reason:
+        services.network_year_approve(actor=users.approver, network=draft.version, confirm_failing=True,
+                                      reason=" ")
+    assert "reason" in no_reason.value.message_dict
+    assert not NetworkVersion.objects.get(pk=draft.version.pk).is_approved
+    services.network_year_approve(actor=users.approver, network=draft.version, confirm_failing=True,
+                                  reason="Spolufinancování se doloží do června.")
+    v = NetworkVersion.objects.get(pk=draft.version.pk)
+    assert v.is_approved and v.approval_reason == "Spolufinancování se doloží do června."
+    assert [f["entry_id"] for f in v.approval_exceptions] == [f["entry_id"] for f in failing]
+    assert "potvrzeno 3 položek" in v.history.first().history_change_reason
+
+
 def test_approved_version_and_its_entries_cannot_change(draft, users, t):
-    v = services.network_year_approve(actor=users.approver, network=draft.version)
+    v = approve(users.approver, draft.version)
     entry = NetworkEntry.objects.get(pk=draft.entries[0].pk)
     with pytest.raises(ApprovedRecordImmutable):
         services.network_entry_update(actor=users.approver, entry=entry, data={"capacity": 99})
@@ -64,13 +89,13 @@ def test_approved_version_and_its_entries_cannot_change(draft, users, t):
     with pytest.raises(ApprovedRecordImmutable):
         v.save()
     with pytest.raises(ApprovedRecordImmutable):
-        services.network_year_approve(actor=users.approver, network=v)
+        approve(users.approver, v)
     stored = NetworkEntry.objects.get(pk=entry.pk)
     assert stored.capacity == 10 and list(stored.orps.values_list("code", flat=True)) == ["6201"]
 
 
 def test_a_change_of_an_approved_network_is_a_numbered_amendment(draft, users, t):
-    v = services.network_year_approve(actor=users.approver, network=draft.version)
+    v = approve(users.approver, draft.version)
     with pytest.raises(ValidationError):
         services.network_amendment_create(actor=users.approver, network=v, reason=" ")
     with pytest.raises(PermissionDenied):
@@ -87,12 +112,12 @@ def test_a_change_of_an_approved_network_is_a_numbered_amendment(draft, users, t
     services.network_entry_remove(actor=users.officer, entry=copied[draft.services[2].pk])
     assert NetworkEntry.objects.get(pk=draft.entries[0].pk).capacity == 10
     d = selectors.version_diff(v, a1)
-    assert [c.key[0] for c in d.changed] == [draft.services[0].pk] and d.changed[0].capacity_delta == {"-": 5}
+    assert [c.key[0] for c in d.changed] == [draft.services[0].pk] and d.changed[0].capacity_delta == {first.capacity_type.code: 5}
     assert [r.key[0] for r in d.removed] == [draft.services[2].pk] and not d.added and d.reconciles
     # only the latest version gets an amendment; approve it; it becomes the current network
     with pytest.raises(ValidationError):
         services.network_amendment_create(actor=users.officer, network=v, reason="další")
-    services.network_year_approve(actor=users.approver, network=a1)
+    approve(users.approver, a1)
     assert selectors.current_version(t.jmk, 2027).pk == a1.pk
     a2 = services.network_amendment_create(actor=users.officer, network=NetworkVersion.objects.get(pk=a1.pk),
                                            reason="Dodatek 2")
@@ -102,7 +127,7 @@ def test_a_change_of_an_approved_network_is_a_numbered_amendment(draft, users, t
 def test_publish_only_approved_versions(draft, users):
     with pytest.raises(ValidationError):
         services.network_year_publish(actor=users.officer, network=draft.version)
-    v = services.network_year_approve(actor=users.approver, network=draft.version)
+    v = approve(users.approver, draft.version)
     with pytest.raises(PermissionDenied):
         services.network_year_publish(actor=users.orp_blansko, network=v)
     services.network_year_publish(actor=users.officer, network=v)
@@ -178,15 +203,26 @@ def test_request_path_with_notifications_events_and_entry(t, users, kinds, make_
     assert not results["cofinancing"]["passed"]
 
     before = demo.d26.entries.get(service=service)
+    with pytest.raises(PermissionDenied):  # deciding needs the right to approve
+        services.development_request_decide(actor=users.officer, request=req, admit=True, tier=before.tier)
     with pytest.raises(ValidationError):
-        services.development_request_decide(actor=users.officer, request=req, admit=True, tier=None)
-    services.development_request_decide(actor=users.officer, request=req, admit=True,
+        services.development_request_decide(actor=users.approver, request=req, admit=True, tier=None)
+    services.development_request_decide(actor=users.approver, request=req, admit=True,
                                         tier=before.tier, reason="V souladu s akčním plánem.")
     req.refresh_from_db()
-    assert req.state == RequestState.ADMITTED and req.decided_by == users.officer
+    assert req.state == RequestState.ADMITTED and req.decided_by == users.approver
     after = demo.d26.entries.get(service=service)
     assert after.fte == before.fte + Decimal("1.00") and after.status == "expanded" and after.request_id == req.pk
-    assert "Záměr „Navýšení úvazků“ byl zařazen do sítě (základní síť)." in notified(users.orp_blansko)
+    assert ("Záměr „Navýšení úvazků“ byl zařazen do sítě (základní síť), do verze „Síť 2026, základní znění“. "
+            "Platnost nabude schválením této verze.") in notified(users.orp_blansko)
+    # the (other) approvers of the kraj are told which version to approve, with its link
+    from django.contrib.auth import get_user_model
+
+    other_approver = get_user_model().objects.get(username="kraj-schvalovatel")  # a demo user
+    told = Notification.objects.get(recipient=other_approver, request=req, network__isnull=False)
+    assert told.text == "Záměr „Navýšení úvazků“ je zařazen do návrhu „Síť 2026, základní znění“; verzi je třeba schválit."
+    assert told.url == f"/sit/verze/{demo.d26.pk}/" and told.network_id == demo.d26.pk
+    assert not Notification.objects.filter(recipient=users.officer, network__isnull=False, request=req).exists()
     kinds_seen = list(req.events.values_list("kind", flat=True))
     assert kinds_seen == [EventKind.SUBMITTED, EventKind.OPINION, EventKind.REVIEW, EventKind.EVALUATION,
                           EventKind.DECISION]
@@ -210,7 +246,7 @@ def test_return_and_resubmit(t, users, kinds):
     req.refresh_from_db()
     assert req.state == RequestState.SUBMITTED and req.expected_cost == 3_000_000
     with pytest.raises(ValidationError):
-        services.development_request_decide(actor=users.officer, request=req, admit=False, reason="ne")
+        services.development_request_decide(actor=users.approver, request=req, admit=False, reason="ne")
 
 
 def test_refusal_needs_reasons_and_lists_every_violated_condition(t, users, kinds):
@@ -228,8 +264,8 @@ def test_refusal_needs_reasons_and_lists_every_violated_condition(t, users, kind
                               "ORP Blansko.")
     assert failed["action_plan"] == "Záměr není zařazen do akčního plánu na rok 2026."
     with pytest.raises(ValidationError):
-        services.development_request_decide(actor=users.officer, request=req, admit=False, reason="")
-    services.development_request_decide(actor=users.officer, request=req, admit=False,
+        services.development_request_decide(actor=users.approver, request=req, admit=False, reason="")
+    services.development_request_decide(actor=users.approver, request=req, admit=False,
                                         reason="Nesplňuje podmínky vstupu.")
     assert DevelopmentRequest.objects.get(pk=req.pk).state == RequestState.REFUSED
 
