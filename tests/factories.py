@@ -536,3 +536,25 @@ class CofinancingDeclarationFactory(factory.django.DjangoModelFactory):
 
         return cofinancing_declaration_submit(actor=kwargs.pop("actor", None) or system_actor(),
                                               municipality=_unit(municipality, _municipality_by_code), **kwargs)
+
+
+# --- finance: allocation runs -------------------------------------------------------------------------------------
+
+class AllocationRunFactory(factory.django.DjangoModelFactory):
+    """A stored allocation of the kraj's budget for a year (`allocation_run`, rules mode): needs the year's
+    financing parameters (FinanceParamsFactory) and services in the year's network (or the registry)."""
+
+    class Meta:
+        model = "finance.AllocationRun"
+
+    region = factory.LazyFunction(region)
+    year = 2031
+    budget = Decimal(10_000_000)
+    mode = "rules"
+
+    @classmethod
+    def _create(cls, model_class, *args, region, year, budget, mode, **kwargs):
+        from socplan.finance.services import allocation_run
+
+        return allocation_run(actor=kwargs.pop("actor", None) or system_actor(region.code), region=region,
+                              year=year, budget=budget, mode=mode, **kwargs)

@@ -9,26 +9,35 @@
 * ``GET /api/v1/cofinancing/{region}/{year}/`` (``?municipality=<code>``, ``?version=<id>``) – the co-financing
   statement: per municipality and per network entry required, declared, difference (the selector of the pages);
   territorial roles of the kraj see the whole network, provider users their own services' entries.
+* ``POST {region}/{year}/allocation/`` (``{"budget", "mode", "note"}``) – compute and store a run (kraj staff);
+  ``allocations/`` lists the stored runs, ``POST allocations/{id}/approve/`` approves one;
+* ``budgets/``, ``unit-reports/`` – provider reports; ``POST …/{id}/submit/`` (the provider or kraj staff),
+  ``…/{id}/approve/`` and ``…/{id}/return/`` (``{"reason"}``; kraj staff with the right to approve).
 
 Amounts are whole CZK as decimal strings.
 """
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from socplan.accounts.decisions import DecisionKind
+from socplan.accounts.immutability import ApprovedRecordImmutable
+from socplan.accounts.permissions import ScopedViewSetMixin
 from socplan.accounts.scope import can
 from socplan.network.selectors import versions as network_versions
 from socplan.territory.models import Municipality, Region
 
-from . import selectors
+from . import selectors, services
 from .adapter import frame_cache
-from .models import AllocationMode
+from .models import AllocationMode, AllocationRow, AllocationRun, ProviderBudget, UnitReport
 
 AMOUNT = serializers.CharField(help_text="Celé Kč jako desítkový řetězec.")
 
@@ -280,3 +289,178 @@ class CofinancingView(APIView):
                                for m in st.municipalities],
             "entries": entries,
         })
+
+
+# --- decisions: allocation runs and provider reports ---------------------------------------------------------
+# ``POST {region}/{year}/allocation/`` stores a new allocation run (kraj staff); ``allocations/{id}/approve/``
+# approves it; ``budgets/{id}/`` and ``unit-reports/{id}/`` are the provider reports with ``submit/`` (the
+# provider or kraj staff), ``approve/`` and ``return/`` (kraj staff with the right to approve). The same service
+# functions as the pages (socplan.finance.services), so the same rules (socplan.accounts.decisions).
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Schválený záznam nelze měnit ani mazat."
+    default_code = "approved"
+
+
+def _call(fn, /, **kwargs):
+    """Run a service function: a validation error answers 400, an approved record 409, a refusal 403."""
+    try:
+        return fn(**kwargs)
+    except ApprovedRecordImmutable as exc:
+        raise Conflict() from exc
+    except DjangoValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise exceptions.ValidationError({k: [m for e in v for m in e.messages]
+                                              for k, v in exc.error_dict.items()}) from exc
+        raise exceptions.ValidationError(exc.messages) from exc
+
+
+class AllocationRunSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    run_id = serializers.IntegerField(source="pk", read_only=True)
+    approved = serializers.BooleanField(source="is_approved", read_only=True)
+    services = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AllocationRun
+        fields = ["run_id", "region", "year", "mode", "budget", "total_optimal", "total_allocated", "network_source",
+                  "note", "created_at", "state", "approved", "approved_at", "approved_by", "decision_ref",
+                  "supersedes", "services"]
+
+    @extend_schema_field(inline_serializer("FinanceAllocationRunRow", {
+        "service_id": serializers.IntegerField(), "part": serializers.CharField(required=False),
+        "optimal_support": AMOUNT, "allocated": AMOUNT}, many=True))
+    def get_services(self, run):
+        rows = AllocationRow.objects.filter(run=run).order_by("pk")
+        return [{**service_ref(r.key, r.service_id), "optimal_support": str(r.optimal_support),
+                 "allocated": str(r.allocated)} for r in rows]
+
+
+class AllocationCreateSerializer(serializers.Serializer):
+    budget = serializers.DecimalField(max_digits=15, decimal_places=0, min_value=0,
+                                      help_text="Rozpočet k rozdělení, celé Kč.")
+    mode = serializers.ChoiceField(choices=AllocationMode.choices, default=AllocationMode.RULES)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AllocationRunsView(AllocationView):
+    """``GET`` the latest stored run (see AllocationView); ``POST`` computes and stores a new one."""
+
+    queryset = AllocationRun.objects.all()  # what the run is (the permission layer and the API docs read it)
+
+    @extend_schema(summary="Spočítat a uložit rozdělení rozpočtu", request=AllocationCreateSerializer,
+                   responses={201: AllocationRunSerializer})
+    def post(self, request, region: str, year: int):
+        region = _region(region)
+        ser = AllocationCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        run = _call(services.allocation_run, actor=request.user, region=region, year=int(year),
+                    budget=ser.validated_data["budget"], mode=ser.validated_data["mode"],
+                    note=ser.validated_data["note"])
+        return Response(AllocationRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class ApproveRunSerializer(serializers.Serializer):
+    decision_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                         help_text="Usnesení nebo rozhodnutí, kterým se rozdělení schvaluje.")
+
+
+class AllocationRunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Stored allocation runs (kraj staff; private) and their approval."""
+
+    serializer_class = AllocationRunSerializer
+    queryset = AllocationRun.objects.select_related("region").defer("region__boundary").order_by("-created_at", "-pk")
+    filterset_fields = {"region__code": ["exact"], "year": ["exact"], "mode": ["exact"], "state": ["exact"]}
+    decision_kind = None  # per action: the decision it takes (read by the authorization-matrix test)
+
+    @extend_schema(summary="Schválit rozdělení rozpočtu", request=ApproveRunSerializer,
+                   responses={200: AllocationRunSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated],
+            decision_kind=DecisionKind.ALLOCATION_APPROVE)
+    def approve(self, request, pk=None):
+        run = self.get_object()
+        ser = ApproveRunSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        run = _call(services.allocation_run_approve, actor=request.user, run=run,
+                    decision_ref=ser.validated_data["decision_ref"])
+        return Response(AllocationRunSerializer(run).data)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    checks = serializers.JSONField(read_only=True)
+
+    class Meta:
+        fields = ["id", "service", "year", "state", "state_label", "note", "return_reason", "checks", "submitted_at",
+                  "approved_at", "approved_by", "version"]
+        read_only_fields = fields
+
+
+class BudgetSerializer(ReportSerializer):
+    total_costs = serializers.DecimalField(max_digits=15, decimal_places=0, read_only=True)
+    total_sources = serializers.DecimalField(max_digits=15, decimal_places=0, read_only=True)
+
+    class Meta(ReportSerializer.Meta):
+        model = ProviderBudget
+        fields = ReportSerializer.Meta.fields[:3] + ["term"] + ReportSerializer.Meta.fields[3:] + [
+            "total_costs", "total_sources"]
+        read_only_fields = fields
+
+
+class UnitReportSerializer(ReportSerializer):
+    class Meta(ReportSerializer.Meta):
+        model = UnitReport
+        fields = ReportSerializer.Meta.fields[:3] + ["half", "unit", "actual_units"] + ReportSerializer.Meta.fields[3:]
+        read_only_fields = fields
+
+
+class ReturnReportSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Co má poskytovatel opravit.")
+
+
+class _ReportViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """A provider report (private: the provider and the kraj staff) and its path: submit, approve, return."""
+
+    filterset_fields = {"year": ["exact"], "state": ["exact"], "service": ["exact"]}
+    decision_kind = None  # per action: the decision it takes (read by the authorization-matrix test)
+
+    def _answer(self, report):
+        report.refresh_from_db()
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(summary="Předložit výkaz ke kontrole kraje", request=None)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        return self._answer(_call(services.provider_report_submit, actor=request.user, report=report))
+
+    @extend_schema(summary="Schválit výkaz", request=None)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated],
+            decision_kind=DecisionKind.REPORT_APPROVE)
+    def approve(self, request, pk=None):
+        report = self.get_object()
+        return self._answer(_call(services.provider_report_approve, actor=request.user, report=report))
+
+    @extend_schema(summary="Vrátit výkaz k opravě", request=ReturnReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return",
+            permission_classes=[IsAuthenticated], decision_kind=DecisionKind.REPORT_RETURN)
+    def return_(self, request, pk=None):
+        report = self.get_object()
+        ser = ReturnReportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._answer(_call(services.provider_report_return, actor=request.user, report=report,
+                                  reason=ser.validated_data["reason"]))
+
+
+class BudgetViewSet(_ReportViewSet):
+    serializer_class = BudgetSerializer
+    queryset = ProviderBudget.objects.order_by("pk")
+    filterset_fields = {**_ReportViewSet.filterset_fields, "term": ["exact"]}
+
+
+class UnitReportViewSet(_ReportViewSet):
+    serializer_class = UnitReportSerializer
+    queryset = UnitReport.objects.order_by("pk")
+    filterset_fields = {**_ReportViewSet.filterset_fields, "half": ["exact"]}

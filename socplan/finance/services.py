@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from socplan.accounts.decisions import DecisionKind, require_decision
+from socplan.accounts.immutability import ApprovedRecordImmutable
 from socplan.accounts.scope import require
 from socplan.core.services import model_update
 from socplan.registry.models import ServiceKind
@@ -28,6 +30,7 @@ from .models import (
     AllocationMode,
     AllocationRow,
     AllocationRun,
+    AllocationState,
     FinanceParams,
     FinanceRate,
     ProviderBudget,
@@ -215,6 +218,29 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
     return run
 
 
+@transaction.atomic
+def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "") -> AllocationRun:
+    """Approve a stored allocation (``DecisionKind.ALLOCATION_APPROVE``: kraj staff with the right to approve).
+
+    The approved run is immutable and becomes the kraj's allocation of the year: it supersedes the run of the
+    same kraj and year approved before it (``supersedes``; ``current_approved`` gives the one in force)."""
+    _decide_guard(actor, DecisionKind.ALLOCATION_APPROVE, run)
+    _locked(run)
+    if run.is_approved:
+        raise ApprovedRecordImmutable(run)
+    previous = (AllocationRun.objects.select_for_update().filter(region_id=run.region_id, year=run.year,
+                                                                 approved_at__isnull=False)
+                .exclude(pk=run.pk).order_by("-approved_at", "-pk").first())
+    run.state = AllocationState.APPROVED
+    run.approved_at = timezone.now()
+    run.approved_by = actor if getattr(actor, "pk", None) else None
+    run.decision_ref = (decision_ref or "").strip()[:200]
+    run.supersedes = previous
+    _audit(run, actor, (_("schváleno") + (f" ({run.decision_ref})" if run.decision_ref else ""))[:100])
+    run.save()
+    return run
+
+
 # --- provider reports ---------------------------------------------------------------------------------------
 
 BUDGET_DATA_FIELDS = ProviderBudget.COST_FIELDS + list(ProviderBudget.REVENUE_FIELDS) + \
@@ -396,10 +422,23 @@ def provider_report_submit(*, actor, report):
     return report
 
 
+def _decide_guard(actor, kind, obj) -> None:
+    if actor is not None:
+        require_decision(actor, kind, obj)
+
+
+def _locked(obj):
+    """Re-read `obj` under a row lock (two approvers at once: the second sees the first's decision)."""
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+    return obj
+
+
 @transaction.atomic
 def provider_report_return(*, actor, report, reason: str):
-    """Return a submitted report to the provider for correction (region staff who may approve)."""
-    _guard(actor, "approve", report)
+    """Return a submitted report to the provider for correction (``DecisionKind.REPORT_RETURN``: kraj staff with
+    the right to approve)."""
+    _decide_guard(actor, DecisionKind.REPORT_RETURN, report)
+    _locked(report)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Vrátit k opravě lze jen předložený výkaz."))
     if not (reason or "").strip():
@@ -407,15 +446,17 @@ def provider_report_return(*, actor, report, reason: str):
     report.state = ReportState.RETURNED
     report.return_reason = reason.strip()
     report.version += 1
-    _audit(report, actor, _("vráceno k opravě: %(reason)s") % {"reason": reason.strip()[:80]})
+    _audit(report, actor, (_("vráceno k opravě: %(reason)s") % {"reason": reason.strip()})[:100])
     report.save()
     return report
 
 
 @transaction.atomic
 def provider_report_approve(*, actor, report):
-    """Approve a submitted report; it cannot change afterwards."""
-    _guard(actor, "approve", report)
+    """Approve a submitted report (``DecisionKind.REPORT_APPROVE``: kraj staff with the right to approve); it
+    cannot change afterwards."""
+    _decide_guard(actor, DecisionKind.REPORT_APPROVE, report)
+    _locked(report)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(_("Schválit lze jen předložený výkaz."))
     report.state = ReportState.APPROVED

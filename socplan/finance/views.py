@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from socplan.accounts.decisions import DecisionKind, may_decide, require_decision
 from socplan.accounts.history import history_rows
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any
@@ -629,16 +630,22 @@ def budget_detail(request, pk):
         "b": b, "terms": [(t, terms.get(t)) for t in TERM_ORDER],
         "checks": services.report_checks(b) if b.editable else [],
         "may_edit": can(request.user, "change", b) and b.editable,
-        "may_decide": can(request.user, "approve", b) and b.state == ReportState.SUBMITTED,
+        "may_decide": may_decide(request.user, DecisionKind.REPORT_APPROVE, b) and b.state == ReportState.SUBMITTED,
         "history": history_rows(b, user=request.user, limit=20),
         "settlement": Settlement.objects.filter(budget=b).first(),
         "links": service_year_links(b.service, b.year, user=request.user),
     })
 
 
+REPORT_DECISIONS = {"approve": DecisionKind.REPORT_APPROVE, "return": DecisionKind.REPORT_RETURN}
+
+
 def _workflow(request, model, pk, action: str, template_action: str):
     obj = get_scoped_object(request, model.objects.select_related("service__provider"), "view", pk=pk)
-    if not can(request.user, action, obj):
+    decision = REPORT_DECISIONS.get(template_action)
+    if decision is not None:  # approving and returning follow the decision table (socplan.accounts.decisions)
+        require_decision(request.user, decision, obj)
+    elif not can(request.user, action, obj):
         raise PermissionDenied
     detail = "finance:budget_detail" if model is ProviderBudget else "finance:unit_report_detail"
     errors = []
@@ -745,7 +752,7 @@ def unit_report_detail(request, pk):
     return render(request, "finance/unit_report_detail.html", {
         "r": r, "checks": services.report_checks(r) if r.editable else [],
         "may_edit": can(request.user, "change", r) and r.editable,
-        "may_decide": can(request.user, "approve", r) and r.state == ReportState.SUBMITTED,
+        "may_decide": may_decide(request.user, DecisionKind.REPORT_APPROVE, r) and r.state == ReportState.SUBMITTED,
         "history": history_rows(r, user=request.user, limit=20),
     })
 
