@@ -37,6 +37,7 @@ class Endpoint:
     url_model: type | None = None
     action: str = "change"
     lookup_field: str = "pk"
+    decision: str | None = None  # an API action taking a decision (socplan.accounts.decisions): its kind
 
     def __str__(self):
         return f"{self.kind}:{self.name}"
@@ -101,7 +102,8 @@ def discover() -> list[Endpoint]:
                 continue
             model = _model_of_api(cls)
             found.append(Endpoint("api", full_name, route, cb, kwarg_names, methods, model, model,
-                                  lookup_field=getattr(cls, "lookup_field", "pk")))
+                                  lookup_field=getattr(cls, "lookup_field", "pk"),
+                                  decision=(getattr(cb, "initkwargs", None) or {}).get("decision_kind")))
             continue
         marked = getattr(cb, "scoped_write", False)
         if not marked and not name.endswith(WRITE_NAME_SUFFIXES):

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from socplan.accounts.decisions import may_decide
 from socplan.accounts.permissions import action_for_method, has_role, lookup_observers
 from socplan.accounts.scope import can, can_any, model_scope, restrict
 
@@ -335,7 +336,8 @@ def test_api_writes(endpoint, users, world):
             action = action_for_method(method.upper())
             for seat in SEATS:
                 user = getattr(users, seat)
-                expected = can(user, action, obj)
+                # a decision (approve, decide, …) follows the decision table, other writes the scope layer
+                expected = may_decide(user, endpoint.decision, obj) if endpoint.decision else can(user, action, obj)
                 outcomes.add(expected)
                 response, changed = _api_attempt(clients[seat], endpoint, method, obj, payload)
                 ctx = (endpoint.name, method, seat, str(obj), response.status_code, response.content[:300])
