@@ -1,6 +1,9 @@
 """Document generation as a background job (``document_render``), for large documents and batch runs.
 
     socplan job run document_render  (params: builder, object_id, format)
+
+The job renders within the same limits as a download; a content whose rendering failed before is tried again
+(a download of it gets the stored failure at once).
 """
 
 from socplan.core.jobs import job_kind
@@ -15,7 +18,7 @@ def document_render_job(progress, builder: str = "", object_id: int | str = 0, f
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     progress(10, f"sestavuji obsah ({builder} {object_id})")
-    doc = document_render(actor=actor, builder=builder, object_id=int(object_id), fmt=format)
+    doc = document_render(actor=actor, builder=builder, object_id=int(object_id), fmt=format, retry_failed=True)
     progress(100, f"hotovo: {doc.filename}")
     return {"document_id": doc.pk, "filename": doc.filename, "size": doc.size,
             "seconds": round(doc.render_seconds, 3), "url": f"/dokumenty/{doc.pk}/{doc.filename}"}

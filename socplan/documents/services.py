@@ -3,40 +3,62 @@
 `document_render(actor=…, builder=…, object_id=…, fmt=…)` builds the document's content, fingerprints it and
 returns the stored rendering with that fingerprint, or renders (PDF/DOCX/XLSX) and stores a new one — so a
 download is fast after the first one, and any change of the data gives a fresh document.
+
+Rendering is bounded: it runs in a child process (`socplan.core.render.isolation`) with a time limit
+(`SOCPLAN_DOCUMENT_RENDER_SECONDS`, default 120 s) and an address-space limit (`SOCPLAN_DOCUMENT_RENDER_MEMORY_MB`,
+default 2048 MB). A rendering that fails is stored as a failure of that content: until the data change, every
+further request gets `DocumentUnavailable` at once (the page answers 503) instead of rendering again. While one
+request renders, the others for the same content get `DocumentUnavailable` with `busy=True` (503, Retry-After).
+`force=True` (the background job started from the documents page) renders again whatever is stored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-import time
 import unicodedata
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from socplan.core.render.blocks import Document
+from socplan.core.render.isolation import RenderFailed, RenderLimits, document_bytes, render_isolated
 
 from .builders import BUILDERS
-from .models import DocumentFormat, GeneratedDocument
+from .models import DocumentFormat, GeneratedDocument, RenderStatus
 
 # Bump when the print CSS or the renderers change, so stored renderings are not reused.
 RENDERER_VERSION = "1"
 
 
+DEFAULT_RENDER_SECONDS = 120
+DEFAULT_RENDER_MEMORY_MB = 2048
+STALE_MARGIN = dt.timedelta(seconds=60)  # a `rendering` row older than the time limit + this is abandoned
+
+
+class DocumentUnavailable(Exception):
+    """The document cannot be served now: its rendering failed (`document.error` says why) or, with `busy`,
+    another request is rendering it."""
+
+    def __init__(self, document: GeneratedDocument, *, busy: bool = False):
+        self.document = document
+        self.busy = busy
+        super().__init__(document.error if not busy else "dokument se právě vytváří")
+
+
+def render_limits() -> RenderLimits:
+    seconds = float(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_SECONDS", DEFAULT_RENDER_SECONDS))
+    memory_mb = int(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_MEMORY_MB", DEFAULT_RENDER_MEMORY_MB))
+    return RenderLimits(seconds=seconds, memory_bytes=memory_mb * 1024 * 1024)
+
+
 def render_bytes(doc: Document, fmt: str) -> bytes:
-    if fmt == DocumentFormat.PDF:
-        from socplan.core.render.pdf import document_pdf
-
-        return document_pdf(doc)
-    if fmt == DocumentFormat.DOCX:
-        from socplan.core.render.word import document_docx
-
-        return document_docx(doc)
-    if fmt == DocumentFormat.XLSX:
-        from socplan.core.render.spreadsheet import xlsx_workbook
-
-        return xlsx_workbook(doc.tables(), title=doc.title)
-    raise ValueError(f"neznámý formát {fmt!r}")
+    """Render in this process, without limits (benchmarks and tests of the renderers)."""
+    if fmt not in DocumentFormat.values:
+        raise ValueError(f"neznámý formát {fmt!r}")
+    return document_bytes(doc, fmt)
 
 
 def ascii_slug(text: str) -> str:
@@ -44,7 +66,11 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:80] or "dokument"
 
 
-def document_render(*, actor, builder: str, object_id: int, fmt: str, force: bool = False) -> GeneratedDocument:
+def document_render(*, actor, builder: str, object_id: int, fmt: str, force: bool = False,
+                    retry_failed: bool = False) -> GeneratedDocument:
+    """The stored rendering of the builder's document for `object_id` in `fmt`, rendered now if needed.
+    Raises `DocumentUnavailable` when the rendering of this content failed (before, or now) or is running.
+    `retry_failed` renders a content whose rendering failed again; `force` renders again in any case."""
     if builder not in BUILDERS:
         raise ValueError(f"neznámý druh dokumentu {builder!r}")
     if fmt not in DocumentFormat.values:
@@ -52,33 +78,65 @@ def document_render(*, actor, builder: str, object_id: int, fmt: str, force: boo
     built = BUILDERS[builder].build(object_id)
     key = f"{builder}:{object_id}"
     fingerprint = _fingerprint(built.document)
+    limits = render_limits()
     existing = GeneratedDocument.objects.filter(key=key, format=fmt, fingerprint=fingerprint).first()
-    if existing is not None and not force and existing.file and existing.file.storage.exists(existing.file.name):
-        if existing.is_public != built.public:
-            GeneratedDocument.objects.filter(pk=existing.pk).update(is_public=built.public)
-            existing.is_public = built.public
-        return existing
-    started = time.perf_counter()
-    content = render_bytes(built.document, fmt)
-    seconds = time.perf_counter() - started
-    filename = f"{ascii_slug(built.filename_stem)}.{fmt}"
-    with transaction.atomic():
-        if existing is not None:
-            existing.file.save(filename, ContentFile(content), save=False)
-            existing.size, existing.render_seconds, existing.is_public = len(content), seconds, built.public
-            existing.save()
+    if existing is not None:
+        if existing.status == RenderStatus.RENDERING and not _abandoned(existing, limits):
+            raise DocumentUnavailable(existing, busy=True)
+        if existing.status == RenderStatus.OK and existing.available and not force:
+            if existing.is_public != built.public:
+                GeneratedDocument.objects.filter(pk=existing.pk).update(is_public=built.public)
+                existing.is_public = built.public
             return existing
-        doc = GeneratedDocument(key=key, format=fmt, title=built.document.title, filename=filename,
-                                fingerprint=fingerprint, size=len(content), render_seconds=seconds,
-                                is_public=built.public, created_by=actor if getattr(actor, "pk", None) else None)
-        doc.file.save(filename, ContentFile(content), save=False)
+        if existing.status == RenderStatus.FAILED and not (force or retry_failed):
+            raise DocumentUnavailable(existing)
+    filename = f"{ascii_slug(built.filename_stem)}.{fmt}"
+    doc = _claim(existing, key=key, fmt=fmt, fingerprint=fingerprint, filename=filename, built=built, actor=actor)
+    try:
+        rendered = render_isolated(built.document, fmt, limits=limits)
+    except RenderFailed as exc:
+        GeneratedDocument.objects.filter(pk=doc.pk).update(
+            status=RenderStatus.FAILED, error=exc.message, render_seconds=exc.seconds, size=0)
+        doc.refresh_from_db()
+        raise DocumentUnavailable(doc)
+    if doc.file:
+        doc.file.delete(save=False)
+    doc.file.save(filename, ContentFile(rendered.content), save=False)
+    doc.size, doc.render_seconds, doc.peak_memory = len(rendered.content), rendered.seconds, rendered.peak_rss
+    doc.status, doc.error, doc.is_public, doc.filename = RenderStatus.OK, "", built.public, filename
+    doc.save(update_fields=["file", "size", "render_seconds", "peak_memory", "status", "error", "is_public",
+                            "filename"])
+    return doc
+
+
+def _abandoned(doc: GeneratedDocument, limits: RenderLimits) -> bool:
+    """A `rendering` row whose renderer cannot be running any more (its process was killed)."""
+    started = doc.started_at or doc.created_at
+    return started is None or timezone.now() - started > dt.timedelta(seconds=limits.seconds) + STALE_MARGIN
+
+
+def _claim(existing, *, key, fmt, fingerprint, filename, built, actor) -> GeneratedDocument:
+    """Mark the rendering of this content as running (one row per key, format and fingerprint), or raise
+    `DocumentUnavailable(busy=True)` when another request got there first."""
+    now = timezone.now()
+    if existing is None:
+        doc = GeneratedDocument(key=key, format=fmt, title=built.document.title[:300], filename=filename,
+                                fingerprint=fingerprint, is_public=built.public, status=RenderStatus.RENDERING,
+                                started_at=now, created_by=actor if getattr(actor, "pk", None) else None)
         try:
             with transaction.atomic():
                 doc.save()
-        except IntegrityError:  # rendered concurrently by someone else: use theirs
-            doc.file.delete(save=False)
-            return GeneratedDocument.objects.get(key=key, format=fmt, fingerprint=fingerprint)
-    return doc
+        except IntegrityError:  # another request has just claimed it
+            other = GeneratedDocument.objects.get(key=key, format=fmt, fingerprint=fingerprint)
+            raise DocumentUnavailable(other, busy=other.status == RenderStatus.RENDERING)
+        return doc
+    claimed = GeneratedDocument.objects.filter(pk=existing.pk, status=existing.status,
+                                               started_at=existing.started_at).update(
+        status=RenderStatus.RENDERING, started_at=now, error="")
+    existing.refresh_from_db()
+    if not claimed:
+        raise DocumentUnavailable(existing, busy=existing.status == RenderStatus.RENDERING)
+    return existing
 
 
 def _fingerprint(doc: Document) -> str:

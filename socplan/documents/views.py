@@ -17,8 +17,10 @@ from socplan.planning import selectors as planning_selectors
 from socplan.planning.models import ActionPlan
 
 from .builders import BUILDERS
-from .models import DocumentFormat, GeneratedDocument
-from .services import document_render
+from .models import DocumentFormat, GeneratedDocument, RenderStatus
+from .services import DocumentUnavailable, document_render
+
+BUSY_RETRY_AFTER = 30  # seconds: how long a client should wait while another request renders the document
 
 # Builders register their section title in Czech (the documents themselves are Czech); the page translates it.
 SECTION_TITLES = (gettext_noop("Plány"), gettext_noop("Akční plány"))
@@ -53,7 +55,9 @@ def download(request, pk, filename=None):
     builder, object_id = _builder_and_id(doc)
     if not (doc.is_public or builder.can_view(request.user, object_id)):
         raise Http404
-    if not doc.file or not doc.file.storage.exists(doc.file.name):
+    if doc.status in (RenderStatus.FAILED, RenderStatus.RENDERING):
+        return _unavailable(request, DocumentUnavailable(doc, busy=doc.status == RenderStatus.RENDERING))
+    if not doc.available:
         raise Http404
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.filename,
                         content_type=doc.content_type)
@@ -84,9 +88,22 @@ def generate(request):
 def _document(request, builder: str, object_id: int, fmt: str):
     if fmt not in DocumentFormat.values:
         raise Http404
-    doc = document_render(actor=request.user, builder=builder, object_id=object_id, fmt=fmt)
+    try:
+        doc = document_render(actor=request.user, builder=builder, object_id=object_id, fmt=fmt)
+    except DocumentUnavailable as exc:
+        return _unavailable(request, exc)
     response = FileResponse(doc.file.open("rb"), as_attachment=fmt != "pdf", filename=doc.filename,
                             content_type=doc.content_type)
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def _unavailable(request, exc: DocumentUnavailable):
+    """503: the rendering of this content failed (stored; the same answer until the data change) or runs now."""
+    response = render(request, "documents/unavailable.html", {"doc": exc.document, "busy": exc.busy,
+                                                              "retry_after": BUSY_RETRY_AFTER}, status=503)
+    if exc.busy:
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
     response["Cache-Control"] = "private, max-age=0"
     return response
 

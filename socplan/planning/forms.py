@@ -1,4 +1,9 @@
-"""Forms of the planning pages (Czech labels come from the models' verbose names)."""
+"""Forms of the planning pages (Czech labels come from the models' verbose names).
+
+Every free text is bounded as its model field is (`socplan.core.text_limits`): length, the longest run without a
+space, no control characters. The model forms take the limits of their model fields (`BoundedTextMixin`, also
+for the forms that leave the rest of model validation to the service); the plain forms name them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import time
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from socplan.core.text_limits import SHORT_TEXT, BoundedText, line_text, short_text
 from socplan.registry.models import PlanningGroup
 
 from .models import (
@@ -35,7 +42,24 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class VersionedForm(forms.ModelForm):
+class BoundedTextMixin:
+    """A model form whose text fields check the text limits of their model fields (length, the longest run
+    without a space, control characters) as form validation, with the error at the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        for name, field in self.fields.items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            for validator in model_field.validators:
+                if isinstance(validator, BoundedText) and validator not in field.validators:
+                    field.validators.append(validator)
+
+
+class VersionedForm(BoundedTextMixin, forms.ModelForm):
     """Carries the record version the editor loaded (optimistic locking, see core.services.model_update)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -49,7 +73,7 @@ class VersionedForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.cleaned_data}
 
 
-class PlanCreateForm(forms.ModelForm):
+class PlanCreateForm(BoundedTextMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["kind", "title", "region", "orp", "year_from", "year_to", "summary"]
@@ -80,7 +104,7 @@ class PlanEditForm(VersionedForm):
 
 
 class PlanCopyForm(forms.Form):
-    title = forms.CharField(label=_("název nového plánu"), max_length=255)
+    title = forms.CharField(label=_("název nového plánu"), max_length=255, validators=line_text())
     year_from = forms.IntegerField(label=_("platnost od roku"), min_value=2000, max_value=2100)
     year_to = forms.IntegerField(label=_("platnost do roku"), min_value=2000, max_value=2100)
 
@@ -95,7 +119,8 @@ class ConfirmForm(forms.Form):
 
 class ApproveForm(forms.Form):
     approved_on = forms.DateField(label=_("schváleno dne"), widget=DATE)
-    approval_ref = forms.CharField(label=_("schvalující usnesení"), max_length=200, required=False)
+    approval_ref = forms.CharField(label=_("schvalující usnesení"), max_length=200, required=False,
+                                   validators=line_text())
 
 
 class SectionForm(VersionedForm):
@@ -189,7 +214,8 @@ class CapacityNeedForm(VersionedForm):
 class ReportForm(forms.Form):
     state = forms.ChoiceField(label=_("stav plnění"), choices=MeasureState.choices)
     progress = forms.IntegerField(label=_("plnění (%)"), min_value=0, max_value=100)
-    comment = forms.CharField(label=_("komentář"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(label=_("komentář"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                              max_length=SHORT_TEXT, validators=short_text())
 
     def __init__(self, *args, indicators=(), year=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,8 +252,9 @@ class CommentForm(forms.Form):
     """Připomínka přihlášeného uživatele."""
 
     target = forms.ChoiceField(label=_("k části plánu"), required=False)
-    organisation = forms.CharField(label=_("organizace"), max_length=255, required=False)
-    text = forms.CharField(label=_("připomínka"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    organisation = forms.CharField(label=_("organizace"), max_length=255, required=False, validators=line_text())
+    text = forms.CharField(label=_("připomínka"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+                           validators=short_text())
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,7 +283,7 @@ SIGNER_SALT = "planning.public-comment"
 class PublicCommentForm(CommentForm):
     """Veřejný formulář: jméno a e-mail, past na roboty (skryté pole), minimální doba vyplnění."""
 
-    author_name = forms.CharField(label=_("jméno a příjmení"), max_length=200)
+    author_name = forms.CharField(label=_("jméno a příjmení"), max_length=200, validators=line_text())
     author_email = forms.EmailField(label=_("e-mail (nezveřejňuje se)"), required=False)
     website = forms.CharField(label=_("nevyplňujte"), required=False)  # honeypot
     started = forms.CharField(widget=forms.HiddenInput)
@@ -285,7 +312,8 @@ class PublicCommentForm(CommentForm):
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(label=_("vypořádání"),
                                    choices=[c for c in Resolution.choices if c[0] != Resolution.PENDING])
-    reasoning = forms.CharField(label=_("odůvodnění"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasoning = forms.CharField(label=_("odůvodnění"), widget=forms.Textarea(attrs={"rows": 3}),
+                                max_length=SHORT_TEXT, validators=short_text())
 
 
 class MeetingForm(VersionedForm):
@@ -318,14 +346,14 @@ class WorkingGroupForm(VersionedForm):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("jméno"), max_length=200)
-    organisation = forms.CharField(label=_("organizace"), max_length=255, required=False)
+    name = forms.CharField(label=_("jméno"), max_length=200, validators=line_text())
+    organisation = forms.CharField(label=_("organizace"), max_length=255, required=False, validators=line_text())
     side = forms.ChoiceField(label=_("strana"), choices=Side.choices)
     email = forms.EmailField(label=_("e-mail"), required=False)
     is_leader = forms.BooleanField(label=_("vedoucí skupiny"), required=False)
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(BoundedTextMixin, forms.ModelForm):
     class Meta:
         model = OrpContract
         fields = ["orp", "number", "date_from", "date_to", "contribution", "obligations", "signed_on"]
@@ -354,4 +382,5 @@ class OrpReportForm(VersionedForm):
 class ReviewForm(forms.Form):
     accept = forms.TypedChoiceField(label=_("rozhodnutí"), coerce=lambda v: v == "1",
                                     choices=[("1", _("přijmout zprávu")), ("0", _("vrátit k doplnění"))])
-    note = forms.CharField(label=_("vyjádření kraje"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("vyjádření kraje"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=SHORT_TEXT, validators=short_text())

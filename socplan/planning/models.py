@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from socplan.core.models import ProvenanceModel, VersionedModel
+from socplan.core.text_limits import LONG_TEXT, SHORT_TEXT, line_text, long_text, short_text
 from socplan.registry.models import PlanningGroup
 
 ZERO = Decimal(0)
@@ -53,7 +54,7 @@ class Plan(VersionedModel, ProvenanceModel):
     """Komunitní plán ORP nebo střednědobý plán rozvoje sociálních služeb kraje (SPRSS)."""
 
     kind = models.CharField(_("druh plánu"), max_length=12, choices=PlanKind.choices)
-    title = models.CharField(_("název"), max_length=255)
+    title = models.CharField(_("název"), max_length=255, validators=line_text())
     region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="plans",
                                verbose_name=_("kraj"))
     orp = models.ForeignKey("territory.Orp", on_delete=models.PROTECT, related_name="plans", null=True, blank=True,
@@ -63,9 +64,11 @@ class Plan(VersionedModel, ProvenanceModel):
     status = models.CharField(_("stav"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors",
                                  verbose_name=_("předchozí plán"))
-    summary = models.TextField(_("shrnutí a cíl strategie"), blank=True)
+    summary = models.TextField(_("shrnutí a cíl strategie"), blank=True,
+                               max_length=LONG_TEXT, validators=long_text())
     approved_on = models.DateField(_("schváleno dne"), null=True, blank=True)
-    approval_ref = models.CharField(_("schvalující usnesení"), max_length=200, blank=True)
+    approval_ref = models.CharField(_("schvalující usnesení"), max_length=200, blank=True,
+                                    validators=line_text())
     comments_until = models.DateField(_("připomínky do"), null=True, blank=True)
     settlement_published = models.BooleanField(_("vypořádání připomínek zveřejněno"), default=False)
     settlement_published_at = models.DateTimeField(_("vypořádání zveřejněno dne"), null=True, blank=True)
@@ -134,12 +137,17 @@ class PlanSection(VersionedModel):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plán"))
     kind = models.CharField(_("druh kapitoly"), max_length=12, choices=SectionKind.choices, default=SectionKind.OTHER)
-    title = models.CharField(_("název"), max_length=255)
-    body = models.TextField(_("text"), blank=True, help_text=_("Odstavce oddělte prázdným řádkem."))
-    strengths = models.TextField(_("silné stránky"), blank=True, help_text=_("Jedna položka na řádek."))
-    weaknesses = models.TextField(_("slabé stránky"), blank=True, help_text=_("Jedna položka na řádek."))
-    opportunities = models.TextField(_("příležitosti"), blank=True, help_text=_("Jedna položka na řádek."))
-    threats = models.TextField(_("hrozby"), blank=True, help_text=_("Jedna položka na řádek."))
+    title = models.CharField(_("název"), max_length=255, validators=line_text())
+    body = models.TextField(_("text"), blank=True, help_text=_("Odstavce oddělte prázdným řádkem."),
+                            max_length=LONG_TEXT, validators=long_text())
+    strengths = models.TextField(_("silné stránky"), blank=True, help_text=_("Jedna položka na řádek."),
+                                 max_length=SHORT_TEXT, validators=short_text())
+    weaknesses = models.TextField(_("slabé stránky"), blank=True, help_text=_("Jedna položka na řádek."),
+                                  max_length=SHORT_TEXT, validators=short_text())
+    opportunities = models.TextField(_("příležitosti"), blank=True, help_text=_("Jedna položka na řádek."),
+                                     max_length=SHORT_TEXT, validators=short_text())
+    threats = models.TextField(_("hrozby"), blank=True, help_text=_("Jedna položka na řádek."),
+                               max_length=SHORT_TEXT, validators=short_text())
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
 
@@ -182,9 +190,9 @@ class Priority(VersionedModel, ProvenanceModel):
     code = models.CharField(_("kód"), max_length=12,
                             help_text=_("Systémové priority A–D; u cílových skupin např. S1 (senioři, priorita 1)."))
     number = models.CharField(_("označení v dokumentu"), max_length=30, blank=True,
-                              help_text=_("Např. „Priorita A“ nebo „PRIORITA 1“."))
-    title = models.CharField(_("název"), max_length=500)
-    description = models.TextField(_("popis"), blank=True)
+                              help_text=_("Např. „Priorita A“ nebo „PRIORITA 1“."), validators=line_text())
+    title = models.CharField(_("název"), max_length=500, validators=line_text())
+    description = models.TextField(_("popis"), blank=True, max_length=LONG_TEXT, validators=long_text())
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
 
@@ -225,21 +233,23 @@ class Measure(VersionedModel, ProvenanceModel):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="measures",
                                  verbose_name=_("priorita"))
     code = models.CharField(_("kód"), max_length=16)
-    title = models.CharField(_("název"), max_length=500)
-    description = models.TextField(_("popis"), blank=True)
-    responsible = models.CharField(_("odpovědný subjekt"), max_length=255)
+    title = models.CharField(_("název"), max_length=500, validators=line_text())
+    description = models.TextField(_("popis"), blank=True, max_length=LONG_TEXT, validators=long_text())
+    responsible = models.CharField(_("odpovědný subjekt"), max_length=255, validators=line_text())
     responsible_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="planning_measures",
         verbose_name=_("odpovědná osoba (vykazuje plnění)"),
     )
     year_from = models.PositiveSmallIntegerField(_("realizace od roku"), validators=YEAR)
     year_to = models.PositiveSmallIntegerField(_("realizace do roku"), validators=YEAR)
-    funding_note = models.CharField(_("zdroje financování (popis)"), max_length=500, blank=True)
+    funding_note = models.CharField(_("zdroje financování (popis)"), max_length=500, blank=True,
+                                    validators=line_text())
     services = models.ManyToManyField("registry.Service", related_name="planning_measures", blank=True,
                                       verbose_name=_("dotčené služby"))
     development_note = models.TextField(
         _("rozvojové záměry"), blank=True,
         help_text=_("Rozvojové záměry, kterých se opatření týká (propojení s modulem Síť doplní odkazy)."),
+        max_length=LONG_TEXT, validators=long_text(),
     )
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
@@ -360,6 +370,7 @@ class CapacityNeed(VersionedModel, ProvenanceModel):
     basis = models.TextField(
         _("zdroj a zdůvodnění"), blank=True,
         help_text=_("Z čeho potřeba vychází: dotazníkové šetření, pořadníky žadatelů, závěry pracovní skupiny…"),
+        max_length=SHORT_TEXT, validators=short_text(),
     )
     history = HistoricalRecords()
 
@@ -428,8 +439,8 @@ class Indicator(VersionedModel):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators",
                                 verbose_name=_("opatření"))
-    name = models.CharField(_("název"), max_length=300)
-    unit = models.CharField(_("jednotka"), max_length=40, blank=True)
+    name = models.CharField(_("název"), max_length=300, validators=line_text())
+    unit = models.CharField(_("jednotka"), max_length=40, blank=True, validators=line_text())
     baseline = models.DecimalField(_("výchozí hodnota"), max_digits=14, decimal_places=2)
     baseline_year = models.PositiveSmallIntegerField(_("rok výchozí hodnoty"), validators=YEAR)
     direction = models.CharField(_("směr"), max_length=4, choices=Direction.choices, default=Direction.UP)
@@ -485,7 +496,7 @@ class IndicatorValue(VersionedModel):
                                   verbose_name=_("indikátor"))
     year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
     value = models.DecimalField(_("dosažená hodnota"), max_digits=14, decimal_places=2)
-    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("zadal"))
     entered_at = models.DateTimeField(_("zadáno"), auto_now=True)
@@ -524,7 +535,7 @@ class MeasureReport(VersionedModel):
     state = models.CharField(_("stav plnění"), max_length=12, choices=MeasureState.choices)
     progress = models.PositiveSmallIntegerField(_("plnění (%)"), default=0,
                                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
-    comment = models.TextField(_("komentář"), blank=True)
+    comment = models.TextField(_("komentář"), blank=True, max_length=SHORT_TEXT, validators=short_text())
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("zadal"))
     entered_at = models.DateTimeField(_("zadáno"), auto_now=True)
@@ -558,7 +569,7 @@ class Milestone(VersionedModel):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="milestones",
                                 verbose_name=_("opatření"))
-    title = models.CharField(_("název"), max_length=300)
+    title = models.CharField(_("název"), max_length=300, validators=line_text())
     due_on = models.DateField(_("termín"))
     done_on = models.DateField(_("splněno dne"), null=True, blank=True)
     history = HistoricalRecords()
@@ -588,12 +599,14 @@ class ActionPlan(VersionedModel):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="action_plans", verbose_name=_("plán"))
     year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
-    title = models.CharField(_("název"), max_length=255)
+    title = models.CharField(_("název"), max_length=255, validators=line_text())
     status = models.CharField(_("stav"), max_length=10, choices=ActionPlanStatus.choices,
                               default=ActionPlanStatus.DRAFT)
-    intro = models.TextField(_("úvod a postup tvorby"), blank=True)
+    intro = models.TextField(_("úvod a postup tvorby"), blank=True,
+                             max_length=LONG_TEXT, validators=long_text())
     approved_on = models.DateField(_("schváleno dne"), null=True, blank=True)
-    approval_ref = models.CharField(_("schvalující usnesení"), max_length=200, blank=True)
+    approval_ref = models.CharField(_("schvalující usnesení"), max_length=200, blank=True,
+                                    validators=line_text())
     history = HistoricalRecords()
 
     SCOPE = _plan_scope("plan__")
@@ -640,8 +653,8 @@ class WorkingGroup(VersionedModel):
                             blank=True, verbose_name=_("ORP"), help_text=_("Prázdné = krajská pracovní skupina."))
     target_group = models.PositiveSmallIntegerField(_("cílová skupina"), choices=PlanningGroup.choices, null=True,
                                                     blank=True)
-    name = models.CharField(_("název"), max_length=255)
-    description = models.TextField(_("popis"), blank=True)
+    name = models.CharField(_("název"), max_length=255, validators=line_text())
+    description = models.TextField(_("popis"), blank=True, max_length=LONG_TEXT, validators=long_text())
     is_active = models.BooleanField(_("aktivní"), default=True)
     history = HistoricalRecords()
 
@@ -666,8 +679,8 @@ class WorkingGroupMember(VersionedModel):
 
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="members",
                               verbose_name=_("pracovní skupina"))
-    name = models.CharField(_("jméno"), max_length=200)
-    organisation = models.CharField(_("organizace"), max_length=255, blank=True)
+    name = models.CharField(_("jméno"), max_length=200, validators=line_text())
+    organisation = models.CharField(_("organizace"), max_length=255, blank=True, validators=line_text())
     side = models.CharField(_("strana"), max_length=14, choices=Side.choices)
     email = models.EmailField(_("e-mail"), blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -699,14 +712,14 @@ class Meeting(VersionedModel):
                               related_name="meetings", verbose_name=_("pracovní skupina"))
     plan = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings",
                              verbose_name=_("projednávaný plán"))
-    title = models.CharField(_("název"), max_length=255)
+    title = models.CharField(_("název"), max_length=255, validators=line_text())
     starts_at = models.DateTimeField(_("začátek"))
     ends_at = models.DateTimeField(_("konec"), null=True, blank=True)
-    place = models.CharField(_("místo"), max_length=300)
-    description = models.TextField(_("program"), blank=True)
+    place = models.CharField(_("místo"), max_length=300, validators=line_text())
+    description = models.TextField(_("program"), blank=True, max_length=LONG_TEXT, validators=long_text())
     is_public = models.BooleanField(_("veřejné setkání"), default=True,
                                     help_text=_("Veřejná setkání se zobrazují v kalendáři pro občany."))
-    minutes = models.TextField(_("zápis"), blank=True)
+    minutes = models.TextField(_("zápis"), blank=True, max_length=LONG_TEXT, validators=long_text())
     minutes_published = models.BooleanField(_("zápis zveřejněn"), default=False)
     attendance = models.PositiveIntegerField(_("počet účastníků"), null=True, blank=True)
     history = HistoricalRecords()
@@ -757,15 +770,16 @@ class Comment(VersionedModel):
                                 verbose_name=_("opatření"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="planning_comments", verbose_name=_("uživatel"))
-    author_name = models.CharField(_("autor"), max_length=200)
+    author_name = models.CharField(_("autor"), max_length=200, validators=line_text())
     author_email = models.EmailField(_("e-mail autora"), blank=True)
-    organisation = models.CharField(_("organizace"), max_length=255, blank=True)
-    text = models.TextField(_("připomínka"))
+    organisation = models.CharField(_("organizace"), max_length=255, blank=True, validators=line_text())
+    text = models.TextField(_("připomínka"), max_length=SHORT_TEXT, validators=short_text())
     channel = models.CharField(_("podáno přes"), max_length=8, choices=Channel.choices, default=Channel.ACCOUNT)
     submitted_at = models.DateTimeField(_("podáno"), auto_now_add=True)
     resolution = models.CharField(_("vypořádání"), max_length=10, choices=Resolution.choices,
                                   default=Resolution.PENDING)
-    reasoning = models.TextField(_("odůvodnění vypořádání"), blank=True)
+    reasoning = models.TextField(_("odůvodnění vypořádání"), blank=True,
+                                 max_length=SHORT_TEXT, validators=short_text())
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("vypořádal"))
     resolved_at = models.DateTimeField(_("vypořádáno"), null=True, blank=True)
@@ -820,12 +834,13 @@ class OrpContract(VersionedModel):
                                verbose_name=_("kraj"))
     orp = models.ForeignKey("territory.Orp", on_delete=models.PROTECT, related_name="planning_contracts",
                             verbose_name=_("ORP"))
-    number = models.CharField(_("číslo smlouvy"), max_length=60)
+    number = models.CharField(_("číslo smlouvy"), max_length=60, validators=line_text())
     date_from = models.DateField(_("platnost od"))
     date_to = models.DateField(_("platnost do"))
     contribution = models.DecimalField(_("příspěvek kraje ročně (Kč)"), max_digits=15, decimal_places=0,
                                        validators=[MinValueValidator(ZERO)])
-    obligations = models.TextField(_("povinnosti ORP"), help_text=_("Jedna povinnost na řádek."))
+    obligations = models.TextField(_("povinnosti ORP"), help_text=_("Jedna povinnost na řádek."),
+                                   max_length=SHORT_TEXT, validators=short_text())
     signed_on = models.DateField(_("podepsáno dne"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -873,14 +888,17 @@ class OrpYearReport(VersionedModel):
                                  verbose_name=_("smlouva"))
     year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
     status = models.CharField(_("stav"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    activities = models.TextField(_("realizované aktivity"), blank=True)
+    activities = models.TextField(_("realizované aktivity"), blank=True,
+                                  max_length=LONG_TEXT, validators=long_text())
     meetings_held = models.PositiveSmallIntegerField(_("počet setkání"), default=0)
     participants = models.PositiveIntegerField(_("počet zapojených osob"), default=0)
-    plan_changes = models.TextField(_("změny a aktualizace plánu"), blank=True)
+    plan_changes = models.TextField(_("změny a aktualizace plánu"), blank=True,
+                                    max_length=LONG_TEXT, validators=long_text())
     contribution_spent = models.DecimalField(_("čerpání příspěvku (Kč)"), max_digits=15, decimal_places=0,
                                              default=ZERO, validators=[MinValueValidator(ZERO)])
     submitted_at = models.DateTimeField(_("odevzdáno"), null=True, blank=True)
-    review_note = models.TextField(_("vyjádření kraje"), blank=True)
+    review_note = models.TextField(_("vyjádření kraje"), blank=True,
+                                   max_length=SHORT_TEXT, validators=short_text())
     history = HistoricalRecords()
 
     SCOPE = {"region": "contract__region", "district": "contract__orp__district", "orp": "contract__orp",

@@ -3,6 +3,12 @@
 The same `Document` renders to print HTML → PDF (`socplan.core.render.pdf.document_pdf`), to DOCX
 (`socplan.core.render.word.document_docx`) and its tables to XLSX (`socplan.core.render.spreadsheet`), so the three
 formats always carry the same headings, tables and numbers.
+
+Every text enters a document through these classes, and each of them passes its texts through
+`socplan.core.render.typography.document_text` when it is made: at most `TEXT_LIMIT` characters in one piece and
+a break opportunity inside any unbroken run longer than `BREAK_EVERY` characters. Whatever the data hold (a
+2 MB plan section without a space, written before the forms refused it), no renderer gets text it would need
+unbounded time or memory to lay out.
 """
 
 from __future__ import annotations
@@ -14,8 +20,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from .typography import document_text
+
 # Column kinds: how a cell is formatted (text as is; numbers with Czech grouping; money in whole Kč).
 TEXT, INT, DECIMAL, CZK, PERCENT, DATE = "text", "int", "decimal", "czk", "percent", "date"
+
+
+def _texts(values) -> list:
+    return [document_text(v) for v in values]
 
 
 @dataclass
@@ -25,21 +37,33 @@ class Heading:
     id: str = ""
     toc: bool = True
 
+    def __post_init__(self):
+        self.text = document_text(self.text)
+
 
 @dataclass
 class Paragraph:
     text: str
     style: str = ""  # "", "note", "lead"
 
+    def __post_init__(self):
+        self.text = document_text(self.text)
+
 
 @dataclass
 class BulletList:
     items: list[str]
 
+    def __post_init__(self):
+        self.items = _texts(self.items)
+
 
 @dataclass
 class KeyValues:
     pairs: list[tuple[str, str]]
+
+    def __post_init__(self):
+        self.pairs = [(document_text(k), document_text(v)) for k, v in self.pairs]
 
 
 @dataclass
@@ -47,6 +71,9 @@ class Column:
     label: str
     kind: str = TEXT
     width: float | None = None  # relative width (PDF/DOCX); XLSX uses character widths derived from it
+
+    def __post_init__(self):
+        self.label = document_text(self.label)
 
 
 @dataclass
@@ -59,14 +86,23 @@ class Table:
     id: str = ""
     small: bool = False
 
+    def __post_init__(self):
+        self.rows = [_texts(row) for row in self.rows]
+        self.title, self.note = document_text(self.title), document_text(self.note)
+        if self.totals is not None:
+            self.totals = _texts(self.totals)
+
 
 @dataclass
 class Chart:
     """An inline SVG chart; `data` is the same information as a table (DOCX shows the table)."""
 
     title: str
-    svg: str
+    svg: str  # made by socplan.core.render.charts from numbers and labels (which it cuts to fit)
     data: Table | None = None
+
+    def __post_init__(self):
+        self.title = document_text(self.title)
 
 
 @dataclass
@@ -92,6 +128,11 @@ class Document:
     running_title: str = ""  # page header; defaults to the title
     lang: str = "cs"
     footer_note: str = ""
+
+    def __post_init__(self):
+        self.title, self.subtitle = document_text(self.title), document_text(self.subtitle)
+        self.running_title, self.footer_note = document_text(self.running_title), document_text(self.footer_note)
+        self.meta = [(document_text(k), document_text(v)) for k, v in self.meta]
 
     def tables(self) -> list[Table]:
         out = []
