@@ -2,7 +2,9 @@
 
 `rows(network_only=False)` gives one dict per service in the catalogue (services in operation today), with
 the columns of `COLUMNS`; CSV and XLSX carry exactly these rows and columns, so they can be compared cell by
-cell (the tests do). `network_only=True` keeps the services of the published regional network.
+cell (the tests do). `network_only=True` keeps the services of the published regional network. Both go
+through `socplan.core.render.safe_cells`: a text a spreadsheet would read as a formula (starting with = + - @)
+stays text (CSV: a leading apostrophe; XLSX: a text cell marked as such).
 
 `hsds_document(base_url)` follows the Open Referral Human Services Data Specification 3.0: a page object
 (`total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`) whose `contents`
@@ -16,13 +18,13 @@ exports). Unknown required address parts (postal code) are empty strings.
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections import defaultdict
 
 from django.utils import timezone
 
+from socplan.core.render.safe_cells import csv_dict_writer, xlsx_append, xlsx_cell, xlsx_save
 from socplan.registry.models import Capacity, Service, ServiceArea, ServiceForm, ServiceTargetGroup
 
 from .models import CatalogueEntry, CataloguePlace
@@ -153,7 +155,7 @@ def rows(*, network_only: bool = False, base_url: str = "") -> list[dict]:
 
 def csv_bytes(data: list[dict]) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\r\n")
+    writer = csv_dict_writer(buf, FIELDS, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(data)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
@@ -161,7 +163,6 @@ def csv_bytes(data: list[dict]) -> bytes:
 
 def xlsx_bytes(data: list[dict], *, title: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -172,22 +173,20 @@ def xlsx_bytes(data: list[dict], *, title: str) -> bytes:
     bold = Font(bold=True)
     header = []
     for name in FIELDS:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = xlsx_cell(ws, name)
         cell.font = bold
         header.append(cell)
     ws.append(header)
     for r in data:
-        ws.append([r[f] if r[f] != "" else None for f in FIELDS])
+        xlsx_append(ws, [r[f] if r[f] != "" else None for f in FIELDS])
     info = wb.create_sheet("popis")
-    info.append(["sloupec", "význam"])
+    xlsx_append(info, ["sloupec", "význam"])
     for name, label in COLUMNS:
-        info.append([name, label])
+        xlsx_append(info, [name, label])
     info.append([])
-    info.append(["zdroj", ATTRIBUTION])
-    info.append(["vytvořeno", timezone.now().isoformat(timespec="seconds")])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    xlsx_append(info, ["zdroj", ATTRIBUTION])
+    xlsx_append(info, ["vytvořeno", timezone.now().isoformat(timespec="seconds")])
+    return xlsx_save(wb)
 
 
 # --- HSDS 3.0 ----------------------------------------------------------------------------------------------------

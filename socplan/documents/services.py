@@ -30,7 +30,7 @@ from .builders import BUILDERS
 from .models import DocumentFormat, GeneratedDocument, RenderStatus
 
 # Bump when the print CSS or the renderers change, so stored renderings are not reused.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: XLSX cells go through socplan.core.render.safe_cells (no formulas)
 
 
 DEFAULT_RENDER_SECONDS = 120

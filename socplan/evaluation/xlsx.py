@@ -1,17 +1,17 @@
 """XLSX export of an evaluation (openpyxl): results, the full breakdown, the methodology used.
 
 Cells hold real numbers (not text) with number formats; header rows are bold and frozen, with autofilter.
-The export contains exactly the rows the user may see (``selectors.results_for_user``).
+The export contains exactly the rows the user may see (``selectors.results_for_user``). Every cell goes through
+``socplan.core.render.safe_cells`` (a service name that looks like a formula stays text).
 """
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from socplan.core.render.safe_cells import xlsx_append, xlsx_cell, xlsx_save
 
 from .conversion import methodology_data
 
@@ -31,7 +31,7 @@ def _sheet(wb, title, header, rows, formats=None, widths=None, footer=None):
         ws.column_dimensions[get_column_letter(i)].width = width
     head = []
     for h in header:
-        c = WriteOnlyCell(ws, value=h)
+        c = xlsx_cell(ws, h)
         c.font = BOLD
         c.alignment = WRAP
         head.append(c)
@@ -43,12 +43,12 @@ def _sheet(wb, title, header, rows, formats=None, widths=None, footer=None):
             for col, fmt in formats.items():
                 v = r[col - 1]
                 if isinstance(v, int | float):
-                    c = WriteOnlyCell(ws, value=v)
+                    c = xlsx_cell(ws, v)
                     c.number_format = fmt
                     r[col - 1] = c
-        ws.append(r)
+        xlsx_append(ws, r)
     for line in footer or ():
-        ws.append(line)
+        xlsx_append(ws, line)
     return ws
 
 
@@ -101,6 +101,4 @@ def results_workbook(results, *, show_skipped: bool = True) -> bytes:
     if show_skipped and results.skipped:
         _sheet(wb, "Nehodnocené", ["ID služby", "Druh", "Důvod"],
                [[s["service_id"], s["kind"], s["reason"]] for s in results.skipped], widths={3: 60})
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_save(wb)

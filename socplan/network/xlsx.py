@@ -1,13 +1,14 @@
 """XLSX export of the difference between two network versions (openpyxl): a summary sheet with the
-reconciliation (old + added − removed ± changed = new) and one sheet each for added, removed and changed."""
+reconciliation (old + added − removed ± changed = new) and one sheet each for added, removed and changed.
+Saved through ``socplan.core.render.safe_cells.xlsx_save``: no cell leaves as a formula."""
 
 from __future__ import annotations
-
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from socplan.core.render.safe_cells import xlsx_save
 
 from .engine.diff import NetworkDiff
 
@@ -68,6 +69,4 @@ def diff_workbook(old, new, d: NetworkDiff, *, units: dict) -> bytes:
              c.old.info.get("tier_name", c.old.tier), c.new.info.get("tier_name", c.new.tier), c.old.capacity,
              c.new.capacity, c.new.info.get("unit_label", c.new.capacity_unit), c.old.fte, c.new.fte, c.fte_delta]
             for c in d.changed])
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_save(wb)

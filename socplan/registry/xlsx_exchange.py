@@ -4,7 +4,8 @@ socplan exports a *template* for one provider and one year (`template_build`): s
 per service (columns A–E read-only: socplan ID, identifier, MPSV registry ID, name, kind; then FTE in
 direct care, FTE other, the cost lines and the revenue sources, pre-filled with what socplan holds), a sheet
 „Návod" with instructions and a hidden sheet „meta" (format, format version, year, provider, and the version
-of each service's yearly records at export time).
+of each service's yearly records at export time). Every cell is written through `socplan.core.render.safe_cells`,
+so a service name that looks like a formula stays text.
 
 `provider_xlsx_import` reads a filled template back. Every cell is validated first; each problem is reported
 as "List Služby, řádek 5, sloupec F: očekáváno nezáporné číslo (…)". A file with any error stores nothing
@@ -19,7 +20,6 @@ brings different values, the row is refused (download a new template); equal val
 
 from __future__ import annotations
 
-import io
 import math
 import zipfile
 from dataclasses import dataclass, field
@@ -41,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from socplan.accounts.scope import can
 from socplan.core.models import Source
 from socplan.core.money import czk, format_number
+from socplan.core.render.safe_cells import xlsx_put, xlsx_save
 
 from .edit_services import ECONOMICS_FIELDS, STAFFING_FIELDS, economics_upsert, staffing_upsert
 from .models import COST_FIELDS, Economics, Provider, Service, Staffing
@@ -171,15 +172,13 @@ def template_build(*, provider: Provider, year: int, user=None) -> bytes:
         _write_services(ws, cols, services, staffing, economics, provider, year)
         _write_help(wb.create_sheet(HELP_SHEET), provider, year, len(services))
         _write_meta(wb.create_sheet(META_SHEET), provider, year, user, services, staffing, economics)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_save(wb)
 
 
 def _write_services(ws, cols, services, staffing, economics, provider, year) -> None:
     bold = Font(bold=True)
     for i, c in enumerate(cols, start=1):
-        cell = ws.cell(HEADER_ROW, i, c.header)
+        cell = xlsx_put(ws, HEADER_ROW, i, c.header)
         cell.font = bold
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -192,7 +191,7 @@ def _write_services(ws, cols, services, staffing, economics, provider, year) -> 
     for r, s in enumerate(services, start=FIRST_ROW):
         st, ec = staffing.get(s.pk), economics.get(s.pk)
         for i, c in enumerate(cols, start=1):
-            cell = ws.cell(r, i, _initial_value(c, s, st, ec))
+            cell = xlsx_put(ws, r, i, _initial_value(c, s, st, ec))
             if c.editable:
                 cell.protection = Protection(locked=False)
                 cell.number_format = "0.00" if c.kind == "fte" else "#,##0"
@@ -254,7 +253,7 @@ def _write_help(ws, provider, year, n) -> None:
     ]
     ws.column_dimensions["A"].width = 120
     for i, text in enumerate(lines, start=1):
-        cell = ws.cell(i, 1, text)
+        cell = xlsx_put(ws, i, 1, text)
         cell.alignment = Alignment(wrap_text=True)
     ws.cell(1, 1).font = Font(bold=True, size=13)
 
@@ -265,17 +264,17 @@ def _write_meta(ws, provider, year, user, services, staffing, economics) -> None
              ("exported_at", timezone.now().isoformat(timespec="seconds")),
              ("exported_by", user.get_username() if user is not None else "")]
     for i, (k, v) in enumerate(pairs, start=1):
-        ws.cell(i, 1, k)
-        ws.cell(i, 2, v)
+        xlsx_put(ws, i, 1, k)
+        xlsx_put(ws, i, 2, v)
     for i, h in enumerate(("row", "service_id", "staffing_version", "economics_version"), start=1):
-        ws.cell(META_TABLE_ROW, i, h)
+        xlsx_put(ws, META_TABLE_ROW, i, h)
     for n, s in enumerate(services):
         st, ec = staffing.get(s.pk), economics.get(s.pk)
         r = META_TABLE_ROW + 1 + n
-        ws.cell(r, 1, FIRST_ROW + n)
-        ws.cell(r, 2, s.pk)
-        ws.cell(r, 3, st.version if st else 0)
-        ws.cell(r, 4, ec.version if ec else 0)
+        xlsx_put(ws, r, 1, FIRST_ROW + n)
+        xlsx_put(ws, r, 2, s.pk)
+        xlsx_put(ws, r, 3, st.version if st else 0)
+        xlsx_put(ws, r, 4, ec.version if ec else 0)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
 

@@ -3,17 +3,18 @@
 Cells keep real numbers (Decimal → number, not text), formatted with Czech-style number formats: grouping
 (`# ##0` — Excel shows the user's locale separator, a space in Czech), money `# ##0 Kč`, two decimals
 `# ##0,00`, percent `0 %` (values stored as 0–100), dates `d. m. yyyy`. Header row bold and frozen, autofilter,
-column widths from the content, a totals row in bold, the table's note under it.
+column widths from the content, a totals row in bold, the table's note under it. Every cell goes through
+`safe_cells` (a text that looks like a formula stays text).
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 from .blocks import CZK, DATE, DECIMAL, INT, PERCENT, Table
+from .safe_cells import xlsx_append, xlsx_save
 
 FORMATS = {
     INT: "#,##0",
@@ -60,16 +61,16 @@ def xlsx_workbook(tables: Sequence[Table], *, title: str = "") -> bytes:
     head_fill = PatternFill("solid", fgColor="E6EDF5")
     for t in tables or [Table(columns=[], rows=[], title="Prázdné")]:
         ws = wb.create_sheet(_sheet_name(t.title, used))
-        ws.append([c.label for c in t.columns])
+        xlsx_append(ws, [c.label for c in t.columns])
         for cell in ws[1]:
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in t.rows:
-            ws.append([_value(v, c.kind) for v, c in zip(row, t.columns, strict=False)])
+            xlsx_append(ws, [_value(v, c.kind) for v, c in zip(row, t.columns, strict=False)])
         last_data = ws.max_row
         if t.totals is not None:
-            ws.append([_value(v, c.kind if not isinstance(v, str) else "text")
-                       for v, c in zip(t.totals, t.columns, strict=False)])
+            xlsx_append(ws, [_value(v, c.kind if not isinstance(v, str) else "text")
+                             for v, c in zip(t.totals, t.columns, strict=False)])
             for cell in ws[ws.max_row]:
                 cell.font = bold
         for j, col in enumerate(t.columns, start=1):
@@ -85,8 +86,6 @@ def xlsx_workbook(tables: Sequence[Table], *, title: str = "") -> bytes:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(t.columns))}{max(last_data, 1)}"
         if t.note:
             ws.append([])
-            ws.append([t.note])
+            xlsx_append(ws, [t.note])
             ws.cell(ws.max_row, 1).font = Font(italic=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_save(wb)

@@ -4,19 +4,20 @@ Spatial accessibility (2SFCA / E2SFCA) of one kind of service from every obec of
 
 --json prints {"kind", "method", "radius_km", "results": [{"obec", "population", "lat", "lon", "value"}, …],
 "facilities": [{"id", "obec", "lat", "lon", "capacity"}, …]} — exactly the demand and supply points used.
---csv prints one row per obec (obec, name, orp, population, lat, lon, value, value_per_1000).
+--csv prints one row per obec (obec, name, orp, population, lat, lon, value, value_per_1000), written through
+``socplan.core.render.safe_cells`` (a text that looks like a formula gets a leading apostrophe).
 Without either, a summary per ORP.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
 from socplan.availability import adapter, selectors
 from socplan.availability.models import TravelTimeMatrix
+from socplan.core.render import safe_cells
 from socplan.registry.models import ServiceKind
 from socplan.territory.models import Level, Region
 
@@ -102,4 +103,4 @@ def json_dumps(data) -> str:
 
 
 def csv_writer(stream):
-    return csv.writer(stream, lineterminator="\n")
+    return safe_cells.csv_writer(stream, lineterminator="\n")
