@@ -24,6 +24,7 @@ import pandas as pd
 from django.db.models import Sum
 from django.utils.translation import gettext, gettext_noop
 
+from socplan.accounts.immutability import current_approved
 from socplan.accounts.models import Role
 from socplan.accounts.scope import grants, is_region_staff, is_superuser, restrict
 from socplan.core.money import czk, format_czk
@@ -459,14 +460,30 @@ def own_allocations(user, year: int | None = None):
     return qs.order_by("-run__created_at", "service__name")
 
 
+def allocation_in_force(region, year: int) -> AllocationRun | None:
+    """The kraj's binding allocation of the year: the approved run that no later approved run supersedes (runs
+    that were only computed are proposals and bind nobody)."""
+    return (current_approved(AllocationRun.objects.filter(region=_region(region), year=year))
+            .order_by("-approved_at", "-pk").first())
+
+
+def allocation_rows_in_force(service_id: int, year: int, *, user=None):
+    """The service's rows in the binding allocation of its kraj and year (restricted when a user is given)."""
+    runs = current_approved(AllocationRun.objects.filter(year=year, rows__service_id=service_id)).distinct()
+    run = runs.order_by("-approved_at", "-pk").first()
+    if run is None:
+        return AllocationRow.objects.none()
+    qs = AllocationRow.objects.filter(run=run, service_id=service_id).select_related("run").order_by("key")
+    return restrict(qs, user, "view") if user is not None else qs
+
+
 def allocated_amount(service_id: int, year: int) -> Decimal | None:
-    """The amount allocated to a service in the latest allocation run of its kraj and year (None: no run)."""
-    row = (AllocationRow.objects.filter(service_id=service_id, run__year=year).order_by("-run__created_at", "-run_id")
-           .values("run_id").first())
-    if row is None:
+    """The amount allocated to a service in the binding (approved) allocation of its kraj and year; None while
+    no allocation of the year is approved. The one owner of "how much did the service get"."""
+    rows = allocation_rows_in_force(service_id, year)
+    if not rows.exists():
         return None
-    return AllocationRow.objects.filter(service_id=service_id, run_id=row["run_id"]).aggregate(
-        s=Sum("allocated"))["s"] or ZERO
+    return rows.aggregate(s=Sum("allocated"))["s"] or ZERO
 
 
 # --- co-financing -------------------------------------------------------------------------------------------

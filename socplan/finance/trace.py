@@ -18,7 +18,8 @@ from socplan.accounts.scope import restrict
 from socplan.network.models import NetworkEntry
 from socplan.network.selectors import requests as network_requests
 
-from .models import AllocationRow, ProviderBudget, Settlement
+from .models import ProviderBudget, Settlement
+from .selectors import allocation_rows_in_force
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,7 @@ def measure_trace(measure, *, user) -> MeasureTrace:
     rows = []
     for r in reqs:
         sid, year = r.service_id, r.year
-        alloc = None
-        if sid is not None:
-            alloc = (restrict(AllocationRow.objects.filter(service_id=sid, run__year=year), user, "view")
-                     .select_related("run").order_by("-run__created_at", "-run_id").first())
+        alloc = allocation_rows_in_force(sid, year, user=user).first() if sid is not None else None
         reports = ()
         settlement = None
         if sid is not None:
@@ -143,8 +141,7 @@ def service_year_links(service, year: int, *, user) -> ServiceYearLinks:
              reverse("network:entry", args=[e.pk]))
         for e in restrict(NetworkEntry.objects.filter(service=service, network__year=year), user, "view")
         .select_related("network", "capacity_type").order_by("-network__created_at", "-pk")[:5])
-    alloc = (restrict(AllocationRow.objects.filter(service=service, run__year=year), user, "view")
-             .select_related("run").order_by("-run__created_at", "-run_id").first())
+    alloc = allocation_rows_in_force(service.pk, year, user=user).first()
     key = alloc.key if alloc is not None else str(service.pk)
     support = Link(str(year), reverse("finance:support_detail", args=[service.region.code, year, key])) \
         if service.region_id else None
