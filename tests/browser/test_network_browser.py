@@ -75,7 +75,8 @@ def test_network_overview_check_diff_and_requests(page, demo_server):
     page.get_by_test_id("requests").get_by_role("link", name="Rozvoj služby na Znojemsku").click()
     assert page.get_by_test_id("request-state").inner_text().startswith("vyhodnoceno")
     assert page.get_by_test_id("evaluation").locator("li").count() >= 4
-    assert page.get_by_role("heading", name="Rozhodnutí kraje").is_visible()
+    # deciding needs the right to approve: the officer without it gets no decision form
+    assert page.get_by_role("heading", name="Rozhodnutí kraje").count() == 0
 
     page.goto("/sit/okres/CZ0641/2026/")
     assert page.get_by_test_id("district-matrix").locator("tbody tr").count() >= 2
@@ -110,7 +111,13 @@ def test_amendment_edit_history_and_immutability(page, demo_server):
     page.get_by_role("link", name=re.compile("Síť 2025, dodatek č. 3")).first.click()
     page.fill("#id_decision_ref", "usnesení RJMK 999/25 (test)")
     page.get_by_test_id("approve").click()
+    # entries failing the entry conditions are listed: approving them needs the confirmation and a reason
+    assert page.get_by_test_id("failing-entries").locator("tbody tr").count() > 0
+    page.check("#id_confirm_failing")
+    page.fill("#id_reason", "Podmínky se doplní během roku (test).")
+    page.get_by_test_id("approve").click()
     assert page.get_by_test_id("version-status").inner_text() == "schváleno"
+    assert "Podmínky se doplní během roku (test)." in page.get_by_test_id("approval-exceptions").inner_text()
     version_history = page.locator("section.history").inner_text()
     assert "schváleno" in version_history and "usnesení RJMK 999/25 (test)" in version_history
 
