@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 PRELOAD = ["socplan.core.render.isolation", "socplan.core.render.pdf", "socplan.core.render.word",
-           "socplan.core.render.spreadsheet"]
+           "socplan.core.render.spreadsheet", "weasyprint", "docx", "openpyxl"]
 FORMATS = ("pdf", "docx", "xlsx")
 
 
