@@ -227,9 +227,9 @@ def registry_import_file(*, actor=None, path, wrap=None, log: bool = True):
     lookups = lookups_load()
     with open(path, "rb") as raw_fh:
         fh = wrap(raw_fh) if wrap else raw_fh
-        records, rejections = parse_file(fh, lookups)
+        records, rejections = parse_file(fh, lookups, name=Path(path).name)
     with transaction.atomic():
-        report = import_records(records, rejections, actor=actor)
+        report = import_records(records, rejections, actor=actor, file_name=Path(path).name)
         if log:
             RegistryImport.objects.create(
                 file_name=str(path)[-500:], file_sha256=_sha256(path), finished_at=timezone.now(),

@@ -313,7 +313,9 @@ class ImportResult:
 
 
 def _open(file):
-    """The workbook (values, not formulas). Refuses non-XLSX files and archives that unpack to more than
+    """The workbook as stored: constants, and formulas as formulas (`data_only=False`), so that a formula is
+    seen and refused (`_formula_errors`) instead of read as its cached value — or as an empty cell, which a
+    partly filled group would count as 0. Refuses non-XLSX files and archives that unpack to more than
     MAX_UNPACKED bytes (a template of a few hundred services is well under 1 MB)."""
     bad = XlsxImportError([CellError(None, None, None, _("Soubor není platný sešit XLSX (Excel 2007 a novější)."))])
     try:
@@ -327,9 +329,26 @@ def _open(file):
                 % {"n": unpacked // (1024 * 1024)})])
         if hasattr(file, "seek"):
             file.seek(0)
-        return load_workbook(file, data_only=True)
+        return load_workbook(file, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
         raise bad
+
+
+def _formula_errors(wb) -> list[CellError]:
+    """Every formula cell of the sheets socplan reads, named by sheet and cell: a value must be typed in (a
+    formula's cached value may be missing or stale, and socplan does not evaluate formulas)."""
+    errors = []
+    for name in (SHEET, META_SHEET):
+        if name not in wb.sheetnames:
+            continue
+        for row in wb[name].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "")
+                    errors.append(CellError(name, cell.row, cell.column_letter, _(
+                        "buňka %(ref)s obsahuje vzorec „%(f)s“; socplan vzorce nepočítá, vložte do buňky hodnotu")
+                        % {"ref": cell.coordinate, "f": _shown(formula or "=")}))
+    return errors
 
 
 def _meta(wb) -> Meta:
@@ -502,6 +521,9 @@ def provider_xlsx_import(*, actor, file, provider: Provider | None = None) -> Im
     to (the file must be its template). Raises `XlsxImportError` (every bad cell; nothing stored) or
     `XlsxRefused` (the actor may not change this provider's data)."""
     wb = _open(file)
+    formulas = _formula_errors(wb)
+    if formulas:
+        raise XlsxImportError(formulas)
     meta = _meta(wb)
     if provider is not None and meta.provider.pk != provider.pk:
         raise XlsxImportError([CellError(None, None, None, _(

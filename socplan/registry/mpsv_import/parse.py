@@ -1,23 +1,30 @@
 """Reading and validating the MPSV registry open data (rpss.json). Framework-free: no Django imports.
 
-The file is streamed with ijson (`polozky.item` one record at a time), so memory stays bounded by the
-compact parsed records, not by the ~100 MB of JSON. Each raw record becomes a `ServiceRec` (only what
-socplan keeps; `poskytovatel.statutarniOrgany` and other personal data are never read into it) or a
-`Rejection` with the record id and a reason. Whole-file problems raise `FileRefused`.
+The file is streamed by `stream.iter_records` (ijson events, one record of `polozky` built at a time, with
+limits on nesting depth, record size and token size), so memory stays bounded by the compact parsed records,
+not by the ~100 MB of JSON — nor by whatever a hostile file holds. Each raw record becomes a `ServiceRec` (only
+what socplan keeps; `poskytovatel.statutarniOrgany` and other personal data are never read into it) or a
+`Rejection` with the record id, the field and a reason. Whole-file problems raise `FileRefused`.
 
 Rules (also in docs/registry.md):
-- File refused (nothing is imported): not readable JSON / truncated; root is not an object with an array
-  `polozky`; the file holds records but none of them is a service record (has `druhSocialniSluzby` and
-  `poskytovatel`), e.g. a code-list file, which also has the root key `polozky`.
-- Record rejected (reported, the others import): not an object; neither `identifikator` nor `portalId`;
-  malformed identifier / portalId; unknown or missing kind; missing provider or invalid IČO; malformed date;
-  end before start; no form; unknown or repeated form; unknown capacity type or a capacity that is not a
-  non-negative whole number; a facility with a malformed date.
+- File refused (nothing is imported): not readable JSON / truncated; nesting deeper than 32 levels, a record
+  over 4 MB or a single value over 1 MB (the message names the file, the record and the byte position); root
+  is not an object with an array `polozky`; the file holds records but none of them is a service record (has
+  `druhSocialniSluzby` and `poskytovatel`), e.g. a code-list file, which also has the root key `polozky`.
+- Record rejected (reported with its field, the others import): not an object; neither `identifikator` nor
+  `portalId`; malformed identifier / portalId; unknown or missing kind; missing provider or invalid IČO;
+  malformed date (only `RRRR-MM-DD`, optionally followed by a time, years 1900–2100); end before start; no
+  form; unknown or repeated form; unknown capacity type or a capacity that is not a non-negative whole number;
+  a facility with a malformed date; a number beyond its database column (portalId, capacity, address point);
+  a control character (e.g. NUL) in any text; a code (DIČ, postcode, house numbers, group ids) longer than its
+  column. Every limit is the database column's (`ColumnLimits`, read from the models by the caller), so a
+  record that passes is written without error.
 - Repaired with a warning (record imported): facility still open although the service ended (its end is
   set to the service's end); duplicate facilities (same name, address point, from, to) collapsed; facility
   without an address point kept without one; facility municipality code unknown to the territory tables
   (kept without municipality); form not allowed for the kind by the shipped table (kept, only warned);
-  the same capacity type repeated in one form (the largest count is kept: capacities are maxima).
+  the same capacity type repeated in one form (the largest count is kept: capacities are maxima); a free text
+  (name, address, note, web, e-mail, phone) longer than its column is cut to it.
 """
 
 from __future__ import annotations
@@ -25,25 +32,31 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import IO, Any
-
-import ijson
+from typing import IO
 
 from socplan.registry.ico import ico_is_valid, ico_normalise
 
+from .stream import FileRefused, StreamLimits, iter_records
+
+__all__ = ["FileRefused", "RecordError", "Rejection", "ServiceRec", "Lookups", "ColumnLimits", "parse_file",
+           "parse_record"]
+
 IDENTIFIER_RE = re.compile(r"^[0-9]{7}$")
-
-
-class FileRefused(Exception):
-    """The whole file is not importable; nothing may change."""
+DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
+YEARS = (1900, 2100)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RecordError(Exception):
-    """One record is not importable; it is rejected with this reason."""
+    """One record is not importable; it is rejected with this reason (and the field, in the file's names)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,31 @@ class ServiceRec:
 class Rejection:
     record_id: str
     reason: str
+    field: str = ""  # the field of the record, in the file's names (e.g. "formy[1].kapacity[1].pocet")
+
+
+@dataclass(frozen=True)
+class ColumnLimits:
+    """The database columns the parsed values go to: text lengths and the largest whole numbers. The defaults
+    are socplan's columns; `upsert.lookups_load` reads them from the models."""
+
+    text: dict = field(default_factory=lambda: {
+        "service.name": 255, "service.mpsv_uri": 255, "service.age_note": 500, "service.web": 255,
+        "service.email": 255, "service.phone": 60,
+        "provider.name": 255, "provider.dic": 14, "provider.web": 255, "provider.email": 255, "provider.phone": 60,
+        "facility.name": 255, "facility.street": 120, "facility.house_number": 12,
+        "facility.orientation_number": 12, "facility.postcode": 6, "facility.address": 300,
+        "capacity.description": 500, "group.mpsv_od_id": 60,
+    })
+    integer: dict = field(default_factory=lambda: {
+        "service.registry_id": 2147483647, "capacity.count": 2147483647,
+        "facility.address_point": 9223372036854775807,
+    })
+
+
+# Codes are refused when longer than their column; free texts are cut to it.
+CODES = {"provider.dic", "facility.house_number", "facility.orientation_number", "facility.postcode",
+         "group.mpsv_od_id"}
 
 
 @dataclass
@@ -139,6 +177,7 @@ class Lookups:
     capacity_type_ids: set[str]
     municipality_codes: set[str]
     allowed_forms: dict[str, set[str]] = field(default_factory=dict)  # kind id → allowed form ids
+    columns: ColumnLimits = field(default_factory=ColumnLimits)
 
 
 def record_label(identifier, registry_id, index: int) -> str:
@@ -151,40 +190,16 @@ def record_label(identifier, registry_id, index: int) -> str:
 
 # --- streaming ------------------------------------------------------------------------------------------------
 
-def iter_raw_records(fh: IO[bytes]) -> Iterator[Any]:
-    """Yield the items of `polozky` one by one; JSON errors become `FileRefused`."""
-    try:
-        yield from ijson.items(fh, "polozky.item")
-    except ijson.JSONError as exc:
-        raise FileRefused(f"Soubor není platný JSON (poškozený nebo neúplný): {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise FileRefused(f"Soubor není textový JSON v UTF-8: {exc}") from exc
-
-
-def has_root_polozky_array(fh: IO[bytes]) -> bool:
-    """True if the root is an object with a key `polozky` holding an array (used only for empty results)."""
-    try:
-        parser = ijson.parse(fh)
-        for prefix, event, value in parser:
-            if prefix == "" and event == "start_map":
-                continue
-            if prefix == "" and event == "map_key" and value == "polozky":
-                _prefix, event, _value = next(parser)
-                return event == "start_array"
-            if prefix == "" and event in ("start_array", "string", "number", "boolean", "null"):
-                return False
-    except (ijson.JSONError, UnicodeDecodeError, StopIteration):
-        return False
-    return False
-
-
-def parse_file(fh: IO[bytes], lookups: Lookups, progress=None) -> tuple[list[ServiceRec], list[Rejection]]:
-    """Parse a whole file: (records, rejections). Raises `FileRefused` for whole-file problems."""
+def parse_file(fh: IO[bytes], lookups: Lookups, progress=None, *, name: str = "soubor",
+               limits: StreamLimits | None = None) -> tuple[list[ServiceRec], list[Rejection]]:
+    """Parse a whole file: (records, rejections). Raises `FileRefused` for whole-file problems (`name` is the
+    file's name in its messages)."""
     records: list[ServiceRec] = []
     rejections: list[Rejection] = []
     n = 0
     service_shaped = 0
-    for n, raw in enumerate(iter_raw_records(fh), start=1):
+    stream = iter_records(fh, key="polozky", name=name, limits=limits)
+    for n, raw in enumerate(stream, start=1):
         if progress:
             progress(1)
         if isinstance(raw, dict) and "druhSocialniSluzby" in raw and "poskytovatel" in raw:
@@ -192,16 +207,14 @@ def parse_file(fh: IO[bytes], lookups: Lookups, progress=None) -> tuple[list[Ser
         try:
             records.append(parse_record(raw, n - 1, lookups))
         except RecordError as exc:
-            rejections.append(Rejection(_raw_label(raw, n - 1), str(exc)))
-    if n == 0:
-        fh.seek(0)
-        if not has_root_polozky_array(fh):
-            raise FileRefused(
-                "Soubor nemá tvar otevřených dat registru MPSV: kořen musí být objekt s polem „polozky“."
-            )
-    elif service_shaped == 0:
+            rejections.append(Rejection(_raw_label(raw, n - 1), str(exc), exc.field))
+    if not stream.saw_array:
         raise FileRefused(
-            "Soubor nemá tvar otevřených dat registru MPSV: žádná položka není záznam sociální služby "
+            f"Soubor {name} nemá tvar otevřených dat registru MPSV: kořen musí být objekt s polem „polozky“."
+        )
+    if n and service_shaped == 0:
+        raise FileRefused(
+            f"Soubor {name} nemá tvar otevřených dat registru MPSV: žádná položka není záznam sociální služby "
             "(chybí „druhSocialniSluzby“ a „poskytovatel“). Nejde o číselník?"
         )
     return records, rejections
@@ -211,52 +224,116 @@ def _raw_label(raw, index: int) -> str:
     if isinstance(raw, dict):
         ident = raw.get("identifikator")
         pid = raw.get("portalId")
-        return record_label(str(ident) if ident not in (None, "") else None, pid, index)
+        ident = _shown(ident) if ident not in (None, "") else None
+        return record_label(ident, _shown(pid) if pid not in (None, "") else None, index)
     return record_label(None, None, index)
+
+
+def _shown(value) -> str:
+    """A value as a record's label or a message shows it: printable, at most 40 characters."""
+    text = _CONTROL.sub("\ufffd", str(value))
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _shown_repr(value) -> str:
+    """`repr(value)` for a message, at most 40 characters."""
+    text = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # --- one record -----------------------------------------------------------------------------------------------
 
-def _text(value, limit: int = 255) -> str:
-    if value is None:
+class _Ctx:
+    """The column limits and the warnings of the record being parsed."""
+
+    def __init__(self, lookups: Lookups, warnings: list[str]):
+        self.lookups = lookups
+        self.columns = lookups.columns
+        self.warnings = warnings
+
+    def text(self, value, column: str, where: str) -> str:
+        """A text for `column`: whitespace collapsed; refused with a control character (NUL, …) or, for a
+        code, when longer than the column; a free text longer than the column is cut (with a warning)."""
+        if value is None:
+            return ""
+        if isinstance(value, dict | list):
+            raise RecordError("očekáván text, je tam struktura", where)
+        text = " ".join(str(value).split())
+        control = _CONTROL.search(text)
+        if control:
+            raise RecordError(f"text obsahuje nepovolený řídicí znak U+{ord(control.group()):04X}", where)
+        limit = self.columns.text[column]
+        if len(text) > limit:
+            if column in CODES:
+                raise RecordError(f"hodnota „{_shown(text)}“ je delší než {limit} znaků", where)
+            self.warnings.append("text_zkracen")
+            text = text[:limit]
+        return text
+
+    def integer(self, value, column: str, where: str, what: str) -> int | None:
+        """A whole number for `column` (None when missing); refused when not a whole number or out of range."""
+        if value in (None, ""):
+            return None
+        number = _as_int(value)
+        if number is None:
+            raise RecordError(f"{what} {_shown_repr(value)} není celé číslo", where)
+        top = self.columns.integer[column]
+        if not 0 <= number <= top:
+            raise RecordError(f"{what} {_shown(value)} je mimo rozsah 0–{top}", where)
+        return number
+
+    def first_contact(self, items, key: str, column: str, where: str) -> str:
+        if isinstance(items, list):
+            for i, item in enumerate(items, start=1):
+                if isinstance(item, dict) and item.get(key):
+                    return self.text(item[key], column, f"{where}[{i}].{key}")
         return ""
-    return " ".join(str(value).split())[:limit]
 
 
-def _code_id(obj) -> str | None:
+def _code_id(obj, where: str = "") -> str | None:
     if isinstance(obj, dict):
         value = obj.get("id")
-        return str(value) if value not in (None, "") else None
+        if value in (None, ""):
+            return None
+        if isinstance(value, dict | list):
+            raise RecordError("kód číselníku není text", f"{where}.id" if where else "id")
+        text = str(value)
+        if _CONTROL.search(text) or len(text) > 200:
+            raise RecordError(f"neplatný kód číselníku „{_shown(text)}“", f"{where}.id" if where else "id")
+        return text
     return None
 
 
-def _date(value, what: str) -> date | None:
+def _date(value, what: str, where: str) -> date | None:
+    """`RRRR-MM-DD`, optionally followed by a time; years 1900–2100."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
-        raise RecordError(f"{what}: neplatné datum {value!r}")
+    m = DATE_RE.match(value) if isinstance(value, str) else None
+    if m is None:
+        raise RecordError(f"{what}: neplatné datum {_shown_repr(value)}", where)
     try:
-        return date.fromisoformat(value[:10])
+        parsed = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise RecordError(f"{what}: neplatné datum {value!r}")
+        raise RecordError(f"{what}: neplatné datum {_shown_repr(value)}", where)
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise RecordError(f"{what}: rok {parsed.year} mimo rozsah {YEARS[0]}–{YEARS[1]}", where)
+    return parsed
 
 
-def _first_contact(items, key: str, limit: int) -> str:
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict) and item.get(key):
-                return _text(item[key], limit)
-    return ""
+_DIGITS = re.compile(r"[0-9]{1,30}")
 
 
 def _as_int(value) -> int | None:
+    """A whole number from a JSON number or a text of ASCII digits (at most 30), else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, Decimal) and value == value.to_integral_value():
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value.adjusted() > 30 or value != value.to_integral_value():
+            return None
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
         return int(value.strip())
     return None
 
@@ -266,73 +343,77 @@ def _list(raw: dict, key: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise RecordError(f"pole „{key}“ není seznam")
+        raise RecordError(f"pole „{key}“ není seznam", key)
     return value
 
 
 def parse_record(raw, index: int, lookups: Lookups) -> ServiceRec:
     if not isinstance(raw, dict):
         raise RecordError("položka není objekt")
+    warnings: list[str] = []
+    ctx = _Ctx(lookups, warnings)
     ident_raw = raw.get("identifikator")
     identifier = None
     if ident_raw not in (None, ""):
-        identifier = str(ident_raw).strip()
-        if isinstance(ident_raw, int) and len(identifier) < 7:
+        identifier = str(ident_raw).strip() if not isinstance(ident_raw, dict | list) else ""
+        if isinstance(ident_raw, int) and not isinstance(ident_raw, bool) and len(identifier) < 7:
             identifier = identifier.zfill(7)
         if not IDENTIFIER_RE.match(identifier):
-            raise RecordError(f"neplatný identifikátor služby {ident_raw!r} (má mít 7 číslic)")
+            raise RecordError(f"neplatný identifikátor služby {_shown_repr(ident_raw)} (má mít 7 číslic)",
+                              "identifikator")
     registry_id = None
     if raw.get("portalId") not in (None, ""):
         registry_id = _as_int(raw.get("portalId"))
         if registry_id is None or registry_id <= 0:
-            raise RecordError(f"neplatné portalId {raw.get('portalId')!r}")
+            raise RecordError(f"neplatné portalId {_shown_repr(raw.get('portalId'))}", "portalId")
+        top = lookups.columns.integer["service.registry_id"]
+        if registry_id > top:
+            raise RecordError(f"portalId {registry_id} je mimo rozsah 1–{top}", "portalId")
     if identifier is None and registry_id is None:
-        raise RecordError("chybí identifikátor služby i portalId")
+        raise RecordError("chybí identifikátor služby i portalId", "identifikator")
 
-    kind_id = _code_id(raw.get("druhSocialniSluzby"))
+    kind_id = _code_id(raw.get("druhSocialniSluzby"), "druhSocialniSluzby")
     if kind_id is None:
-        raise RecordError("chybí druh služby (druhSocialniSluzby.id)")
+        raise RecordError("chybí druh služby (druhSocialniSluzby.id)", "druhSocialniSluzby.id")
     if kind_id not in lookups.kind_ids:
-        raise RecordError(f"neznámý druh služby {kind_id}")
+        raise RecordError(f"neznámý druh služby {kind_id}", "druhSocialniSluzby.id")
 
     prov = raw.get("poskytovatel")
     if not isinstance(prov, dict):
-        raise RecordError("chybí poskytovatel")
+        raise RecordError("chybí poskytovatel", "poskytovatel")
     ico_raw = prov.get("ico")
-    ico = ico_normalise(ico_raw) if ico_raw not in (None, "") else ""
+    ico = ico_normalise(ico_raw) if ico_raw not in (None, "") and not isinstance(ico_raw, dict | list) else ""
     if not ico_is_valid(ico):
-        raise RecordError(f"neplatné IČO poskytovatele {ico_raw!r}")
+        raise RecordError(f"neplatné IČO poskytovatele {_shown_repr(ico_raw)}", "poskytovatel.ico")
     # Only these provider fields are read; `statutarniOrgany` (personal data) is never touched.
     provider = ProviderRec(
         ico=ico,
-        name=_text(prov.get("nazev")) or f"IČO {ico}",
-        dic=_text(prov.get("dic"), 14),
-        web=_first_contact(prov.get("weby"), "web", 255),
-        email=_first_contact(prov.get("emaily"), "email", 255),
-        phone=_first_contact(prov.get("telefony"), "telefon", 60),
+        name=ctx.text(prov.get("nazev"), "provider.name", "poskytovatel.nazev") or f"IČO {ico}",
+        dic=ctx.text(prov.get("dic"), "provider.dic", "poskytovatel.dic"),
+        web=ctx.first_contact(prov.get("weby"), "web", "provider.web", "poskytovatel.weby"),
+        email=ctx.first_contact(prov.get("emaily"), "email", "provider.email", "poskytovatel.emaily"),
+        phone=ctx.first_contact(prov.get("telefony"), "telefon", "provider.phone", "poskytovatel.telefony"),
     )
 
-    valid_from = _date(raw.get("datumPoskytovaniOd"), "datum zahájení služby")
-    valid_to = _date(raw.get("datumPoskytovaniDo"), "datum ukončení služby")
+    valid_from = _date(raw.get("datumPoskytovaniOd"), "datum zahájení služby", "datumPoskytovaniOd")
+    valid_to = _date(raw.get("datumPoskytovaniDo"), "datum ukončení služby", "datumPoskytovaniDo")
     if valid_from and valid_to and valid_to < valid_from:
-        raise RecordError(f"datum ukončení služby {valid_to} předchází datu zahájení {valid_from}")
+        raise RecordError(f"datum ukončení služby {valid_to} předchází datu zahájení {valid_from}",
+                          "datumPoskytovaniDo")
 
-    warnings: list[str] = []
-    forms = _parse_forms(_list(raw, "formy"), kind_id, lookups, warnings)
-    facilities = _parse_facilities(_list(raw, "zarizeni"), valid_to, lookups, warnings)
+    forms = _parse_forms(_list(raw, "formy"), kind_id, ctx)
+    facilities = _parse_facilities(_list(raw, "zarizeni"), valid_to, ctx)
 
-    target_groups = sorted({g for item in _list(raw, "ciloveSkupiny") if isinstance(item, dict)
-                            for g in [_code_id(item.get("cilovaSkupina"))] if g})
-    age_groups = sorted({g for item in _list(raw, "vekoveSkupiny") if isinstance(item, dict)
-                         for g in [_code_id(item.get("vekovaSkupina"))] if g})
+    target_groups = _group_ids(_list(raw, "ciloveSkupiny"), "cilovaSkupina", "ciloveSkupiny", ctx)
+    age_groups = _group_ids(_list(raw, "vekoveSkupiny"), "vekovaSkupina", "vekoveSkupiny", ctx)
     area_codes = sorted(_area_municipalities(_list(raw, "rozsirenePusobnostiVKraji"), lookups))
 
     return ServiceRec(
         index=index,
         registry_id=registry_id,
         identifier=identifier,
-        uri=_text(raw.get("id")),
-        name=_service_name(facilities, provider, kind_id),
+        uri=ctx.text(raw.get("id"), "service.mpsv_uri", "id"),
+        name=_service_name(facilities, provider, kind_id)[:lookups.columns.text["service.name"]],
         kind_id=kind_id,
         valid_from=valid_from,
         valid_to=valid_to,
@@ -341,43 +422,65 @@ def parse_record(raw, index: int, lookups: Lookups) -> ServiceRec:
         facilities=facilities,
         target_group_ids=tuple(target_groups),
         age_group_ids=tuple(age_groups),
-        age_note=_text(raw.get("doplnujiciInformaceVekoveSkupiny"), 500),
+        age_note=ctx.text(raw.get("doplnujiciInformaceVekoveSkupiny"), "service.age_note",
+                          "doplnujiciInformaceVekoveSkupiny"),
         area_municipality_codes=tuple(area_codes),
-        web=_first_contact(raw.get("weby"), "web", 255),
-        email=_first_contact(raw.get("emaily"), "email", 255),
-        phone=_first_contact(raw.get("telefony"), "telefon", 60),
+        web=ctx.first_contact(raw.get("weby"), "web", "service.web", "weby"),
+        email=ctx.first_contact(raw.get("emaily"), "email", "service.email", "emaily"),
+        phone=ctx.first_contact(raw.get("telefony"), "telefon", "service.phone", "telefony"),
         warnings=warnings,
     )
 
 
-def _parse_forms(items: list, kind_id: str, lookups: Lookups, warnings: list[str]) -> tuple[FormRec, ...]:
+def _group_ids(items: list, key: str, where: str, ctx: _Ctx) -> list[str]:
+    found = set()
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            continue
+        code = _code_id(item.get(key), f"{where}[{i}].{key}")
+        if code:
+            found.add(ctx.text(code, "group.mpsv_od_id", f"{where}[{i}].{key}.id"))
+    return sorted(found)
+
+
+def _parse_forms(items: list, kind_id: str, ctx: _Ctx) -> tuple[FormRec, ...]:
+    lookups, warnings = ctx.lookups, ctx.warnings
     if not items:
-        raise RecordError("služba nemá žádnou formu poskytování")
+        raise RecordError("služba nemá žádnou formu poskytování", "formy")
     seen: set[str] = set()
     out = []
     allowed = lookups.allowed_forms.get(kind_id)
-    for item in items:
+    for i, item in enumerate(items, start=1):
+        where = f"formy[{i}]"
         if not isinstance(item, dict):
-            raise RecordError("forma poskytování není objekt")
-        form_id = _code_id(item.get("forma"))
+            raise RecordError("forma poskytování není objekt", where)
+        form_id = _code_id(item.get("forma"), f"{where}.forma")
         if form_id is None or form_id not in lookups.form_ids:
-            raise RecordError(f"neznámá forma poskytování {form_id}")
+            raise RecordError(f"neznámá forma poskytování {form_id}", f"{where}.forma.id")
         if form_id in seen:
-            raise RecordError(f"forma {form_id} je uvedena dvakrát")
+            raise RecordError(f"forma {form_id} je uvedena dvakrát", f"{where}.forma.id")
         seen.add(form_id)
         if allowed is not None and form_id not in allowed:
             warnings.append("forma_neobvykla")
         caps: dict[str, CapacityRec] = {}
-        for cap in item.get("kapacity") or []:
+        raw_caps = item.get("kapacity") or []
+        if not isinstance(raw_caps, list):
+            raise RecordError("kapacity nejsou seznam", f"{where}.kapacity")
+        for j, cap in enumerate(raw_caps, start=1):
+            cwhere = f"{where}.kapacity[{j}]"
             if not isinstance(cap, dict):
-                raise RecordError("kapacita není objekt")
-            type_id = _code_id(cap.get("typ"))
+                raise RecordError("kapacita není objekt", cwhere)
+            type_id = _code_id(cap.get("typ"), f"{cwhere}.typ")
             if type_id is None or type_id not in lookups.capacity_type_ids:
-                raise RecordError(f"neznámý typ kapacity {type_id}")
+                raise RecordError(f"neznámý typ kapacity {type_id}", f"{cwhere}.typ.id")
             count = _as_int(cap.get("pocet"))
             if count is None or count < 0:
-                raise RecordError(f"kapacita {cap.get('pocet')!r} ({type_id}) není nezáporné celé číslo")
-            rec = CapacityRec(type_id, count, _text(cap.get("popis"), 500))
+                raise RecordError(f"kapacita {_shown_repr(cap.get('pocet'))} ({type_id}) není nezáporné celé číslo",
+                                  f"{cwhere}.pocet")
+            top = ctx.columns.integer["capacity.count"]
+            if count > top:
+                raise RecordError(f"kapacita {count} ({type_id}) je mimo rozsah 0–{top}", f"{cwhere}.pocet")
+            rec = CapacityRec(type_id, count, ctx.text(cap.get("popis"), "capacity.description", f"{cwhere}.popis"))
             if type_id in caps:
                 warnings.append("kapacita_opakovana")
                 if caps[type_id].count >= count:
@@ -389,25 +492,30 @@ def _parse_forms(items: list, kind_id: str, lookups: Lookups, warnings: list[str
 
 
 def _obec_code(obj) -> str | None:
-    code_id = _code_id(obj)
-    if code_id and code_id.startswith("Obec/"):
-        return code_id.split("/", 1)[1]
+    if not isinstance(obj, dict):
+        return None
+    value = obj.get("id")
+    if isinstance(value, str) and value.startswith("Obec/"):
+        return value.split("/", 1)[1]
     return None
 
 
-def _parse_facilities(items: list, service_to: date | None, lookups: Lookups,
-                      warnings: list[str]) -> tuple[FacilityRec, ...]:
+def _parse_facilities(items: list, service_to: date | None, ctx: _Ctx) -> tuple[FacilityRec, ...]:
+    lookups, warnings = ctx.lookups, ctx.warnings
     out: dict[tuple, FacilityRec] = {}
-    for item in items:
+    for i, item in enumerate(items, start=1):
+        where = f"zarizeni[{i}]"
         if not isinstance(item, dict):
-            raise RecordError("zařízení není objekt")
-        name = _text(item.get("nazev"))
-        f_from = _date(item.get("poskytujeOd"), f"zařízení „{name}“, datum zahájení")
-        f_to = _date(item.get("poskytujeDo"), f"zařízení „{name}“, datum ukončení")
+            raise RecordError("zařízení není objekt", where)
+        name = ctx.text(item.get("nazev"), "facility.name", f"{where}.nazev")
+        f_from = _date(item.get("poskytujeOd"), f"zařízení „{name}“, datum zahájení", f"{where}.poskytujeOd")
+        f_to = _date(item.get("poskytujeDo"), f"zařízení „{name}“, datum ukončení", f"{where}.poskytujeDo")
         if f_from and f_to and f_to < f_from:
-            raise RecordError(f"zařízení „{name}“ končí {f_to} dříve, než začíná {f_from}")
+            raise RecordError(f"zařízení „{name}“ končí {f_to} dříve, než začíná {f_from}", f"{where}.poskytujeDo")
         addr = item.get("adresa") if isinstance(item.get("adresa"), dict) else {}
         point = _as_int(addr.get("kodAdresnihoMista"))
+        if point is not None and point > ctx.columns.integer["facility.address_point"]:
+            raise RecordError(f"kód adresního místa {point} je mimo rozsah", f"{where}.adresa.kodAdresnihoMista")
         if point is not None and point <= 0:
             point = None
         if point is None:
@@ -416,13 +524,16 @@ def _parse_facilities(items: list, service_to: date | None, lookups: Lookups,
         if muni is not None and muni not in lookups.municipality_codes:
             warnings.append("obec_neznama")
             muni = None
-        street = _text((addr.get("ulice") or {}).get("nazev") if isinstance(addr.get("ulice"), dict) else "", 120)
-        house = _text(addr.get("cisloDomovni"), 12)
-        orient = _text(addr.get("cisloOrientacni"), 12)
-        psc = _text(addr.get("psc"), 6).replace(" ", "")
+        street_raw = (addr.get("ulice") or {}).get("nazev") if isinstance(addr.get("ulice"), dict) else ""
+        street = ctx.text(street_raw, "facility.street", f"{where}.adresa.ulice.nazev")
+        house = ctx.text(addr.get("cisloDomovni"), "facility.house_number", f"{where}.adresa.cisloDomovni")
+        orient = ctx.text(addr.get("cisloOrientacni"), "facility.orientation_number",
+                          f"{where}.adresa.cisloOrientacni")
+        psc = ctx.text(str(addr.get("psc") or "").replace(" ", ""), "facility.postcode", f"{where}.adresa.psc")
         number = "/".join(x for x in (house, orient) if x)
         address = ", ".join(x for x in (" ".join(x for x in (street, number) if x), psc) if x)
-        rec = FacilityRec(name or "(bez názvu)", street, house, orient, psc, address[:300], point, muni, f_from, f_to)
+        rec = FacilityRec(name or "(bez názvu)", street, house, orient, psc,
+                          address[:ctx.columns.text["facility.address"]], point, muni, f_from, f_to)
         if rec.key in out:
             warnings.append("zarizeni_duplicitni")
             continue
@@ -446,7 +557,8 @@ def _parse_facilities(items: list, service_to: date | None, lookups: Lookups,
 
 
 def _area_municipalities(items: Iterable, lookups: Lookups) -> set[str]:
-    """Municipality codes in `rozsirenePusobnostiVKraji` (structure not documented: any nested `Obec/N`)."""
+    """Municipality codes in `rozsirenePusobnostiVKraji` (structure not documented: any nested `Obec/N`;
+    the nesting is bounded by the reader)."""
     found: set[str] = set()
 
     def walk(obj):
@@ -479,4 +591,5 @@ WARNING_LABELS = {
     "obec_neznama": "kód obce zařízení nenalezen v územních číselnících",
     "forma_neobvykla": "forma, kterou tabulka druhů pro tento druh neuvádí",
     "kapacita_opakovana": "opakovaný typ kapacity ve formě (ponechána nejvyšší)",
+    "text_zkracen": "text delší než sloupec databáze zkrácen",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -33,7 +34,7 @@ from ..models import (
     ServiceTargetGroup,
     TargetGroup,
 )
-from .parse import WARNING_LABELS, Lookups, Rejection, ServiceRec
+from .parse import WARNING_LABELS, ColumnLimits, Lookups, Rejection, ServiceRec
 
 REASON = "import registru MPSV"
 
@@ -50,6 +51,7 @@ BATCH = 1000
 
 @dataclass
 class ImportReport:
+    file_name: str = ""
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -63,13 +65,14 @@ class ImportReport:
         return bool(self.created or self.updated)
 
     def lines(self) -> list[str]:
-        out = [
+        out = [f"soubor: {self.file_name}"] if self.file_name else []
+        out += [
             f"nové: {self.created}",
             f"změněné: {self.updated}",
             f"beze změny: {self.unchanged}",
             f"odmítnuté: {len(self.rejected)}",
         ]
-        out += [f"  – {r.record_id}: {r.reason}" for r in self.rejected]
+        out += [f"  – {r.record_id}: {r.reason}" + (f" (pole {r.field})" if r.field else "") for r in self.rejected]
         out.append(f"poskytovatelé: noví {self.providers_created}, změnění {self.providers_updated}")
         for key, n in sorted(self.warnings.items()):
             out.append(f"upozornění – {WARNING_LABELS.get(key, key)}: {n}")
@@ -77,11 +80,39 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {
+            "file": self.file_name,
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-            "rejected": [{"record": r.record_id, "reason": r.reason} for r in self.rejected],
+            "rejected": [{"record": r.record_id, "field": r.field, "reason": r.reason} for r in self.rejected],
             "warnings": dict(self.warnings),
             "providers_created": self.providers_created, "providers_updated": self.providers_updated,
         }
+
+
+def column_limits() -> ColumnLimits:
+    """The columns the import writes: text lengths from the models, the largest whole numbers by the portable
+    ranges of their field types (PostgreSQL's; SQLite would store more, so a file behaves alike on both)."""
+
+    def length(model, name: str) -> int:
+        return model._meta.get_field(name).max_length
+
+    def top(model, name: str) -> int:
+        return BaseDatabaseOperations.integer_field_ranges[model._meta.get_field(name).get_internal_type()][1]
+
+    return ColumnLimits(
+        text={
+            **{f"service.{f}": length(Service, f) for f in ("name", "mpsv_uri", "age_note", "web", "email", "phone")},
+            **{f"provider.{f}": length(Provider, f) for f in ("name", "dic", "web", "email", "phone")},
+            **{f"facility.{f}": length(Facility, f) for f in ("name", "street", "house_number", "orientation_number",
+                                                              "postcode", "address")},
+            "capacity.description": length(Capacity, "description"),
+            "group.mpsv_od_id": min(length(TargetGroup, "mpsv_od_id"), length(AgeGroup, "mpsv_od_id")),
+        },
+        integer={
+            "service.registry_id": top(Service, "registry_id"),
+            "capacity.count": top(Capacity, "count"),
+            "facility.address_point": top(Facility, "address_point"),
+        },
+    )
 
 
 def lookups_load() -> Lookups:
@@ -97,6 +128,7 @@ def lookups_load() -> Lookups:
         capacity_type_ids=set(CapacityType.objects.values_list("mpsv_od_id", flat=True)),
         municipality_codes=set(Municipality.objects.values_list("code", flat=True)),
         allowed_forms=dict(allowed),
+        columns=column_limits(),
     )
 
 
@@ -157,9 +189,11 @@ def _facility_values(f, ctx: _Ctx) -> dict:
     }
 
 
-def import_records(records: list[ServiceRec], rejections: list[Rejection], *, actor=None) -> ImportReport:
-    """Upsert parsed records (call inside a transaction)."""
-    report = ImportReport(rejected=list(rejections))
+def import_records(records: list[ServiceRec], rejections: list[Rejection], *, actor=None,
+                   file_name: str = "") -> ImportReport:
+    """Upsert parsed records (call inside a transaction: the good records of a file are written in one
+    transaction; the parser has refused the bad ones against the same column limits, so none fails here)."""
+    report = ImportReport(file_name=file_name, rejected=list(rejections))
     now = timezone.now()
     existing = list(Service.objects.values_list("pk", "identifier", "registry_id", "import_fingerprint"))
     by_ident = {i: (pk, r, fp) for pk, i, r, fp in existing if i}
@@ -175,7 +209,8 @@ def import_records(records: list[ServiceRec], rejections: list[Rejection], *, ac
         if (rec.identifier and rec.identifier in seen_ident) or (rec.registry_id is not None
                                                                  and rec.registry_id in seen_reg):
             report.rejected.append(Rejection(rec.record_id, "duplicitní záznam v souboru (stejný identifikátor "
-                                                            "nebo portalId jako dřívější záznam)"))
+                                                            "nebo portalId jako dřívější záznam)",
+                                             "identifikator" if rec.identifier in seen_ident else "portalId"))
             continue
         pk = None
         if rec.identifier and rec.identifier in by_ident:
@@ -184,16 +219,17 @@ def import_records(records: list[ServiceRec], rejections: list[Rejection], *, ac
                 other = by_reg.get(rec.registry_id)
                 if other is not None and other[0] != pk:
                     report.rejected.append(Rejection(rec.record_id, f"portalId {rec.registry_id} patří v databázi "
-                                                                    f"jiné službě než identifikátor"))
+                                                                    f"jiné službě než identifikátor", "portalId"))
                     continue
         elif rec.registry_id is not None and rec.registry_id in by_reg:
             pk, stored_ident, _fp = by_reg[rec.registry_id]
             if rec.identifier and stored_ident and stored_ident != rec.identifier:
                 report.rejected.append(Rejection(
-                    rec.record_id, f"portalId {rec.registry_id} má v databázi jiný identifikátor ({stored_ident})"))
+                    rec.record_id, f"portalId {rec.registry_id} má v databázi jiný identifikátor ({stored_ident})",
+                    "identifikator"))
                 continue
         if pk is not None and pk in seen_pk:
-            report.rejected.append(Rejection(rec.record_id, "duplicitní záznam v souboru"))
+            report.rejected.append(Rejection(rec.record_id, "duplicitní záznam v souboru", "identifikator"))
             continue
         if rec.identifier:
             seen_ident.add(rec.identifier)
