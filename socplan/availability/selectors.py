@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from socplan.accounts.scope import grants, is_superuser, restrict
+from socplan.planning import selectors as planning_selectors
 from socplan.registry.models import CapacityType, Service, ServiceKind
 from socplan.territory.models import AgeBand, Level, Region
 
@@ -105,32 +106,19 @@ class PlannedNeeds:
         return bool(self.by_orp or self.other_units)
 
 
-def planned_needs(region, year: int, kind_code: str, unit_code: str | None = None) -> PlannedNeeds | None:
-    """Needs entered by community planning per ORP (capacity units), or None without a planning module.
-
-    Contract (docs/availability.md): `socplan.planning.selectors.planned_needs(region, year, kind_code)` yields
-    entries (objects or dicts) with `orp_code`, `capacity` and optionally `unit` (capacity type code; missing =
-    the kind's unit), `plan_id`, `plan_title`, `plan_status`. Entries in another unit than `unit_code` are not
-    added up with the report's capacity — they are listed apart.
-    """
-    try:
-        from socplan.planning import selectors as planning_selectors
-    except ImportError:
-        return None
-    fn = getattr(planning_selectors, "planned_needs", None)
-    if fn is None:
-        return None
+def planned_needs(region, year: int, kind_code: str, unit_code: str | None = None) -> PlannedNeeds:
+    """Needs entered by community planning per ORP (capacity units), from the plans in force
+    (`planning.selectors.planned_needs`, typed `PlannedNeed` rows). Needs in another unit than `unit_code` are not
+    added up with the report's capacity — they are listed apart."""
     out = PlannedNeeds(by_orp={}, plans={}, other_units=[])
-    for entry in fn(region, year, kind_code):
-        get = entry.get if isinstance(entry, dict) else (lambda k, e=entry: getattr(e, k, None))
-        code, unit = get("orp_code"), get("unit")
-        if unit and unit_code and unit != unit_code:
-            out.other_units.append({"orp_code": code, "orp_name": get("orp_name") or code, "unit": unit,
-                                    "unit_label": get("unit_label") or unit, "capacity": float(get("capacity") or 0)})
+    for need in planning_selectors.planned_needs(region, year, kind_code):
+        code = need.orp_code
+        if need.unit and unit_code and need.unit != unit_code:
+            out.other_units.append({"orp_code": code, "orp_name": need.orp_name or code, "unit": need.unit,
+                                    "unit_label": need.unit_label or need.unit, "capacity": float(need.capacity)})
             continue
-        out.by_orp[code] = out.by_orp.get(code, 0.0) + float(get("capacity") or 0)
-        if get("plan_id") is not None:
-            out.plans[code] = (get("plan_id"), get("plan_title") or "", get("plan_status") or "")
+        out.by_orp[code] = out.by_orp.get(code, 0.0) + float(need.capacity)
+        out.plans[code] = (need.plan_id, need.plan_title, need.plan_status)
     return out
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from socplan.core.money import czk
+from socplan.planning.models import ActionPlan, Measure
 from socplan.registry.models import (
     Capacity,
     DeliveryForm,
@@ -267,18 +268,10 @@ class _Builder:
 
     # --- development requests -------------------------------------------------------------------------------
     def _measure(self, orp):
-        try:
-            from socplan.planning.models import Measure
-        except ImportError:
-            return None
         return (Measure.objects.filter(plan__kind="community", plan__orp=orp).order_by("plan__year_from", "code")
                 .first())
 
     def _action_plan(self, year):
-        try:
-            from socplan.planning.models import ActionPlan
-        except ImportError:
-            return None
         return ActionPlan.objects.filter(plan__region=self.region, year=year).order_by("pk").first()
 
     def _requests(self, params, tiers, new_services, draft):

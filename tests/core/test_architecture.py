@@ -30,10 +30,6 @@ APPS = ["core", "accounts", "territory", "registry", "evaluation", "planning", "
 ALLOWED: dict[tuple[str, str], str] = {
     ("socplan/core/jobs.py", "except Exception"):
         "the background-job worker records the failure on the Job row (message, traceback) and keeps running",
-    # still to be rewritten to direct selector imports:
-    ("socplan/availability/selectors.py", "except ImportError"): "pending: socplan/availability/selectors.py",
-    ("socplan/finance/engine/support.py", "except Exception"): "pending: socplan/finance/engine/support.py",
-    ("socplan/network/demo.py", "except ImportError"): "pending: socplan/network/demo.py",
 }
 
 BROAD = {"Exception", "BaseException", "ImportError", "ModuleNotFoundError"}

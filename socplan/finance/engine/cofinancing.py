@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -43,8 +43,14 @@ from socplan.core.money import format_number, largest_remainder, to_decimal
 
 from .params import SHARE_DIGITS
 
-if TYPE_CHECKING:
-    from .support import SupportResult
+
+class ComputedShares(Protocol):
+    """What :func:`municipal_amounts` reads of a computed network (``support.SupportResult`` has both arrays);
+    a protocol rather than an import, because support imports this module."""
+
+    service_ids: Any
+    municipal_cofinancing: Any
+
 
 ZERO = Decimal(0)
 _INT64_SAFE = 2**62
@@ -171,7 +177,7 @@ def split_municipal_share(service_id, amount, method: SplitMethod | str,
     return MunicipalSplit(service_id, amount, method, parts)
 
 
-def municipal_amounts(support: SupportResult) -> dict[object, Decimal]:
+def municipal_amounts(support: ComputedShares) -> dict[object, Decimal]:
     """The required municipal share of every entry of a computed network (``SupportResult``), by service_id."""
     return {sid: Decimal(int(x)) for sid, x in
             zip(support.service_ids.tolist(), support.municipal_cofinancing.tolist(), strict=True)}

@@ -145,7 +145,7 @@ def scaled_column(df: pd.DataFrame, name: str, digits: int) -> tuple[np.ndarray,
             continue
         try:
             d = to_decimal(v)
-        except Exception:
+        except (ArithmeticError, TypeError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
             raise InputError(f"{name}: {v!r} of {ids[i]} is not a number") from None
         if not d.is_finite():
             continue
