@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -150,13 +149,15 @@ def codelist_sync_file(*, path) -> list[str]:
     Kinds are matched by name and get a *confirmed* open-data id; target and age groups are matched by id
     (else by name) and get the official name. Returns human-readable lines of what changed.
     """
-    with open(path, "rb") as fh:
+    from .mpsv_import.stream import FileRefused, iter_records
+
+    with open(path, "rb") as fh:  # the registry import's bounded reader: nesting, size and digits limited
+        stream = iter_records(fh, key="polozky", name=Path(path).name)
         try:
-            data = json.load(fh)
-        except (ValueError, UnicodeDecodeError) as exc:
+            items = list(stream)
+        except FileRefused as exc:
             raise ValidationError(_("Číselník není platný JSON: %(e)s") % {"e": exc})
-    items = data.get("polozky") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
+    if not stream.saw_array or not items:
         raise ValidationError(_("Číselník nemá pole „polozky“."))
     lines = []
     entries = []

@@ -285,3 +285,15 @@ def test_the_same_file_with_values_imports(provider, provider_user):
     first = Economics.objects.filter(service__provider=provider, year=2026).order_by("service__name",
                                                                                    "service__pk").first()
     assert first.cost_personnel == Decimal(1500000)
+
+
+def test_a_nested_code_list_is_refused_with_a_message(db, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from socplan.registry.services import codelist_sync_file
+
+    path = tmp_path / "ciselnik.json"
+    path.write_bytes(NESTED_200KB)
+    with pytest.raises(ValidationError) as exc:
+        codelist_sync_file(path=path)
+    assert "ciselnik.json" in str(exc.value) and "vnoření je hlubší než 32 úrovní" in str(exc.value)
