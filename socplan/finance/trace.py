@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from socplan.accounts.scope import restrict
+from socplan.core.czech import capacity_unit
 from socplan.network.models import NetworkEntry
 from socplan.network.selectors import requests as network_requests
 
@@ -49,6 +51,7 @@ class RequestTrace:
     optimal_support: Decimal | None
     allocated: Decimal | None
     allocation: Link | None
+    support: Link | None
     reports: tuple[tuple[Link, str], ...]
     settlement: Link | None
     overcompensation: Decimal | None
@@ -67,12 +70,18 @@ class MeasureTrace:
         return sum(1 for r in self.rows if r.admitted)
 
     @property
+    def any_allocated(self) -> bool:
+        return any(r.allocated is not None for r in self.rows)
+
+    @property
     def allocated_total(self) -> Decimal:
         return sum((r.allocated for r in self.rows if r.allocated is not None), Decimal(0))
 
 
-def _unit(capacity_type) -> str:
-    return (capacity_type.unit or capacity_type.name) if capacity_type is not None else ""
+def _unit(capacity_type, count: int = 0) -> str:
+    if capacity_type is None:
+        return ""
+    return capacity_unit(count, capacity_type.code, capacity_type.unit or capacity_type.name)
 
 
 def measure_trace(measure, *, user) -> MeasureTrace:
@@ -80,7 +89,7 @@ def measure_trace(measure, *, user) -> MeasureTrace:
                 .order_by("year", "title", "pk"))
     entries: dict[int, list[NetworkEntry]] = {}
     for e in (restrict(NetworkEntry.objects.filter(request__in=reqs), user, "view")
-              .select_related("network", "capacity_type").order_by("network__year", "network_id", "pk")):
+              .select_related("network", "capacity_type", "service").order_by("network__year", "network_id", "pk")):
         entries.setdefault(e.request_id, []).append(e)
     rows = []
     for r in reqs:
@@ -98,16 +107,20 @@ def measure_trace(measure, *, user) -> MeasureTrace:
         rows.append(RequestTrace(
             request=Link(r.title, reverse("network:request", args=[r.pk])),
             year=year, state=r.get_state_display(), admitted=r.state == "admitted",
-            requested_capacity=r.capacity, capacity_unit=_unit(r.capacity_type),
+            requested_capacity=r.capacity, capacity_unit=_unit(r.capacity_type, r.capacity),
             entries=tuple(EntryTrace(
-                entry=Link(str(e.pk), reverse("network:entry", args=[e.pk])),
+                entry=Link(_("položka sítě: %(service)s") % {"service": e.service.name},
+                           reverse("network:entry", args=[e.pk])),
                 version=Link(str(e.network), reverse("network:version", args=[e.network_id])),
-                capacity=e.capacity, capacity_unit=_unit(e.capacity_type),
+                capacity=e.capacity, capacity_unit=_unit(e.capacity_type, e.capacity),
                 approved=e.network.is_approved)
                 for e in entries.get(r.pk, [])),
             optimal_support=alloc.optimal_support if alloc else None,
             allocated=alloc.allocated if alloc else None,
             allocation=Link(str(alloc.run), reverse("finance:allocation_detail", args=[alloc.run_id])) if alloc else None,
+            support=Link(str(year), reverse("finance:support_detail", args=[r.region.code, year, alloc.key if alloc
+                                                                            else str(sid)]))
+            if sid is not None and r.state == "admitted" else None,
             reports=reports,
             settlement=Link(str(settlement.year), reverse("finance:settlement_detail", args=[sid, year]))
             if settlement else None,
@@ -137,7 +150,7 @@ class ServiceYearLinks:
 
 def service_year_links(service, year: int, *, user) -> ServiceYearLinks:
     entries = tuple(
-        Link(f"{e.network.label} – {e.capacity} {_unit(e.capacity_type)}".strip(),
+        Link(f"{e.network.label} – {e.capacity} {_unit(e.capacity_type, e.capacity)}".strip(),
              reverse("network:entry", args=[e.pk]))
         for e in restrict(NetworkEntry.objects.filter(service=service, network__year=year), user, "view")
         .select_related("network", "capacity_type").order_by("-network__created_at", "-pk")[:5])

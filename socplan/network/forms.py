@@ -150,9 +150,24 @@ class DevelopmentRequestForm(VersionedModelFormMixin, forms.ModelForm):
             services = services.filter(provider_id__in=own_providers)
         self.fields["service"].queryset = services
         self.fields["kind"].queryset = ServiceKind.objects.all()
-        self.fields["measure"].queryset = (Measure.objects.filter(plan__region=region, plan__kind="community")
-                                           .select_related("plan").order_by("plan__orp__name", "code"))
-        self.fields["measure"].label_from_instance = lambda m: f"{m.plan.area_name}: {m.code} {m.title}"[:120]
+        _measure_field(self.fields["measure"], Measure.objects.filter(plan__region=region))
+
+
+def _measure_field(field, measures, keep: int | None = None) -> None:
+    """Measures a request may name: those of community plans in force or put out for comments (a draft is not
+    yet a plan, a superseded one no longer is), labelled with the plan's period so that two plans' measures of
+    the same code can be told apart. A measure the request already names stays selectable."""
+    from django.db.models import Q
+
+    from socplan.planning.models import PlanStatus
+
+    current = Q(plan__status__in=(PlanStatus.APPROVED, PlanStatus.COMMENT))
+    if keep is not None:
+        current |= Q(pk=keep)
+    field.queryset = (measures.filter(current, plan__kind="community").select_related("plan", "plan__orp")
+                      .order_by("plan__orp__name", "-plan__year_from", "code"))
+    field.label_from_instance = lambda m: (
+        f"{m.plan.area_name} {m.plan.period_label}: {m.code} {m.title}"[:140])
 
 
 class OpinionForm(forms.Form):
@@ -165,7 +180,8 @@ class OpinionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from socplan.planning.models import Measure
 
-        self.fields["measure"].queryset = Measure.objects.filter(plan__kind="community", plan__orp=request_obj.orp)
+        _measure_field(self.fields["measure"], Measure.objects.filter(plan__orp=request_obj.orp),
+                       keep=request_obj.measure_id)
         self.fields["measure"].initial = request_obj.measure_id
 
 

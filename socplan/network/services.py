@@ -686,7 +686,8 @@ def development_request_evaluate(*, actor, request: DevelopmentRequest, action_p
     result = request_check(request, scores=scores)
     evaluation = [{"name": r.code, "label": r.name, "passed": r.passed, "reason": r.reason} for r in result.results]
     notify = _recipients(region_id=request.region_id, roles=REGION_ROLES, approvers=True) | _submitter_side(request)
-    verdict = _("splňuje všechny podmínky") if result.eligible else _("nesplňuje %(n)s podmínek") % {
+    # count-neutral wording: the Czech UI has no catalogue with its three plural forms yet
+    verdict = _("splňuje všechny podmínky") if result.eligible else _("počet nesplněných podmínek: %(n)s") % {
         "n": len(result.failures)}
     return _step(request, actor, EventKind.EVALUATION, RequestState.EVALUATED, text,
                  fields={"action_plan": request.action_plan, "evaluation": evaluation, "eligible": result.eligible,

@@ -448,11 +448,16 @@ def request_detail(request, pk):
         "district_tier", "decision_tier", "decided_by", "submitted_by").defer(
         "region__boundary", "orp__boundary", "orp__district__boundary"), "view", pk=pk)
     steps = _steps(request.user, req)
+    admission = services.request_admission(req)
     ctx = {"req": req, "steps": steps,
            "events": restrict(req.events.select_related("author"), request.user, "view"),
            "declarations": selectors.declarations(user=request.user).filter(request=req),
            "entries": restrict(req.entries.select_related("network"), request.user, "view"),
-           "admission": services.request_admission(req)}
+           "admission": admission,
+           # the provider and the ORP may not see an unpublished version: no link that would lead to a 404
+           "admission_version_visible": admission is not None and can(request.user, "view", admission.version),
+           "admission_may_approve": admission is not None and may_decide(
+               request.user, DecisionKind.NETWORK_APPROVE, admission.version)}
     if steps["opinion"]:
         ctx["opinion_form"] = forms.OpinionForm(request_obj=req, auto_id="opinion_%s")
     if steps["review"]:
