@@ -100,11 +100,6 @@ def cache_clear() -> None:
         _cache.clear()
 
 
-def cache_keys() -> list[tuple]:
-    with _lock:
-        return list(_cache)
-
-
 def data_version() -> str:
     """A short fingerprint of everything the structures depend on (territory, population, registry).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from socplan.core.czech import plural
 
-from .situations import FORM_ORDER, FORM_PLAIN, FORM_SHORT, situation_by_slug
+from .situations import FORM_ORDER, FORM_PLAIN, FORM_SHORT
 
 CAPACITY_UNITS = {  # registry capacity type → (one, few, many) in plain Czech
     "luzka": ("lůžko", "lůžka", "lůžek"),
@@ -46,15 +46,6 @@ def forms_plain(packed: str) -> list[str]:
 
 def forms_short(packed: str) -> list[str]:
     return [FORM_SHORT.get(c, c) for c in form_codes(packed)]
-
-
-def situation_labels(packed: str) -> list[str]:
-    out = []
-    for slug in packed.split("|"):
-        s = situation_by_slug(slug) if slug else None
-        if s:
-            out.append(s.label)
-    return out
 
 
 def capacities(detail: dict) -> list[str]:

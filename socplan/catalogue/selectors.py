@@ -28,7 +28,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 from django.http import Http404
 from django.utils import timezone
 
-from socplan.registry.models import DeliveryForm, ServiceKind, TargetGroup
+from socplan.registry.models import ServiceKind, TargetGroup
 
 from . import cache, engine
 from .models import CatalogueEntry, CataloguePlace
@@ -466,11 +466,6 @@ def kind_options() -> list[tuple[str, str]]:
 def target_group_options() -> list[tuple[int, str]]:
     return cache.cached(("group-options",), lambda: list(
         TargetGroup.objects.order_by("order", "name").values_list("pk", "name")))
-
-
-def form_options() -> list[tuple[str, str]]:
-    names = dict(DeliveryForm.objects.values_list("code", "name"))
-    return [(c, names.get(c, c)) for c in FORM_ORDER]
 
 
 def orp_options(region_code: str | None = None) -> list[tuple[str, str, str]]:

@@ -55,5 +55,3 @@ def display_value(field: models.Field, value, names: dict | None = None) -> str:
     return text if len(text) <= MAX_LEN else text[: MAX_LEN - 1] + "…"
 
 
-def field_label(field: models.Field) -> str:
-    return str(field.verbose_name)

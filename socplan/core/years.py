@@ -44,14 +44,3 @@ def working_year(request=None) -> int:
     return calendar_year()
 
 
-def nearest_year(years, request=None) -> int | None:
-    """Of the years that have data, the working year when present, else the latest not after it, else the
-    earliest; None when there are no years."""
-    years = sorted(set(years))
-    if not years:
-        return None
-    wanted = working_year(request)
-    if wanted in years:
-        return wanted
-    earlier = [y for y in years if y <= wanted]
-    return earlier[-1] if earlier else years[0]

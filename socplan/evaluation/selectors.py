@@ -17,7 +17,6 @@ import calendar
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from socplan.accounts.models import Role
@@ -444,10 +443,6 @@ def _applies(em: engine.Methodology | None, code: str, kind: str, form: str) -> 
         except KeyError:
             pass
     return form == "pob" or code not in RESIDENTIAL_ONLY
-
-
-def numbers_or_none(values) -> list[float | None]:
-    return [None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v) for v in values]
 
 
 # --- explanations as JSON-ready rows (stored with a run, served by the API) ----------------------------------

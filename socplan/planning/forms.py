@@ -69,9 +69,6 @@ class VersionedForm(BoundedTextMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def changed_data_dict(self) -> dict:
-        return {f: self.cleaned_data[f] for f in self._meta.fields if f in self.cleaned_data}
-
 
 class PlanCreateForm(BoundedTextMixin, forms.ModelForm):
     class Meta:

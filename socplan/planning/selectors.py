@@ -6,13 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Sum
 
 from socplan.registry.models import PlanningGroup
 
 from . import engine
 from .models import (
-    PUBLISHED,
     ActionPlan,
     CapacityNeed,
     Comment,
@@ -226,31 +225,10 @@ def comment_counts(plan: Plan) -> dict[str, int]:
     return counts
 
 
-def published_plans():
-    return Plan.objects.filter(status__in=PUBLISHED).select_related("region", "orp")
-
-
-def measures_visible(user):
-    return _restrict(Measure.objects.select_related("plan", "priority"), user)
-
-
 def measures_due(plan: Plan, year: int):
     return (Measure.objects.filter(plan=plan, year_from__lte=year, year_to__gte=year)
             .select_related("priority").prefetch_related("services", "budget")
             .order_by("priority__kind", "priority__target_group", "priority__order", "order", "code"))
-
-
-def plans_search(user, *, region=None, orp=None, kind=None, status=None):
-    qs = plans_visible(user)
-    if region is not None:
-        qs = qs.filter(region=region)
-    if orp is not None:
-        qs = qs.filter(orp=orp)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    return qs
 
 
 def region_of_user(user):
@@ -262,10 +240,6 @@ def region_of_user(user):
         if g.region_id:
             return Region.objects.filter(pk=g.region_id).first()
     return None
-
-
-def q_public_meetings_between(start, end) -> Q:
-    return Q(is_public=True, starts_at__gte=start, starts_at__lt=end)
 
 
 # --- capacity needs for the availability module -------------------------------------------------------------

@@ -228,14 +228,6 @@ def plan_approve(*, actor, plan: Plan, approved_on: dt.date, approval_ref: str =
 
 
 @transaction.atomic
-def plan_supersede(*, actor, plan: Plan) -> Plan:
-    _require(actor, "change", plan)
-    if plan.status != PlanStatus.APPROVED:
-        raise ValidationError(_("Nahradit lze jen schválený plán."))
-    return _set_status(actor, plan, PlanStatus.SUPERSEDED)
-
-
-@transaction.atomic
 def settlement_publish(*, actor, plan: Plan) -> Plan:
     """Zveřejnění vypořádání připomínek: allowed when every comment has been resolved."""
     _require(actor, "change", plan)

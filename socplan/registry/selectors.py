@@ -20,7 +20,6 @@ from .models import (
     Service,
     ServiceArea,
     ServiceForm,
-    ServiceKind,
     ServiceYearCapacity,
     Staffing,
 )
@@ -30,11 +29,6 @@ def _restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     from socplan.accounts.scope import restrict  # lazily: accounts imports registry models in places
 
     return restrict(queryset, user, action)
-
-
-def kind_list() -> QuerySet:
-    """Code list of kinds (public, not scoped)."""
-    return ServiceKind.objects.prefetch_related("allowed_forms").order_by("order")
 
 
 def provider_list(*, user, search: str = "") -> QuerySet:
@@ -69,15 +63,6 @@ def service_detail(*, user, pk) -> Service:
         "target_groups", "age_groups",
     )
     return _restrict(qs, user).get(pk=pk)
-
-
-def facility_list(*, user, service=None, region=None) -> QuerySet:
-    qs = Facility.objects.select_related("service", "municipality")
-    if service is not None:
-        qs = qs.filter(service=service)
-    if region is not None:
-        qs = qs.filter(service__region=region)
-    return _restrict(qs, user)
 
 
 def staffing_list(*, user, service=None, year=None) -> QuerySet:

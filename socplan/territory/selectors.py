@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
-
 from .models import District, Level, Municipality, Orp, PopulationFigure, Region
 
 LEVEL_OF = {Region: Level.REGION, District: Level.DISTRICT, Orp: Level.ORP, Municipality: Level.MUNICIPALITY}
@@ -46,12 +44,6 @@ def totals_by_code(level: str, codes, ref_date: date) -> dict[str, int]:
         PopulationFigure.objects.filter(level=level, unit_code__in=list(codes), band="total", ref_date=ref_date)
         .values_list("unit_code", "value")
     )
-
-
-def region_list():
-    return Region.objects.annotate(
-        n_districts=Count("districts", distinct=True), n_orps=Count("orps", distinct=True),
-    ).order_by("name")
 
 
 def region_counts(region: Region) -> dict[str, int]:

@@ -96,5 +96,3 @@ class CofinancingRates:
         """The rate of an entry in per cent (see the module docstring for the order)."""
         return self.lookup(kind, form, tier, category)[0]
 
-    def all_rates(self) -> list[Decimal]:
-        return [to_decimal(v) for v in (*self.by_kind.values(), *self.by_category.values(), self.general)]
