@@ -2,8 +2,9 @@
 
     socplan job run document_render  (params: builder, object_id, format)
 
-The job renders within the same limits as a download; a content whose rendering failed before is tried again
-(a download of it gets the stored failure at once).
+The job renders with the job's time limit (`SOCPLAN_DOCUMENT_JOB_RENDER_SECONDS`, longer than a download's) and
+tries again a content whose rendering failed before (a download of it gets the stored failure at once) — the
+way to publish a document too large to render while someone waits for the download.
 """
 
 from socplan.core.jobs import job_kind
@@ -18,7 +19,8 @@ def document_render_job(progress, builder: str = "", object_id: int | str = 0, f
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     progress(10, f"sestavuji obsah ({builder} {object_id})")
-    doc = document_render(actor=actor, builder=builder, object_id=int(object_id), fmt=format, retry_failed=True)
+    doc = document_render(actor=actor, builder=builder, object_id=int(object_id), fmt=format, retry_failed=True,
+                          background=True)
     progress(100, f"hotovo: {doc.filename}")
     return {"document_id": doc.pk, "filename": doc.filename, "size": doc.size,
             "seconds": round(doc.render_seconds, 3), "url": f"/dokumenty/{doc.pk}/{doc.filename}"}

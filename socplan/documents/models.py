@@ -48,6 +48,7 @@ class GeneratedDocument(models.Model):
     status = models.CharField(_("stav"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.OK)
     error = models.TextField(_("důvod selhání"), blank=True)
     started_at = models.DateTimeField(_("vytváření zahájeno"), null=True, blank=True)
+    deadline = models.DateTimeField(_("vytváření nejpozději do"), null=True, blank=True)
     peak_memory = models.PositiveBigIntegerField(_("nejvyšší spotřeba paměti (B)"), null=True, blank=True)
     size = models.PositiveIntegerField(_("velikost (B)"), default=0)
     render_seconds = models.FloatField(_("doba vytvoření (s)"), default=0)

@@ -5,11 +5,13 @@ returns the stored rendering with that fingerprint, or renders (PDF/DOCX/XLSX) a
 download is fast after the first one, and any change of the data gives a fresh document.
 
 Rendering is bounded: it runs in a child process (`socplan.core.render.isolation`) with a time limit
-(`SOCPLAN_DOCUMENT_RENDER_SECONDS`, default 120 s) and an address-space limit (`SOCPLAN_DOCUMENT_RENDER_MEMORY_MB`,
-default 2048 MB). A rendering that fails is stored as a failure of that content: until the data change, every
-further request gets `DocumentUnavailable` at once (the page answers 503) instead of rendering again. While one
-request renders, the others for the same content get `DocumentUnavailable` with `busy=True` (503, Retry-After).
-`force=True` (the background job started from the documents page) renders again whatever is stored.
+(`SOCPLAN_DOCUMENT_RENDER_SECONDS`, default 60 s, for a download; `SOCPLAN_DOCUMENT_JOB_RENDER_SECONDS`, default
+600 s, for the background job) and an address-space limit (`SOCPLAN_DOCUMENT_RENDER_MEMORY_MB`, default 2048 MB).
+A rendering that fails is stored as a failure of that content: until the data change, every further request gets
+`DocumentUnavailable` at once (the page answers 503) instead of rendering again. While one request renders, the
+others for the same content get `DocumentUnavailable` with `busy=True` (503, Retry-After); a rendering whose
+process was killed (its deadline passed) is taken over by the next request. The background job
+(`retry_failed=True`) renders a failed content again, with its longer limit.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from .models import DocumentFormat, GeneratedDocument, RenderStatus
 RENDERER_VERSION = "2"  # 2: XLSX cells go through socplan.core.render.safe_cells (no formulas)
 
 
-DEFAULT_RENDER_SECONDS = 120
+DEFAULT_RENDER_SECONDS = 60  # a download (below a web worker's timeout)
+DEFAULT_JOB_RENDER_SECONDS = 600  # the background job
 DEFAULT_RENDER_MEMORY_MB = 2048
-STALE_MARGIN = dt.timedelta(seconds=60)  # a `rendering` row older than the time limit + this is abandoned
+STALE_MARGIN = dt.timedelta(seconds=30)  # a `rendering` row this long past its deadline is abandoned
 
 
 class DocumentUnavailable(Exception):
@@ -48,8 +51,12 @@ class DocumentUnavailable(Exception):
         super().__init__(document.error if not busy else "dokument se právě vytváří")
 
 
-def render_limits() -> RenderLimits:
-    seconds = float(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_SECONDS", DEFAULT_RENDER_SECONDS))
+def render_limits(*, background: bool = False) -> RenderLimits:
+    """The limits of a rendering: a download's, or with `background` the job's (a longer time)."""
+    if background:
+        seconds = float(getattr(settings, "SOCPLAN_DOCUMENT_JOB_RENDER_SECONDS", DEFAULT_JOB_RENDER_SECONDS))
+    else:
+        seconds = float(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_SECONDS", DEFAULT_RENDER_SECONDS))
     memory_mb = int(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_MEMORY_MB", DEFAULT_RENDER_MEMORY_MB))
     return RenderLimits(seconds=seconds, memory_bytes=memory_mb * 1024 * 1024)
 
@@ -67,10 +74,11 @@ def ascii_slug(text: str) -> str:
 
 
 def document_render(*, actor, builder: str, object_id: int, fmt: str, force: bool = False,
-                    retry_failed: bool = False) -> GeneratedDocument:
+                    retry_failed: bool = False, background: bool = False) -> GeneratedDocument:
     """The stored rendering of the builder's document for `object_id` in `fmt`, rendered now if needed.
     Raises `DocumentUnavailable` when the rendering of this content failed (before, or now) or is running.
-    `retry_failed` renders a content whose rendering failed again; `force` renders again in any case."""
+    `retry_failed` renders a content whose rendering failed again; `force` renders again in any case;
+    `background` (the job) renders with the job's longer time limit."""
     if builder not in BUILDERS:
         raise ValueError(f"neznámý druh dokumentu {builder!r}")
     if fmt not in DocumentFormat.values:
@@ -78,10 +86,10 @@ def document_render(*, actor, builder: str, object_id: int, fmt: str, force: boo
     built = BUILDERS[builder].build(object_id)
     key = f"{builder}:{object_id}"
     fingerprint = _fingerprint(built.document)
-    limits = render_limits()
+    limits = render_limits(background=background)
     existing = GeneratedDocument.objects.filter(key=key, format=fmt, fingerprint=fingerprint).first()
     if existing is not None:
-        if existing.status == RenderStatus.RENDERING and not _abandoned(existing, limits):
+        if existing.status == RenderStatus.RENDERING and not _abandoned(existing):
             raise DocumentUnavailable(existing, busy=True)
         if existing.status == RenderStatus.OK and existing.available and not force:
             if existing.is_public != built.public:
@@ -91,7 +99,8 @@ def document_render(*, actor, builder: str, object_id: int, fmt: str, force: boo
         if existing.status == RenderStatus.FAILED and not (force or retry_failed):
             raise DocumentUnavailable(existing)
     filename = f"{ascii_slug(built.filename_stem)}.{fmt}"
-    doc = _claim(existing, key=key, fmt=fmt, fingerprint=fingerprint, filename=filename, built=built, actor=actor)
+    doc = _claim(existing, key=key, fmt=fmt, fingerprint=fingerprint, filename=filename, built=built, actor=actor,
+                 limits=limits)
     try:
         rendered = render_isolated(built.document, fmt, limits=limits)
     except RenderFailed as exc:
@@ -109,20 +118,22 @@ def document_render(*, actor, builder: str, object_id: int, fmt: str, force: boo
     return doc
 
 
-def _abandoned(doc: GeneratedDocument, limits: RenderLimits) -> bool:
-    """A `rendering` row whose renderer cannot be running any more (its process was killed)."""
-    started = doc.started_at or doc.created_at
-    return started is None or timezone.now() - started > dt.timedelta(seconds=limits.seconds) + STALE_MARGIN
+def _abandoned(doc: GeneratedDocument) -> bool:
+    """A `rendering` row whose renderer cannot be running any more (its deadline has passed: its process was
+    killed, e.g. with the web worker that waited for it)."""
+    return doc.deadline is None or timezone.now() > doc.deadline + STALE_MARGIN
 
 
-def _claim(existing, *, key, fmt, fingerprint, filename, built, actor) -> GeneratedDocument:
+def _claim(existing, *, key, fmt, fingerprint, filename, built, actor, limits: RenderLimits) -> GeneratedDocument:
     """Mark the rendering of this content as running (one row per key, format and fingerprint), or raise
     `DocumentUnavailable(busy=True)` when another request got there first."""
     now = timezone.now()
+    deadline = now + dt.timedelta(seconds=limits.seconds)
     if existing is None:
         doc = GeneratedDocument(key=key, format=fmt, title=built.document.title[:300], filename=filename,
                                 fingerprint=fingerprint, is_public=built.public, status=RenderStatus.RENDERING,
-                                started_at=now, created_by=actor if getattr(actor, "pk", None) else None)
+                                started_at=now, deadline=deadline,
+                                created_by=actor if getattr(actor, "pk", None) else None)
         try:
             with transaction.atomic():
                 doc.save()
@@ -132,7 +143,7 @@ def _claim(existing, *, key, fmt, fingerprint, filename, built, actor) -> Genera
         return doc
     claimed = GeneratedDocument.objects.filter(pk=existing.pk, status=existing.status,
                                                started_at=existing.started_at).update(
-        status=RenderStatus.RENDERING, started_at=now, error="")
+        status=RenderStatus.RENDERING, started_at=now, deadline=deadline, error="")
     existing.refresh_from_db()
     if not claimed:
         raise DocumentUnavailable(existing, busy=existing.status == RenderStatus.RENDERING)

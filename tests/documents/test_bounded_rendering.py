@@ -228,29 +228,34 @@ def test_a_running_rendering_answers_busy_and_an_abandoned_one_is_taken_over(cli
     assert client.get(url).status_code == 503
     settings.SOCPLAN_DOCUMENT_RENDER_SECONDS = 120
     doc = GeneratedDocument.objects.get(key=f"planning.plan:{plan.pk}", format="docx")
-    GeneratedDocument.objects.filter(pk=doc.pk).update(status=RenderStatus.RENDERING, started_at=timezone.now())
+    now = timezone.now()
+    GeneratedDocument.objects.filter(pk=doc.pk).update(status=RenderStatus.RENDERING, started_at=now,
+                                                       deadline=now + timezone.timedelta(seconds=60))
     busy = client.get(url)
     assert busy.status_code == 503 and busy["Retry-After"] == "30"
     assert "právě vytváří" in busy.content.decode()
-    GeneratedDocument.objects.filter(pk=doc.pk).update(started_at=timezone.now() - timezone.timedelta(hours=1))
+    GeneratedDocument.objects.filter(pk=doc.pk).update(deadline=now - timezone.timedelta(minutes=5))
     assert client.get(url).status_code == 200
     doc.refresh_from_db()
     assert doc.status == RenderStatus.OK and doc.available
 
 
-def test_the_background_job_tries_a_failed_rendering_again(plan, settings):
+def test_the_background_job_renders_what_a_download_could_not(client, plan, settings):
     from socplan.core.jobs import job_run_now
 
     _published_with(plan, "Obyčejný odstavec.")
-    settings.SOCPLAN_DOCUMENT_RENDER_SECONDS = 0.05
-    job = job_run_now(actor=None, kind="document_render",
-                      params={"builder": "planning.plan", "object_id": plan.pk, "format": "xlsx"})
+    url = f"/planovani/plan/{plan.pk}/dokument.xlsx"
+    params = {"builder": "planning.plan", "object_id": plan.pk, "format": "xlsx"}
+    settings.SOCPLAN_DOCUMENT_RENDER_SECONDS = 0.05  # too short for a download
+    settings.SOCPLAN_DOCUMENT_JOB_RENDER_SECONDS = 0.05  # and for the job
+    assert client.get(url).status_code == 503
+    job = job_run_now(actor=None, kind="document_render", params=params)
     assert job.status == "failed" and "nebylo dokončeno" in job.message
-    settings.SOCPLAN_DOCUMENT_RENDER_SECONDS = 120
-    job = job_run_now(actor=None, kind="document_render",
-                      params={"builder": "planning.plan", "object_id": plan.pk, "format": "xlsx"})
+    settings.SOCPLAN_DOCUMENT_JOB_RENDER_SECONDS = 600  # the job's limit, longer than a download's
+    job = job_run_now(actor=None, kind="document_render", params=params)
     assert job.status == "done", job.message
     assert GeneratedDocument.objects.get(pk=job.result["document_id"]).status == RenderStatus.OK
+    assert client.get(url).status_code == 200  # the stored file, though a download still could not render it
 
 
 def test_isolated_rendering_is_killed_at_the_time_limit():
