@@ -27,7 +27,6 @@ TREND_YEARS = 3  # the trend compares the year with the year TREND_YEARS earlier
 GREEN_AT = 0.95  # ratio to the comparator at or above which a unit is green
 AMBER_AT = 0.80  # … at or above which amber; below: red
 LEVELS = [Level.MUNICIPALITY, Level.ORP, Level.DISTRICT, Level.REGION]
-DEFAULT_REGION = "CZ064"
 
 
 # --- small helpers ------------------------------------------------------------------------------------------------
@@ -58,13 +57,15 @@ def _ratio(value, comparator) -> float | None:
 
 
 def default_region(user) -> Region:
-    """The kraj the user works in (first role), else the demo kraj, else the first kraj."""
+    """The kraj the user works in (first role), else the first kraj with registered services."""
     for g in grants(user):
         if g.region_id:
             region = Region.objects.filter(pk=g.region_id).first()
             if region:
                 return region
-    return Region.objects.filter(code=DEFAULT_REGION).first() or Region.objects.order_by("code").first()
+    # no kraj of one's own: the first kraj (by code) with services in the registry, else the first kraj
+    with_services = Region.objects.filter(pk__in=Service.objects.values("region_id")).order_by("code")
+    return with_services.first() or Region.objects.order_by("code").first()
 
 
 def default_year(region: Region) -> int:

@@ -45,7 +45,6 @@ from .models import (
 )
 from .tables import DeclarationTable, EntryTable, RequestTable
 
-DEMO_REGION = "CZ064"
 STAFF = tuple(REGION_ROLES)
 
 
@@ -72,7 +71,8 @@ def _region_for(request) -> Region | None:
         if g.region_id:
             return Region.objects.defer("boundary").get(pk=g.region_id)
     regions = Region.objects.defer("boundary")
-    return regions.filter(code=DEMO_REGION).first() or regions.filter(network_versions__isnull=False).first()
+    # no kraj of one's own: the first kraj (by code) that keeps a network in socplan
+    return regions.filter(pk__in=NetworkVersion.objects.values("region_id")).order_by("code").first()
 
 
 def _versions_qs():
