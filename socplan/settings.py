@@ -2,8 +2,12 @@
 
 Environment:
   DATABASE_URL     default sqlite:///<SOCPLAN_DATA_DIR>/socplan.sqlite3
-  SOCPLAN_DATA_DIR default ./var (created on first run); holds the SQLite file, the local secret key, media
-  SECRET_KEY       default: generated once and stored in <SOCPLAN_DATA_DIR>/secret_key
+  SOCPLAN_DATA_DIR default $XDG_DATA_HOME/socplan, i.e. ~/.local/share/socplan (created on first run); holds the
+                   SQLite file, the local secret key, media and collected static files. Never inside the package.
+  SECRET_KEY       default: generated once (at the first start) and stored in <SOCPLAN_DATA_DIR>/secret_key (0600)
+  REDIS_URL        when set, the shared cache (rate limits, API throttling) is Redis; else the database cache
+  SOCPLAN_API_ANON_RATE  requests per address of anonymous API clients (default 600/minute)
+  SOCPLAN_PROXY_COUNT    reverse proxies in front (client address from X-Forwarded-For for lockout and limits)
   DEBUG            "1"/"true" to enable (default off)
   ALLOWED_HOSTS    comma-separated (default localhost,127.0.0.1,[::1],testserver)
   SOCPLAN_TLS      "1" when served behind TLS: secure cookies, HSTS, SSL redirect
@@ -15,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,18 +32,37 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DATA_DIR = Path(os.environ.get("SOCPLAN_DATA_DIR", Path.cwd() / "var")).resolve()
+def data_dir(environ=os.environ) -> Path:
+    """SOCPLAN_DATA_DIR, else the user's data home: $XDG_DATA_HOME/socplan or ~/.local/share/socplan."""
+    if environ.get("SOCPLAN_DATA_DIR"):
+        return Path(environ["SOCPLAN_DATA_DIR"]).expanduser().resolve()
+    xdg = environ.get("XDG_DATA_HOME", "")
+    home = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return (home / "socplan").resolve()
+
+
+DATA_DIR = data_dir()
+if DATA_DIR == BASE_DIR or BASE_DIR in DATA_DIR.parents:
+    raise ImproperlyConfigured(f"SOCPLAN_DATA_DIR {DATA_DIR} lies inside the socplan package; choose another folder.")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
+    """SECRET_KEY from the environment, else the key generated at the first start into the data directory."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # two processes starting at once: one writes
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it (a new key is generated) or set SECRET_KEY.")
+    return key
 
 
 SECRET_KEY = _secret_key()
@@ -134,7 +158,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "socplan.accounts.backends.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "socplan.accounts.backends.ModelBackend",  # Django's, refusing a user name with a NUL before the database
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,7 +179,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SOCPLAN_PROXY_COUNT", "0")) or None
+SOCPLAN_PROXY_COUNT = int(os.environ.get("SOCPLAN_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = SOCPLAN_PROXY_COUNT or None
+# The lockout key is stored: control characters (NUL) replaced, cut to the column's length.
+AXES_USERNAME_CALLABLE = "socplan.accounts.backends.lockout_username"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
@@ -216,6 +243,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+    # Anonymous API clients: a rate per address, counted in the shared cache (socplan/core/throttling.py).
+    # The public catalogue API has its own, higher rate (SOCPLAN_CATALOGUE_API_RATE, catalogue/api.py).
+    "DEFAULT_THROTTLE_CLASSES": ["socplan.core.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("SOCPLAN_API_ANON_RATE", "600/minute")},
+    "NUM_PROXIES": SOCPLAN_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "socplan API",
@@ -245,9 +277,24 @@ TASKS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
+# The shared cache: what every web worker must see alike (the public comment rate limit, API throttling).
+# Redis when REDIS_URL is set; otherwise a table in the database (created after `migrate`, socplan/core/cache_table.py).
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"], "KEY_PREFIX": "socplan"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "socplan_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100000}}}
+
+# Public comments on a plan: at most PLANNING_COMMENT_RATE per address in 10 minutes (shared cache).
+PLANNING_COMMENT_RATE = int(os.environ.get("SOCPLAN_COMMENT_RATE", "5"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403, 400, …) is one line without a traceback; 5xx keep theirs (socplan/core/log.py).
+    "filters": {"client_errors_one_line": {"()": "socplan.core.log.ClientErrorsOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django.request": {"filters": ["client_errors_one_line"]}},
 }

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any
+from socplan.core import ratelimit
 from socplan.core.render.charts import bar_chart_svg, grouped_bar_svg, stacked_bar_svg
 from socplan.territory.models import Orp, Region
 
@@ -681,17 +681,10 @@ def _min_seconds() -> float:
 
 
 def _rate_limited(request) -> bool:
-    """At most PLANNING_COMMENT_RATE (default 5) public comments per IP address in 10 minutes."""
-    ip = request.META.get("REMOTE_ADDR", "")
-    key = f"planning:comment-rate:{ip}"
-    limit = int(getattr(settings, "PLANNING_COMMENT_RATE", 5))
-    cache.add(key, 0, timeout=600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=600)
-        count = 1
-    return count > limit
+    """At most PLANNING_COMMENT_RATE (default 5) public comments per address in any 10 minutes, counted in the
+    shared cache (every web worker sees the same count; socplan.core.ratelimit)."""
+    key = f"planning:comment:{ratelimit.client_ip(request)}"
+    return not ratelimit.allow(key, limit=settings.PLANNING_COMMENT_RATE, window=600)
 
 
 def plan_comments(request, pk):
