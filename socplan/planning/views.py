@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any
+from socplan.accounts.selectors import public_seat_labels
 from socplan.core import ratelimit
 from socplan.core.render.charts import bar_chart_svg, grouped_bar_svg, stacked_bar_svg
 from socplan.territory.models import Orp, Region
@@ -389,8 +390,13 @@ def measure_detail(request, pk):
                                                   title=i.name, width=420, height=180)})
     timeline = _timeline(measure, reports)
     budget = sorted(measure.budget.all(), key=lambda b: (b.year, b.source))
+    # Who entered a report or answers for the measure is named by role and organisation, never by login name.
+    seats = public_seat_labels([r.entered_by_id for r in reports.values()] + [measure.responsible_user_id])
     return render(request, "planning/measure_detail.html", {
-        "m": measure, "plan": plan, "reports": [(y, reports.get(y)) for y in years], "indicators": ind_rows,
+        "m": measure, "plan": plan, "indicators": ind_rows,
+        "reports": [(y, reports.get(y), seats.get(reports[y].entered_by_id, "") if y in reports else "")
+                    for y in years],
+        "responsible_seat": seats.get(measure.responsible_user_id, ""),
         "milestones": measure.milestones.all(), "timeline": timeline, "budget": budget,
         "budget_total": sum((b.amount for b in budget), Decimal(0)),
         "services": measure.services.select_related("provider", "kind"),
