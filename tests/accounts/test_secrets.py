@@ -64,7 +64,8 @@ def test_secret_key_is_ignored_by_git():
 def _settings_in(tmp_path: Path, **env) -> dict:
     """Import the settings in a fresh interpreter with `env` (no SOCPLAN_DATA_DIR/XDG_DATA_HOME/SECRET_KEY unless
     given), in an empty working directory; return DATA_DIR and whether a key file was written."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SOCPLAN_DATA_DIR", "XDG_DATA_HOME", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SOCPLAN_DATA_DIR", "XDG_DATA_HOME", "SECRET_KEY", "DATABASE_URL"}}
     work = tmp_path / "cwd"
     work.mkdir(exist_ok=True)
     code = ("import socplan.settings as s, json; "
