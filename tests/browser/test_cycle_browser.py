@@ -117,8 +117,11 @@ def test_request_to_amendment_through_the_pages(page, demo_server, tmp_path):
     page.fill("#id_fte", "1,5" if page.locator("#id_fte").get_attribute("type") == "text" else "1.5")
     page.fill("#id_expected_cost", "900000")
     measures = page.locator("#id_measure option").all_inner_texts()
-    assert f"Blansko: {MEASURE}" in measures  # the form offers the ORP's community-plan measures
-    page.select_option("#id_measure", label=f"Blansko: {MEASURE}")
+    # the form offers the measures of the ORP's plan in force, labelled with its period (not the superseded one's)
+    label = f"Blansko 2026–2028: {MEASURE}"
+    assert label in measures
+    assert not any(m.startswith("Blansko 2015–2017:") for m in measures)
+    page.select_option("#id_measure", label=label)
     page.fill("#id_justification", "Pečovatelská služba nestačí poptávce v obcích ORP Blansko.")
     walk.shot("provider-form")
     page.get_by_role("button", name="Uložit").click()
