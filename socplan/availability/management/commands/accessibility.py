@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from socplan.availability import adapter, selectors
 from socplan.availability.models import TravelTimeMatrix
 from socplan.core.render import safe_cells
+from socplan.core.years import calendar_year
 from socplan.registry.models import ServiceKind
 from socplan.territory.models import Level, Region
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(f"Neznámý druh služby {kind!r}: zadejte § druhu, např. 49 nebo 60a.")
         if country:
             scope = adapter.COUNTRY
-            region_obj = Region.objects.filter(code=selectors.DEFAULT_REGION).first()
+            region_obj = None
         else:
             region_obj = Region.objects.filter(code=region).first()
             if region_obj is None:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         if not 0 < radius_km <= 500:
             raise CommandError("--radius-km musí být kladné číslo (nejvýše 500).")
         if year is None:
-            year = selectors.default_year(region_obj) if region_obj else 2026
+            year = selectors.default_year(region_obj) if region_obj else calendar_year()
         matrix_obj = None
         if matrix is not None:
             matrix_obj = TravelTimeMatrix.objects.filter(pk=matrix).first()
