@@ -29,6 +29,7 @@ Decisions (documented in docs/evaluation.md):
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .indicators import compute_indicators
-from .methodology import Methodology, MethodologyError, Scale, validate_methodology
+from .methodology import Methodology, MethodologyError, Scale, lookup, validate_methodology
 
 COMPARE_DECIMALS = 9
 SCORE_DECIMALS = 6
@@ -101,9 +102,27 @@ class EvaluationResult:
 
 
 def _norm_kind(series: pd.Series) -> np.ndarray:
-    s = series.astype(str).str.strip()
+    # A kraj has a few dozen distinct kinds among thousands of services: normalise each distinct value once.
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    s = pd.Series(uniques, dtype=object).astype(str).str.strip()
     s = s.str.replace(r"^§\s*", "", regex=True).str.replace(r"\.0$", "", regex=True)
-    return s.to_numpy(dtype=object)
+    return s.to_numpy(dtype=object)[codes]
+
+
+def _norm_form(series: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    return pd.Series(uniques, dtype=object).astype(str).str.strip().to_numpy(dtype=object)[codes]
+
+
+def _weights(m: Methodology, applicable: dict[str, bool]) -> dict[str, float]:
+    """``Methodology.weights_for`` with the applicability already known (same arithmetic, same order)."""
+    out: dict[str, float] = {}
+    for c in m.criteria:
+        members = [i for i in m.indicators if i.criterion == c.code]
+        total_share = sum(i.share for i in members if applicable[i.code])
+        for i in members:
+            out[i.code] = c.weight * i.share / total_share if applicable[i.code] and total_share else 0.0
+    return out
 
 
 def _points(scale: Scale, direction: str, x: np.ndarray) -> np.ndarray:
@@ -136,11 +155,7 @@ def evaluate(
         raise ValueError(f"duplicate service_id {dup!r}")
     n = len(frame)
     kinds = _norm_kind(frame["kind"])
-    forms = (
-        frame["form"].astype(str).str.strip().to_numpy(dtype=object)
-        if "form" in frame.columns
-        else np.full(n, "", dtype=object)
-    )
+    forms = _norm_form(frame["form"]) if "form" in frame.columns else np.full(n, "", dtype=object)
     index = pd.Index(ids.to_numpy(), name="service_id")
     days = 366 if calendar.isleap(m.year) else 365
     ind = compute_indicators(frame, days_in_year=days)
@@ -150,8 +165,11 @@ def evaluate(
     codes_m = [i.code for i in inds]
 
     # --- resolve the methodology once per distinct (kind, form): a few dozen lookups, not one per service
-    combo = pd.Series(kinds, dtype=object) + "\x1f" + pd.Series(forms, dtype=object)
-    combo_codes, uniques = pd.factorize(combo, sort=False)
+    kind_codes, kind_u = pd.factorize(kinds, sort=False)
+    form_codes, form_u = pd.factorize(forms, sort=False)
+    pair_codes, pair_u = pd.factorize(kind_codes * len(form_u) + form_codes, sort=False)
+    uniques = [f"{kind_u[p // len(form_u)]}\x1f{form_u[p % len(form_u)]}" for p in pair_u]
+    combo_codes = pair_codes
     u = len(uniques)
     groups_u = np.empty(u, dtype=object)
     ref_u = np.full((u, k), np.nan)
@@ -169,15 +187,19 @@ def evaluate(
             unknown.append(kind)
             continue
         groups_u[j] = group
-        thr_u[j] = m.threshold_for(kind, form)
-        weights = m.weights_for(kind, form)
+        keys = m.keys_for(kind, form)  # the lookups below are m.scale_for/reference_for/threshold_for by hand
+        threshold = lookup(m.thresholds, keys)
+        thr_u[j] = math.nan if threshold is None else float(threshold)
+        scales = [lookup(ind_def.scales, keys) for ind_def in inds]
+        weights = _weights(m, {ind_def.code: scale is not None for ind_def, scale in zip(inds, scales, strict=True)})
         for c, ind_def in enumerate(inds):
-            scale = m.scale_for(ind_def, kind, form)
+            scale = scales[c]
             if scale is None:
                 continue
             app_u[j, c] = True
             w_u[j, c] = weights[ind_def.code]
-            ref_u[j, c] = m.reference_for(ind_def, kind, form)
+            ref = lookup(ind_def.references, keys)
+            ref_u[j, c] = math.nan if ref is None else float(ref)
             if ind_def.relative and not ref_u[j, c] > 0:
                 raise MethodologyError(
                     f"Ukazatel „{ind_def.name}“ nemá referenční hodnotu pro druh § {kind}"
