@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from socplan.accounts import generic
 from socplan.accounts.history import history_rows
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any, require
@@ -318,13 +319,17 @@ def scenario_recompute(request, pk):
     return redirect("availability:scenario_detail", pk=scenario.pk)
 
 
-@scoped_view(Scenario, "delete")
-@require_POST
-def scenario_delete(request, pk):
-    scenario = _scenario_for(request, pk, "delete")
-    services.scenario_delete(actor=request.user, scenario=scenario)
-    messages.success(request, _("Scénář byl smazán."))
-    return redirect("availability:scenario_list")
+class ScenarioDelete(generic.ObjectDeleteView):
+    """GET: confirmation; POST: delete (the kraj's staff, `services.scenario_delete`)."""
+
+    model = Scenario
+    success_url_name = "availability:scenario_list"
+
+    def get_object(self, queryset=None):
+        return _scenario_for(self.request, self.kwargs["pk"], "delete")
+
+    def delete(self, obj) -> None:
+        services.scenario_delete(actor=self.request.user, scenario=obj)
 
 
 # --- where to add capacity ----------------------------------------------------------------------------------------
@@ -401,78 +406,61 @@ def parameters(request):
     })
 
 
-PARAMS = {
-    "target": (CoverageTarget, CoverageTargetForm, services.coverage_target_create, services.coverage_target_update,
-               "target", gettext_lazy("cílová hodnota pokrytí")),
-    "rate": (UtilisationRate, UtilisationRateForm, services.utilisation_rate_create, services.utilisation_rate_update,
-             "rate", gettext_lazy("míra využití")),
-    "projection": (PopulationProjection, PopulationProjectionForm, services.population_projection_create,
-                   services.population_projection_update, "projection", gettext_lazy("projekce obyvatel")),
-}
+class _ParameterEdit(generic.ObjectEditView):
+    """Create (no pk) or edit a parameter row of a kraj with the locking form; writes through the service."""
+
+    template_name = "availability/parameter_form.html"
+    create = update = None  # the service functions
+    arg = ""  # the update function's keyword for the row
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region")
+
+    def new_object(self):
+        return self.get_model()(region=Params(self.request).region)
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "region": self.object.region}
+
+    def get_title(self) -> str:
+        return str(self.title)
+
+    def save(self, form):
+        model = self.get_model()
+        if self.object.pk is None:
+            return type(self).create(actor=self.request.user, data={**form.model_data(), "region": self.object.region})
+        return type(self).update(actor=self.request.user, **{self.arg: model.objects.get(pk=self.object.pk)},
+                                 data=form.model_data(), expected_version=form.cleaned_data.get("expected_version"))
+
+    def get_success_url(self, obj) -> str:
+        return reverse("availability:parameters") + f"?region={obj.region.code}"
+
+    def get_extra_context(self) -> dict:
+        obj = self.object if self.object.pk else None
+        return {"region": self.object.region, "obj": obj,
+                "history_rows": history_rows(obj, user=self.request.user) if obj else []}
 
 
-def _parameter_form(request, what: str, pk=None):
-    model, form_class, create, update, arg, title = PARAMS[what]
-    # 404 if the user may not see the row, 403 if they may not change it (checked before the form is read)
-    obj = get_scoped_object(request, model.objects.select_related("region"), "change", pk=pk) if pk else None
-    region = obj.region if obj else Params(request).region
-    if obj is None:
-        require(request.user, "change", model(region=region))
-    form = form_class(request.POST or None, instance=obj, region=region)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if obj is None:
-                create(actor=request.user, data={**form.model_data(), "region": region})
-            else:
-                update(actor=request.user, **{arg: model.objects.get(pk=obj.pk)}, data=form.model_data(),
-                       expected_version=form.cleaned_data.get("expected_version"))
-        except StaleEdit as exc:
-            form._report_stale(exc)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    for e in errs:
-                        form.add_error(field if field in form.fields else None, e)
-            else:
-                for msg in exc.messages:
-                    form.add_error(None, msg)
-        else:
-            messages.success(request, _("Uloženo."))
-            return redirect(reverse("availability:parameters") + f"?region={region.code}")
-    return render(request, "availability/parameter_form.html", {
-        "form": form, "title": title, "obj": obj, "region": region,
-        "history_rows": history_rows(obj, user=request.user) if obj else [],
-    })
+class TargetEdit(_ParameterEdit):
+    model = CoverageTarget
+    form_class = CoverageTargetForm
+    create, update, arg = services.coverage_target_create, services.coverage_target_update, "target"
+    title = gettext_lazy("cílová hodnota pokrytí")
 
 
-@scoped_view(CoverageTarget, "change")
-def target_create(request):
-    return _parameter_form(request, "target")
+class RateEdit(_ParameterEdit):
+    model = UtilisationRate
+    form_class = UtilisationRateForm
+    create, update, arg = services.utilisation_rate_create, services.utilisation_rate_update, "rate"
+    title = gettext_lazy("míra využití")
 
 
-@scoped_view(CoverageTarget, "change")
-def target_edit(request, pk):
-    return _parameter_form(request, "target", pk)
-
-
-@scoped_view(UtilisationRate, "change")
-def rate_create(request):
-    return _parameter_form(request, "rate")
-
-
-@scoped_view(UtilisationRate, "change")
-def rate_edit(request, pk):
-    return _parameter_form(request, "rate", pk)
-
-
-@scoped_view(PopulationProjection, "change")
-def projection_create(request):
-    return _parameter_form(request, "projection")
-
-
-@scoped_view(PopulationProjection, "change")
-def projection_edit(request, pk):
-    return _parameter_form(request, "projection", pk)
+class ProjectionEdit(_ParameterEdit):
+    model = PopulationProjection
+    form_class = PopulationProjectionForm
+    create, update = services.population_projection_create, services.population_projection_update
+    arg = "projection"
+    title = gettext_lazy("projekce obyvatel")
 
 
 # --- travel-time matrices -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """App configuration for core."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,5 +13,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from .cache_table import create_cache_table
+        from .czech import register_sqlite
+
+        connection_created.connect(register_sqlite, dispatch_uid="socplan.core.czech_collation")
 
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="socplan.core.cache_table")

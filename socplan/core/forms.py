@@ -6,7 +6,10 @@ record meanwhile, nothing is written: the form comes back with an error listing 
 changed (when you opened it → now stored → your value), and with the hidden version moved on, so that
 submitting again — after reading the changes — deliberately saves your values.
 
-``VersionedUpdateViewMixin`` wires that into an ``UpdateView``.
+This is the one optimistic-locking form of socplan: the generic edit page (`socplan.core.generic.ObjectEditView`)
+uses it, and so do the pages that call a domain service themselves (they pass ``expected_version`` on and call
+`report_stale` on a `StaleEdit`). `stale_lines` gives the same explanation for pages that lock a whole set of
+rows (a state token instead of a version). `add_validation_errors` puts a service's ValidationError on the form.
 """
 
 from __future__ import annotations
@@ -52,44 +55,49 @@ class VersionedModelFormMixin:
                 expected_version=self.cleaned_data[VERSION_FIELD], reason=reason,
             )
         except StaleEdit as exc:
-            self._report_stale(exc)
+            self.report_stale(exc)
             return None
         self.instance = obj
         self._save_m2m()
         return obj
 
-    def _report_stale(self, exc: StaleEdit) -> None:
+    def report_stale(self, exc: StaleEdit) -> None:
         self.stale = exc
-        self.add_error(None, exc.message)
-        for c in exc.changes:
-            if c.loaded_known:
-                text = _("„%(label)s“: když jste záznam otevřeli: %(loaded)s; nyní uloženo: %(stored)s; "
-                         "vaše hodnota: %(yours)s") % {
-                    "label": c.label, "loaded": c.loaded_display, "stored": c.stored_display,
-                    "yours": c.submitted_display}
-            else:
-                text = _("„%(label)s“: nyní uloženo: %(stored)s; vaše hodnota: %(yours)s") % {
-                    "label": c.label, "stored": c.stored_display, "yours": c.submitted_display}
-            self.add_error(None, text)
-        self.add_error(None, _("Zkontrolujte změny. Odešlete-li formulář znovu, uložíte své hodnoty "
-                               "přes změny druhého uživatele."))
+        for line in stale_lines(exc):
+            self.add_error(None, line)
         # Move the hidden version on, so that a deliberate second submit is accepted.
         if exc.stored_version is not None:
             self.data = self.data.copy()
             self.data[self.add_prefix(VERSION_FIELD)] = str(exc.stored_version)
 
+    _report_stale = report_stale  # the name pages used before
 
-class VersionedUpdateViewMixin:
-    """For an UpdateView whose form uses ``VersionedModelFormMixin``: save through the version check."""
 
-    change_reason = ""
+def stale_lines(exc: StaleEdit) -> list[str]:
+    """What another user changed meanwhile, one line a field (opened → stored now → yours), and what to do."""
+    lines = [exc.message]
+    for c in exc.changes:
+        if c.loaded_known:
+            lines.append(_("„%(label)s“: když jste záznam otevřeli: %(loaded)s; nyní uloženo: %(stored)s; "
+                           "vaše hodnota: %(yours)s") % {
+                "label": c.label, "loaded": c.loaded_display, "stored": c.stored_display,
+                "yours": c.submitted_display})
+        else:
+            lines.append(_("„%(label)s“: nyní uloženo: %(stored)s; vaše hodnota: %(yours)s") % {
+                "label": c.label, "stored": c.stored_display, "yours": c.submitted_display})
+    lines.append(_("Zkontrolujte změny. Odešlete-li formulář znovu, uložíte své hodnoty "
+                   "přes změny druhého uživatele."))
+    return lines
 
-    def form_valid(self, form):
-        actor = self.request.user if self.request.user.is_authenticated else None
-        obj = form.save_versioned(actor=actor, reason=self.change_reason)
-        if obj is None:
-            return self.form_invalid(form)
-        self.object = obj
-        from django.http import HttpResponseRedirect
 
-        return HttpResponseRedirect(self.get_success_url())
+def add_validation_errors(form: forms.Form, exc) -> None:
+    """A ValidationError from a service function: field errors to fields the form has, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                for message in e.messages:
+                    form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -8,7 +8,6 @@ one of its facilities lies there.
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -147,10 +146,3 @@ class ProviderFilter(django_filters.FilterSet):
         if value == "real":
             return qs.exclude(source=Source.SYNTHETIC)
         return qs
-
-
-def compact_widgets(filterset) -> None:
-    """"— vše —" as the empty choice of every select of the filter bar."""
-    for f in filterset.form.fields.values():
-        if isinstance(f, forms.ModelChoiceField):
-            f.empty_label = ALL

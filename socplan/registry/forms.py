@@ -11,6 +11,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socplan.core.forms import VersionedModelFormMixin, stale_lines
 from socplan.core.money import czk
 from socplan.core.services import StaleEdit
 from socplan.territory.models import Municipality, Orp
@@ -39,21 +40,8 @@ def stale_messages(exc: StaleEdit) -> list[str]:
 
 
 def add_stale_errors(form: forms.Form, exc: StaleEdit) -> None:
-    for line in stale_messages(exc):
+    for line in stale_lines(exc):
         form.add_error(None, line)
-
-
-def add_validation_errors(form: forms.Form, exc) -> None:
-    """A ValidationError from a service function: field errors to fields the form has, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for e in errors:
-                for message in e.messages:
-                    form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _date_widget():
@@ -62,8 +50,7 @@ def _date_widget():
 
 # --- service basic data --------------------------------------------------------------------------------------
 
-class ServiceEditForm(forms.ModelForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class ServiceEditForm(VersionedModelFormMixin, forms.ModelForm):
 
     class Meta:
         model = Service
@@ -73,7 +60,6 @@ class ServiceEditForm(forms.ModelForm):
 
     def __init__(self, *args, kind_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expected_version"].initial = self.instance.version
         self.fields["target_groups"].required = False
         if not kind_editable:
             self.fields["kind"].disabled = True

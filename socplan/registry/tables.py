@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from socplan.core.czech import capacity_unit
 from socplan.core.models import Source
 from socplan.core.money import format_number
+from socplan.core.tables import NumberColumn, Table
 
 from .models import Provider, Service
 
@@ -34,7 +35,7 @@ def capacity_summary(service: Service) -> list[tuple[str, str, str]]:
     return out
 
 
-class ServiceTable(tables.Table):
+class ServiceTable(Table):
     name = tables.Column(verbose_name=_("služba"), order_by=("name", "pk"))
     provider = tables.Column(verbose_name=_("poskytovatel"), accessor="provider__name",
                              order_by=("provider__name", "name"))
@@ -46,7 +47,7 @@ class ServiceTable(tables.Table):
     class Meta:
         model = Service
         fields = ["name", "provider", "kind", "forms", "areas", "source"]
-        template_name = "registry/_table.html"
+        template_name = "core/generic/_table.html"
         attrs = {"class": "registry", "data-testid": "service-table"}
         row_attrs = {"data-synthetic": lambda record: "1" if record.source == Source.SYNTHETIC else "0"}
         empty_text = _("Filtru neodpovídá žádná služba.")
@@ -91,18 +92,33 @@ class ServiceTable(tables.Table):
     def render_source(self, record):
         return provenance_badge(record)
 
+    # what an export writes (plain text, no HTML)
+    def value_kind(self, record):
+        kind = record.kind
+        return f"§ {kind.paragraph} {kind.name}" if kind.paragraph else kind.name
 
-class ProviderTable(tables.Table):
+    def value_forms(self, record):
+        return "; ".join(f"{form}: {n} {unit}" if n else form for form, n, unit in capacity_summary(record))
+
+    def value_areas(self, record):
+        return "; ".join(str(a.orp or a.municipality) + (f" ({format_number(a.share, 0)} %)" if a.share is not None
+                                                           else "") for a in record.areas.all())
+
+    def value_source(self, record):
+        return record.get_source_display()
+
+
+class ProviderTable(Table):
     name = tables.Column(verbose_name=_("poskytovatel"))
     ico = tables.Column(verbose_name=_("IČO"))
     legal_form = tables.Column(verbose_name=_("právní forma"))
-    n_services = tables.Column(verbose_name=_("služeb"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    n_services = NumberColumn(verbose_name=_("počet služeb"))
     source = tables.Column(verbose_name=_("zdroj"), empty_values=())
 
     class Meta:
         model = Provider
         fields = ["name", "ico", "legal_form", "n_services", "source"]
-        template_name = "registry/_table.html"
+        template_name = "core/generic/_table.html"
         attrs = {"class": "registry", "data-testid": "provider-table"}
         empty_text = _("Žádný poskytovatel.")
         order_by = ("name",)
@@ -116,3 +132,6 @@ class ProviderTable(tables.Table):
 
     def render_source(self, record):
         return provenance_badge(record)
+
+    def value_source(self, record):
+        return record.get_source_display()

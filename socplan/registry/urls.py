@@ -6,13 +6,13 @@ from . import views
 
 app_name = "registry"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views.ServiceList.as_view(), name="index"),
     path("sluzba/<int:pk>/", views.service_detail, name="service_detail"),
-    path("sluzba/<int:pk>/upravit/", views.service_edit, name="service_edit"),
+    path("sluzba/<int:pk>/upravit/", views.ServiceEdit.as_view(), name="service_edit"),
     path("sluzba/<int:pk>/kapacity/", views.service_capacity_edit, name="service_capacity_edit"),
     path("sluzba/<int:pk>/pusobnost/", views.service_scope_edit, name="service_scope_edit"),
     path("sluzba/<int:pk>/rocni-udaje/", views.service_year_edit, name="service_year_edit"),
-    path("poskytovatele/", views.provider_list, name="provider_list"),
+    path("poskytovatele/", views.ProviderList.as_view(), name="provider_list"),
     path("poskytovatel/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("poskytovatel/<int:pk>/rocni-udaje/", views.provider_data_edit, name="provider_data_edit"),
     path("poskytovatel/<int:pk>/sablona.xlsx", views.provider_xlsx_template, name="provider_xlsx_template"),

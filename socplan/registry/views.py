@@ -14,16 +14,20 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
+from socplan.accounts import generic
 from socplan.accounts.history import history_rows
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can
+from socplan.core.forms import add_validation_errors
 from socplan.core.money import format_czk, format_number
 from socplan.core.services import StaleEdit
 from socplan.territory import geometry
@@ -41,7 +45,7 @@ from .edit_services import (
     staffing_upsert,
     state_token,
 )
-from .filters import ProviderFilter, compact_widgets
+from .filters import ProviderFilter, ServiceFilter
 from .forms import (
     AreaRowForm,
     CapacityRowForm,
@@ -52,7 +56,6 @@ from .forms import (
     XlsxUploadForm,
     YearDataForm,
     add_stale_errors,
-    add_validation_errors,
     stale_messages,
     unit_choices,
 )
@@ -92,18 +95,17 @@ def _year(request, default: int | None = None) -> int:
 
 # --- list and detail -----------------------------------------------------------------------------------------
 
-def index(request):
-    """The list of services: filters (django-filter), sortable and paginated table (django-tables2)."""
-    fs = selectors.service_filterset(user=request.user, data=request.GET, request=request)
-    compact_widgets(fs)
-    qs = fs.qs  # invalid values are ignored (the filter form shows them as errors)
-    table = ServiceTable(selectors.list_prefetch(qs))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    filtered = any(v for k, v in request.GET.items() if k in fs.filters)
-    return render(request, "registry/service_list.html", {
-        "filter": fs, "table": table, "count": table.paginator.count, "filtered": filtered,
-        "total": selectors.visible_services(request.user).count() if filtered else None,
-    })
+class ServiceList(generic.ObjectListView):
+    """The list of services: filters, search, Czech sorting, pages, export."""
+
+    queryset = Service.objects.select_related("provider", "kind", "region")
+    table = ServiceTable
+    filterset = ServiceFilter
+    title = gettext_lazy("Registr sociálních služeb")
+    template_name = "registry/service_list.html"
+
+    def get_queryset(self):
+        return selectors.list_prefetch(super().get_queryset())
 
 
 def _fmt(v: float) -> str:
@@ -237,27 +239,26 @@ def _edit_object(request, pk):
     return get_scoped_object(request, Service.objects.select_related("provider", "kind", "region"), "change", pk=pk)
 
 
-@scoped_view(Service, "change")
-def service_edit(request, pk):
-    service = _edit_object(request, pk)
-    if request.method == "POST":
-        form = ServiceEditForm(request.POST, instance=service, kind_editable=may_change_kind(request.user))
-        if form.is_valid():
-            try:
-                service_update(actor=request.user, service=service, data=form.service_data(),
-                               expected_version=form.cleaned_data["expected_version"])
-            except StaleEdit as exc:
-                add_stale_errors(form, exc)
-                form.data = form.data.copy()
-                form.data["expected_version"] = str(exc.stored_version)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Údaje služby byly uloženy."))
-                return redirect("registry:service_detail", pk=service.pk)
-    else:
-        form = ServiceEditForm(instance=service, kind_editable=may_change_kind(request.user))
-    return render(request, "registry/service_edit.html", {"service": service, "form": form})
+class ServiceEdit(generic.ObjectEditView):
+    """The service's basic data (name, kind, validity, target groups, contacts) with the locking form."""
+
+    queryset = Service.objects.select_related("provider", "kind", "region")
+    form_class = ServiceEditForm
+    template_name = "registry/service_edit.html"
+    success_message = gettext_lazy("Údaje služby byly uloženy.")
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "kind_editable": may_change_kind(self.request.user)}
+
+    def save(self, form):
+        return service_update(actor=self.request.user, service=self.object, data=form.service_data(),
+                              expected_version=form.cleaned_data["expected_version"])
+
+    def get_success_url(self, obj) -> str:
+        return reverse("registry:service_detail", args=[obj.pk])
+
+    def get_extra_context(self) -> dict:
+        return {"service": self.object}
 
 
 def _bind(request, form_cls, prefix: str, initial: dict, always: bool = False, **kwargs):
@@ -411,13 +412,12 @@ def service_year_edit(request, pk):
 
 # --- providers -----------------------------------------------------------------------------------------------
 
-def provider_list(request):
-    fs = ProviderFilter(request.GET or None, queryset=selectors.provider_list(user=request.user), request=request)
-    compact_widgets(fs)
-    table = ProviderTable(fs.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(request, "registry/provider_list.html", {"filter": fs, "table": table,
-                                                           "count": table.paginator.count})
+class ProviderList(generic.ObjectListView):
+    queryset = Provider.objects.annotate(n_services=Count("services", distinct=True))
+    table = ProviderTable
+    filterset = ProviderFilter
+    title = gettext_lazy("Poskytovatelé sociálních služeb")
+    template_name = "registry/provider_list.html"
 
 
 def provider_detail(request, pk):

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from socplan.accounts.models import RoleAssignment
+from socplan.core.czech import sort_key
 from socplan.core.models import Source
 from socplan.registry.edit_services import area_records, capacity_records, state_token
 from socplan.registry.models import Capacity, Economics, Facility, Service, ServiceArea, Staffing
@@ -63,10 +64,11 @@ def test_list_shows_all_services_paginated(client):
     html = response.content.decode()
     total = Service.objects.count()
     assert f"Počet služeb: {total:,}.".replace(",", "\xa0") in html
-    first = list(Service.objects.order_by("name", "pk").values_list("pk", flat=True)[:25])
-    assert ids_on_page(html) == first
+    in_czech_order = [pk for _name, pk in sorted(Service.objects.values_list("name", "pk"),
+                                                   key=lambda r: (sort_key(r[0]), r[1]))]
+    assert ids_on_page(html) == in_czech_order[:25]
     page2 = client.get("/registr/", {"page": 2}).content.decode()
-    assert ids_on_page(page2) == list(Service.objects.order_by("name", "pk").values_list("pk", flat=True)[25:50])
+    assert ids_on_page(page2) == in_czech_order[25:50]
 
 
 def test_list_filter_by_kind_and_orp(client):
@@ -116,11 +118,14 @@ def test_list_other_filters(client, params, field):
 
 def test_list_sorting(client):
     html = client.get("/registr/", {"sort": "-name"}).content.decode()
-    assert ids_on_page(html) == list(Service.objects.order_by("-name", "-pk").values_list("pk", flat=True)[:25])
+    descending = sorted(Service.objects.values_list("name", "pk"), key=lambda r: (sort_key(r[0]), r[1]),
+                        reverse=True)
+    assert ids_on_page(html) == [pk for _name, pk in descending[:25]]
     assert 'aria-sort="descending"' in html
     html = client.get("/registr/", {"sort": "provider"}).content.decode()
-    first = Service.objects.order_by("provider__name", "name", "pk").first()
-    assert ids_on_page(html)[0] == first.pk
+    first = min(Service.objects.values_list("provider__name", "name", "pk"),
+                key=lambda r: (sort_key(r[0]), sort_key(r[1]), r[2]))
+    assert ids_on_page(html)[0] == first[2]
 
 
 def test_invalid_filter_value_is_reported(client):
