@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from socplan.core.jobs import job_kind
 from socplan.core.money import format_number
-
-from . import adapter, selectors
-from .engine import NO_DECAY, coverage_matrix, existing_coverage, maximal_covering
 
 PLACEMENT_JOB = "availability_placement"
 
@@ -20,10 +15,17 @@ def placement(*, region_code: str, kind_code: str, k: int, radius_km: float, yea
     without a rate, the population of the kind's band. Covered = a facility of the kind within `radius_km`
     of the obec point (straight line) or the obec in a field service's declared scope.
     """
-    step = progress or (lambda pct, msg="": None)
+    # imported here, not at the top: this module is imported at start-up (job registration), and the engine
+    # brings numpy, pandas and scipy, which a command or a worker that never places capacity must not pay for
+    import numpy as np
+
     from socplan.registry.models import ServiceKind
     from socplan.territory.models import Level, Region
 
+    from . import adapter, selectors
+    from .engine import NO_DECAY, coverage_matrix, existing_coverage, maximal_covering
+
+    step = progress or (lambda pct, msg="": None)
     region = Region.objects.get(code=region_code)
     kind = ServiceKind.objects.get(code=kind_code)
     step(5, "načítám obce, obyvatele a služby")

@@ -13,7 +13,13 @@ class DocumentsConfig(AppConfig):
         from socplan.core.panels import Panel, panel_register
 
         from . import jobs, plans  # noqa: F401  (the document_render job kind; the plan document builders)
-        from .panels import action_plan_panel_context
 
         panel_register(Panel("planning.action_plan", "documents/panels/action_plan_network.html",
-                             action_plan_panel_context))
+                             _action_plan_panel_context))
+
+
+def _action_plan_panel_context(request, obj):
+    # imported at the first use: the panel reads the network selectors (numpy, pandas), which start-up must not pay for
+    from .panels import action_plan_panel_context
+
+    return action_plan_panel_context(request, obj)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
@@ -34,8 +35,6 @@ from socplan.core.render.blocks import (
 )
 from socplan.core.render.charts import bar_chart_svg, stacked_bar_svg
 from socplan.core.render.typography import cz_czk
-from socplan.finance.selectors import FinancialChapter, financial_chapter
-from socplan.network.selectors import NetworkRow, admitted_requests, network_rows
 from socplan.planning import selectors
 from socplan.planning.engine import STATES
 from socplan.planning.labels import STATE_COLORS
@@ -44,6 +43,13 @@ from socplan.registry.models import COST_FIELDS, REVENUE_FIELDS, DeliveryForm, E
 from socplan.registry.selectors import service_capacities
 
 from .builders import BuiltDocument, CatalogueEntry, document_builder
+
+if TYPE_CHECKING:
+    from socplan.finance.selectors import FinancialChapter
+    from socplan.network.selectors import NetworkRow
+
+# The network and finance selectors are imported where they are read: this module registers the document
+# builders at start-up, and those selectors bring numpy and pandas, which start-up must not pay for.
 
 STATE_LABELS = {
     "done": "splněno", "in_progress": "probíhá", "late": "zpožděno", "dropped": "zrušeno",
@@ -63,6 +69,8 @@ NETWORK_COLUMNS = [Column("Identifikátor", width=1.1), Column("Služba", width=
 def network_table(region, year: int, orp=None) -> tuple[Table, str]:
     """(table, source note) of the network of social services for the year (and ORP, for a community plan):
     the current version of the year's network when the kraj has one, else the services registered that year."""
+    from socplan.network.selectors import network_rows
+
     rows = network_rows(region, year)
     if orp is not None:
         rows = [r for r in rows if orp.name in r.orps or r.orp == orp.name]
@@ -125,6 +133,8 @@ def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
 def financial_blocks(plan: Plan, year: int, orp=None) -> list:
     """The financial chapter: the Financing module's chapter when the year has financing parameters, otherwise
     the services' reported economics; then the plan's expected costs by year and source, with charts."""
+    from socplan.finance.selectors import financial_chapter
+
     blocks: list = []
     chapter = financial_chapter(plan.region, year)
     if chapter is not None:
@@ -383,6 +393,8 @@ def action_plan_document(ap: ActionPlan) -> Document:
 
 
 def _development_blocks(plan: Plan, year: int) -> list:
+    from socplan.network.selectors import admitted_requests
+
     rows = admitted_requests(plan.region, year, plan.orp if plan.orp_id else None)
     data = [[r.title, r.provider, r.kind, r.orp, r.capacity, r.measure_code, r.expected_cost] for r in rows]
     return [Paragraph(f"Do sítě na rok {year} bylo zařazeno {len(data)} rozvojových záměrů."),
