@@ -5,7 +5,6 @@ from .allocation import (
     AllocationResult,
     KindBounds,
     TierOutcome,
-    allocate_optimise,
     allocate_rules,
     compare_allocations,
     to_json_dict,
@@ -33,6 +32,7 @@ from .cofinancing import (
     split_municipal_share,
     statement_text,
 )
+from .optimise import BOUND_LABEL, allocate_optimise, binding, damping_floors
 from .params import KINDS, FinanceParams, Form, Group, Kind, Rate, Source, Unit, default_params
 from .settlement import (
     INELIGIBLE_COSTS,
@@ -46,11 +46,11 @@ from .settlement import (
 from .support import InputError, SupportResult, compute_support
 
 __all__ = [
-    "INELIGIBLE_COSTS", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
+    "BOUND_LABEL", "INELIGIBLE_COSTS", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
     "Group", "InputError", "Kind", "KindBounds", "MunicipalSplit", "Rate", "SettlementParams", "Source",
     "SplitMethod", "StatementResult", "SupportResult", "TierOutcome", "Unit", "YearAccount", "YearSettlement",
-    "allocate_optimise", "allocate_rules", "check_entrustment", "cofinancing_statement", "compare_allocations",
-    "compute_support", "cost_table", "default_params", "municipal_amounts", "municipal_statement",
+    "allocate_optimise", "allocate_rules", "binding", "check_entrustment", "cofinancing_statement", "compare_allocations",
+    "compute_support", "cost_table", "damping_floors", "default_params", "municipal_amounts", "municipal_statement",
     "municipality_totals", "planned_sources", "required_share", "required_shares", "settle_year", "share_pct",
     "source_split", "sources_table", "split_municipal_share", "state_need", "statement_text", "to_json_dict",
     "year_on_year",

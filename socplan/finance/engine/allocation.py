@@ -21,13 +21,9 @@ exactly and never differs from the exact share by a crown or more, but it can br
 (the "Alabama paradox"; docs/financing.md §3.3 and tests show a case), which the acceptance criteria forbid —
 hence the default.
 
-**Optimisation mode** (:func:`allocate_optimise`): the linear programme
-
-    maximise Σ wᵢ·xᵢ   subject to   Σ xᵢ ≤ budget,   loᵢ ≤ xᵢ ≤ hiᵢ
-
-with ``wᵢ = weightᵢ × tier_weight(tierᵢ)`` (default tier weight ``1 / (1 + tier)``), solved by HiGHS
-(``scipy.optimize.linprog``); the optimum is rounded to whole crowns with the largest-remainder rule so the
-total is exact and the bounds hold.
+**Optimisation mode** (:func:`socplan.finance.engine.optimise.allocate_optimise`): the existing network's
+protected floors first, then tiers in order, and within the tier the budget reaches the weighted max–min fair
+share (water-filling) — see that module. Both modes round with the same divisor rule and share its properties.
 """
 
 from __future__ import annotations
@@ -103,6 +99,8 @@ class AllocationResult:
     rounding: str = UNIFORM
     weights: np.ndarray | None = None
     bounds: Mapping[str, KindBounds] = field(default_factory=dict)
+    floor: np.ndarray | None = None  # the lower bound actually used (protected floors of the existing network)
+    basis: np.ndarray | None = None  # what the reduced tier is shared by: OP (rules) or weight × OP (optimise)
 
     @property
     def total_allocated(self) -> Decimal:
@@ -375,110 +373,23 @@ def _tiers(support: SupportResult) -> np.ndarray:
 
 
 def allocate_rules(support: SupportResult, budget, *, bounds: Mapping[str, KindBounds] | None = None,
-                   rounding: str = UNIFORM) -> AllocationResult:
-    """Rules-mode allocation of ``budget`` (whole CZK) to the entries of ``support``."""
+                   rounding: str = UNIFORM, floors=None) -> AllocationResult:
+    """Rules-mode allocation of ``budget`` (whole CZK) to the entries of ``support``.
+
+    ``floors`` – optional whole-CZK protected amounts of the existing entries (tier 0), e.g. the damping rule
+    (:func:`socplan.finance.engine.optimise.damping_floors`); they raise the per-kind floor of those entries.
+    """
+    from .optimise import protected_floors
+
     budget = _whole(budget)
     need = support.optimal_support
     bounds = {str(k): v for k, v in (bounds or {}).items()}
     lo, hi = entry_bounds(need, support.kinds, bounds)
     tier = _tiers(support)
-    allocated, outcomes = rules_core(need, tier, lo, hi, budget, rounding)
-    return AllocationResult(RULES, budget, support, need, lo, hi, allocated, outcomes, tier, rounding, None, bounds)
-
-
-# --- optimisation mode --------------------------------------------------------------------------------------
-
-def default_tier_weight(tier: int) -> float:
-    return 1.0 / (1 + tier)
-
-
-def optimise_core(need, tier, lo, hi, weights, budget: int, rounding: str = UNIFORM):
-    """LP allocation on plain arrays; returns ``(allocated int64 array, [TierOutcome])``."""
-    from scipy.optimize import linprog
-
-    need = np.asarray(need, dtype=np.int64)
-    lo, hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
-    w = np.asarray(weights, dtype=float)
-    tier = np.asarray(tier, dtype=np.int64)
-    budget = int(budget)
-    if (w <= 0).any() or not np.isfinite(w).all():
-        raise ValueError("weights must be positive")
-    total_hi, total_lo = int(hi.sum()), int(lo.sum())
-    if budget >= total_hi:
-        out = hi.copy()
-    elif budget <= total_lo:
-        vals, _ = fill(lo, np.zeros(len(lo), np.int64), lo, budget, rounding)
-        out = np.asarray(vals, dtype=np.int64)
-    else:
-        scale = 1000.0
-        res = linprog(-w, A_ub=np.ones((1, len(w))), b_ub=[budget / scale],
-                      bounds=np.column_stack([lo / scale, hi / scale]), method="highs")
-        if res.status != 0:
-            raise RuntimeError(f"HiGHS did not solve the allocation LP: {res.message}")
-        out = _round_lp(res.x * scale, lo, hi, w, budget)
-    outcomes = []
-    remaining = budget  # the LP does not serve tiers in order; "available" = budget left after earlier tiers
-    for t in sorted(set(tier.tolist())):
-        idx = np.flatnonzero(tier == t)
-        alloc = int(out[idx].sum())
-        capped = int(hi[idx].sum())
-        status = "full" if alloc == capped else "unfunded" if alloc == 0 else "reduced"
-        outcomes.append(TierOutcome(int(t), len(idx), int(need[idx].sum()), capped, int(lo[idx].sum()), remaining,
-                                    alloc, status, None))
-        remaining -= alloc
-    return out, outcomes
-
-
-def _round_lp(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, w: np.ndarray, target: int) -> np.ndarray:
-    """LP floats → whole crowns within [lo, hi] summing to ``target`` (largest remainder)."""
-    x = np.clip(x, lo, hi)
-    out = np.floor(x + 1e-7).astype(np.int64)
-    out = np.clip(out, lo, hi)
-    frac = x - out
-    left = target - int(out.sum())
-    order_up = np.lexsort((np.arange(len(x)), -w, -frac))  # largest remainder, then heavier weight
-    order_down = np.lexsort((np.arange(len(x)), w, frac))
-    while left != 0:
-        moved = 0
-        for i in order_up if left > 0 else order_down:
-            if left > 0 and out[i] < hi[i]:
-                out[i] += 1
-                left -= 1
-                moved += 1
-            elif left < 0 and out[i] > lo[i]:
-                out[i] -= 1
-                left += 1
-                moved += 1
-            if left == 0:
-                break
-        if moved == 0:
-            raise RuntimeError("cannot reconcile the LP solution to the budget")
-    return out
-
-
-def entry_weights(support: SupportResult, tier_weights: Mapping[int, float] | None = None) -> np.ndarray:
-    """``weight`` column (default 1) × tier weight (default ``1/(1+tier)``)."""
-    tier = _tiers(support)
-    if "weight" in support.frame.columns:
-        base = pd.to_numeric(support.frame["weight"], errors="raise").astype(float).fillna(1.0).to_numpy()
-    else:
-        base = np.ones(len(support))
-    tw = np.array([(tier_weights or {}).get(int(t), default_tier_weight(int(t))) for t in tier], dtype=float)
-    return base * tw
-
-
-def allocate_optimise(support: SupportResult, budget, *, bounds: Mapping[str, KindBounds] | None = None,
-                      tier_weights: Mapping[int, float] | None = None) -> AllocationResult:
-    """Optimisation-mode allocation (HiGHS LP maximising weighted covered need)."""
-    budget = _whole(budget)
-    need = support.optimal_support
-    bounds = {str(k): v for k, v in (bounds or {}).items()}
-    lo, hi = entry_bounds(need, support.kinds, bounds)
-    tier = _tiers(support)
-    w = entry_weights(support, tier_weights)
-    allocated, outcomes = optimise_core(need, tier, lo, hi, w, budget)
-    return AllocationResult(OPTIMISE, budget, support, need, lo, hi, allocated, outcomes, tier, LARGEST_REMAINDER,
-                            w, bounds)
+    f = protected_floors(lo, hi, tier, floors)
+    allocated, outcomes = rules_core(need, tier, f, hi, budget, rounding)
+    return AllocationResult(RULES, budget, support, need, lo, hi, allocated, outcomes, tier, rounding, None, bounds,
+                            f, need)
 
 
 def _whole(budget) -> int:
@@ -571,9 +482,9 @@ def _explain_allocation(res: AllocationResult, i: int) -> str:
         lines.append(f"Meze druhu §{kind}: nejméně {num(b.floor)} × OP = {kc(lo)}, nejvýše {num(b.cap)} × OP = {kc(hi)}.")
     outcome = next(o for o in res.tiers if o.tier == t)
     if res.mode == OPTIMISE:
-        lines.append(f"Optimalizační režim (HiGHS): maximalizace váženého pokrytí potřeby, váha {num(Decimal(repr(float(res.weights[i]))))}; "
-                     f"rozpočet {kc(res.budget)}, přiděleno celkem {kc(res.total_allocated)}.")
-        return "\n".join(lines)
+        from .optimise import explain
+
+        return explain(res, i)
     if outcome.status == "full":
         lines.append(f"Vrstva je pokryta celá (zbývalo {kc(outcome.available)}, potřeba vrstvy {kc(outcome.capped_need)}).")
     elif outcome.status == "unfunded":

@@ -2,8 +2,8 @@
 
 Written to be obviously right rather than fast: one loop over the entries, Python Decimal / Fraction
 arithmetic, the definitions of docs/financing.md taken literally. The vectorised engine must agree with these
-to the crown (support: exactly; rules allocation: exactly; optimisation: same optimum as the greedy solution,
-which is optimal for this LP because its only coupling constraint is the budget).
+to the crown (support: exactly; rules allocation: exactly; the optimisation mode is the rules engine on
+weighted need, so ``reference_rules`` on ``weight × OP`` is its oracle too).
 """
 
 from __future__ import annotations
@@ -184,20 +184,4 @@ def reference_rules(need, tier, lo, hi, budget: int, rounding: str = "uniform") 
             for i, x in zip(act, vals, strict=True):
                 out[i] = x
         remaining -= sum(out[i] for i in idx)
-    return out
-
-
-def reference_greedy(need, lo, hi, weights, budget: int) -> list[int]:
-    """Optimum of max Σwx, Σx ≤ budget, lo ≤ x ≤ hi: floors first, then by weight (then row order)."""
-    lo, hi = list(map(int, lo)), list(map(int, hi))
-    if budget <= sum(lo):
-        return reference_uniform(lo, [0] * len(lo), lo, budget) if any(lo) else [0] * len(lo)
-    out = list(lo)
-    remaining = int(budget) - sum(lo)
-    for i in sorted(range(len(lo)), key=lambda i: (-float(weights[i]), i)):
-        add = min(hi[i] - lo[i], remaining)
-        out[i] += add
-        remaining -= add
-        if remaining == 0:
-            break
     return out
