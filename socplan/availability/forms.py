@@ -5,9 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socplan.core.czech import order_czech
 from socplan.core.forms import VersionedModelFormMixin
+from socplan.core.widgets import SearchableSelect, SearchableSelectMultiple
 from socplan.registry.models import Service, ServiceKind
-from socplan.territory.models import District, Level, Municipality, Region
+from socplan.registry.pickers import service_choices
+from socplan.territory.models import District, Level, Region
+from socplan.territory.pickers import municipality_choices
 
 from .models import CoverageTarget, Method, PopulationProjection, Scenario, UtilisationRate
 
@@ -23,7 +27,7 @@ def kind_field(**kwargs):
 class AnalysisForm(forms.Form):
     """The choice on the index page (GET): kind, territorial level, method, radius, year, kraj."""
 
-    region = forms.ModelChoiceField(Region.objects.order_by("name"), to_field_name="code", label=_("kraj"))
+    region = forms.ModelChoiceField(order_czech(Region.objects.all(), "name"), to_field_name="code", label=_("kraj"))
     kind = kind_field()
     level = forms.ChoiceField(choices=LEVEL_CHOICES, initial=Level.ORP, label=_("úroveň"))
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("rok"))
@@ -57,15 +61,13 @@ class ScenarioForm(VersionedModelFormMixin, forms.ModelForm):
         self.region = region
         self.fields["kind"].queryset = ServiceKind.objects.order_by("order", "code")
         self.fields["kind"].to_field_name = "code"
-        self.fields["shared_with"].queryset = District.objects.filter(region=region).order_by("name")
-        obce = [("", "—")] + [
-            (c, f"{n} ({orp})") for c, n, orp in
-            Municipality.objects.filter(region=region).order_by("name", "code").values_list("code", "name", "orp__name")
-        ]
+        self.fields["shared_with"].queryset = order_czech(District.objects.filter(region=region), "name")
+        obce = [("", "—")] + municipality_choices(region)
         for i in range(1, self.ADDS + 1):
             self.fields[f"add_obec_{i}"].choices = obce
-        services = Service.objects.filter(region=region).select_related("kind").order_by("kind__order", "name")
-        self.fields["close_services"].choices = [(str(s.pk), f"§ {s.kind.code} {s.name}") for s in services]
+            self.fields[f"add_obec_{i}"].widget = SearchableSelect(choices=obce)
+        self.fields["close_services"].choices = service_choices(Service.objects.filter(region=region))
+        self.fields["close_services"].widget = SearchableSelectMultiple(choices=self.fields["close_services"].choices)
         years = sorted(set(PopulationProjection.objects.filter(region=region).values_list("year", flat=True)))
         self.fields["population_year"].choices = [("", "—")] + [(y, str(y)) for y in years]
         changes = (self.instance.changes if self.instance and self.instance.pk else None) or []

@@ -1,6 +1,12 @@
 """Inline SVG maps and charts (no tile server, no JavaScript): choropleths of obce / ORP / okresy / kraje drawn
 from the shipped boundary polygons, facility markers, a legend with quantile classes, a ranking bar chart.
 
+A map people can read: the classes of the legend do not overlap (each class is labelled by the smallest and
+the largest value it holds, so no value belongs to two labels), the legend names the unit of the values, units
+are labelled by name on maps of ORP, okresy or kraje (obce are too many: their names are in the tooltips and in
+the table under the map), a scale bar says how long 10/20/50 km are, and the table alternative lists every
+unit with its value and class.
+
 `quantile_breaks` and `classify` are plain numpy (documented in docs/availability.md); the rest prepares
 data for the templates `availability/_map.html` and `availability/_bars.html`.
 """
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from socplan.core.czech import sort_key
 from socplan.core.money import format_number
 from socplan.territory import geometry
 from socplan.territory.models import District, Level, Municipality, Orp, Region
@@ -57,19 +64,22 @@ _fmt = format_value
 
 
 def legend(values, breaks: list[float], colours: list[str], decimals: int = 1) -> list[dict]:
-    """Legend rows: colour, from–to label and the number of units in the class."""
+    """Legend rows: colour, the range of the values the class holds ("min – max", one value alone when the class
+    holds one value) and the number of units in it. Ranges of neighbouring classes never overlap."""
     v = [x for x in values if x is not None and math.isfinite(x)]
-    if not breaks:
+    if not breaks or not v:
         return []
     palette = _palette(colours, len(breaks))
     rows = []
-    lower = min(v)
-    for i, upper in enumerate(breaks):
-        n = sum(1 for x in v if classify(x, breaks) == i)
-        # a class holding one value only (e.g. the ORP with no capacity at all) is labelled by that value
-        label = _fmt(upper, decimals) if lower == upper else f"{_fmt(lower, decimals)} – {_fmt(upper, decimals)}"
-        rows.append({"colour": palette[i], "low": lower, "high": upper, "label": label, "count": n})
-        lower = upper
+    for i in range(len(breaks)):
+        members = [x for x in v if classify(x, breaks) == i]
+        if not members:
+            continue
+        low, high = min(members), max(members)
+        lo_t, hi_t = _fmt(low, decimals), _fmt(high, decimals)
+        label = lo_t if lo_t == hi_t else f"{lo_t} – {hi_t}"
+        rows.append({"colour": palette[i], "low": low, "high": high, "label": label, "count": len(members),
+                     "cls": i})
     return rows
 
 
@@ -86,6 +96,18 @@ class Shapes:
     paths: dict  # code → SVG path
     width: int
     height: int
+    centres: dict  # code → (x, y) of the unit's centroid, for name labels
+
+LABELLED_LEVELS = (Level.ORP, Level.DISTRICT, Level.REGION)
+KM_PER_DEGREE = 111.32
+
+
+def scale_bar(projection: geometry.SvgProjection) -> dict:
+    """A bar of a round length (5, 10, 20, 50 or 100 km) close to a fifth of the map's width."""
+    px_per_km = projection.scale / KM_PER_DEGREE
+    target = projection.width / 5 / px_per_km
+    km = min((5, 10, 20, 50, 100, 200), key=lambda x: abs(x - target))
+    return {"km": str(km), "px": f"{km * px_per_km:.1f}"}
 
 
 def shapes(level: str, scope: str, width: int = 720, version: str | None = None) -> Shapes | None:
@@ -103,7 +125,9 @@ def shapes(level: str, scope: str, width: int = 720, version: str | None = None)
         if not geoms:
             return None
         proj = geometry.SvgProjection(geometry.bbox(geoms.values()), width=width)
-        return Shapes(proj, {c: proj.path(g) for c, g in geoms.items()}, round(proj.width), round(proj.height))
+        centres = {c: proj.xy(*geometry.centroid(g)) for c, g in geoms.items()} if level in LABELLED_LEVELS else {}
+        return Shapes(proj, {c: proj.path(g) for c, g in geoms.items()}, round(proj.width), round(proj.height),
+                      centres)
 
     return adapter.cached(("shapes", level, scope, width, version), build)
 
@@ -111,8 +135,9 @@ def shapes(level: str, scope: str, width: int = 720, version: str | None = None)
 def choropleth(*, level: str, scope: str, values: dict[str, float | None], names: dict[str, str],
                url=None, colours=SEQUENTIAL, breaks: list[float] | None = None, decimals: int = 1,
                markers: list[dict] | None = None, title: str = "", version: str | None = None,
-               fmt_value=None, marker_label: str | None = None) -> dict | None:
-    """Data for `availability/_map.html`: coloured units with tooltips, optional markers, and a legend."""
+               fmt_value=None, marker_label: str | None = None, unit: str = "") -> dict | None:
+    """Data for `availability/_map.html`: coloured units with tooltips, name labels (ORP, okresy, kraje),
+    optional markers, a legend naming `unit`, a scale bar and the rows of the table alternative."""
     sh = shapes(level, scope, version=version)
     if sh is None:
         return None
@@ -122,22 +147,38 @@ def choropleth(*, level: str, scope: str, values: dict[str, float | None], names
     palette = _palette(colours, len(breaks)) if breaks else []
     fmt_value = fmt_value or (lambda v: "—" if v is None else _fmt(v, decimals))
     parts = []
-    for code in sorted(sh.paths, key=lambda c: names.get(c, c)):
+    for code in sorted(sh.paths, key=lambda c: sort_key(names.get(c, c))):
         v = values.get(code)
         cls = classify(v, breaks)
         parts.append({
             "code": code, "d": sh.paths[code], "fill": NO_DATA if cls is None else palette[cls],
             "label": f"{names.get(code, code)}: {fmt_value(v)}", "url": url(code) if url else None,
-            "value": v, "cls": cls,
+            "value": v, "cls": cls, "name": names.get(code, code), "shown": fmt_value(v),
         })
+    labels = [{"x": f"{x:.1f}", "y": f"{y:.1f}", "text": names.get(code, code)} for code, (x, y) in sh.centres.items()]
     marks = []
     for m in markers or []:
         x, y = sh.projection.xy(m["lon"], m["lat"])
         r = min(2.0 + math.sqrt(max(m.get("capacity", 0), 0)) / 2.0, 9.0)
         marks.append({**m, "x": f"{x:.1f}", "y": f"{y:.1f}", "r": f"{r:.1f}"})
     # SVG attributes are pre-formatted strings: templates would localise numbers (decimal comma)
+    rows = legend(vals, breaks, colours, decimals)
+    class_labels = {r["cls"]: r["label"] for r in rows}
+    for part in parts:
+        part["class_label"] = class_labels.get(part["cls"], "")
     return {"width": str(sh.width), "height": str(sh.height), "parts": parts, "markers": marks, "title": title,
-            "legend": legend(vals, breaks, colours, decimals), "marker_label": marker_label}
+            "legend": rows, "marker_label": marker_label, "unit": unit, "labels": labels,
+            "scale": scale_bar(sh.projection), "linked": any(p["url"] for p in parts)}
+
+
+def relabel(map_data: dict, labels: list[str]) -> None:
+    """Name the classes of a map in words (`labels[i]` for class i), in the legend and the table alternative."""
+    for row in map_data["legend"]:
+        if row["cls"] < len(labels):
+            row["label"] = labels[row["cls"]]
+    for part in map_data["parts"]:
+        if part["cls"] is not None and part["cls"] < len(labels):
+            part["class_label"] = labels[part["cls"]]
 
 
 def bars(rows: list[dict], *, width: int = 640, bar_height: int = 18, label_width: int = 190,

@@ -137,7 +137,10 @@ def coverage(request):
     names = {r.code: r.name for r in report.rows}
     map_data = maps.choropleth(level=p.level, scope=p.region.code, values=values, names=names,
                                url=_unit_url(p.level), markers=_markers(report.supply),
-                               title=_("Kapacita na 1 000 obyvatel"), version=report.data_version)
+                               title=_("Kapacita na 1 000 obyvatel"), version=report.data_version,
+                               unit=_("%(unit)s na 1 000 obyvatel ve věku %(band)s") % {
+                                   "unit": report.unit.name if report.unit else _("jednotky kapacity"),
+                                   "band": report.band_label})
     ranking = sorted(report.orp_rows, key=lambda r: -(r.gap if r.gap is not None else float("-inf")))
     bars = maps.bars([{"label": r.name, "value": r.gap, "code": r.code} for r in ranking])
     sup, obec_names = report.supply, _obec_names(p.region)
@@ -188,7 +191,7 @@ def accessibility(request):
     map_data = maps.choropleth(level=Level.MUNICIPALITY, scope=p.region.code, values=values, names=names,
                                url=_unit_url(Level.MUNICIPALITY), markers=_markers(res.supply),
                                title=_("Dostupnost na 1 000 obyvatel skupiny"), decimals=2,
-                               version=res.data_version)
+                               version=res.data_version, unit=_("jednotek kapacity na 1 000 obyvatel skupiny"))
     obce = [{"code": c, "name": n, "orp": res.frame.unit_names[Level.ORP].get(o), "population": pop,
              "value": v * 1000}
             for c, n, o, pop, v in zip(res.frame.codes, res.frame.names, res.frame.orp, res.demand.population,
@@ -294,14 +297,14 @@ def scenario_detail(request, pk):
         names = dict(Municipality.objects.filter(region=scenario.region).values_list("code", "name"))
         map_data = maps.choropleth(level=Level.MUNICIPALITY, scope=scenario.region.code, values=delta, names=names,
                                    colours=maps.DIVERGING, breaks=breaks, decimals=3,
-                                   title=_("Změna dostupnosti na 1 000 obyvatel"))
+                                   title=_("Změna dostupnosti na 1 000 obyvatel"),
+                                   unit=_("změna jednotek kapacity na 1 000 obyvatel"))
         if map_data and breaks:
             b = [maps.format_value(x, 3) for x in (-m, -0.6 * m, 0.6 * m, m)]
             labels = [_("pokles o více než %(x)s") % {"x": b[2]}, _("pokles do %(x)s") % {"x": b[2]},
                       _("beze změny"), _("zlepšení do %(x)s") % {"x": b[2]},
                       _("zlepšení o %(a)s až %(b)s") % {"a": b[2], "b": b[3]}]
-            for row, label in zip(map_data["legend"], labels, strict=False):
-                row["label"] = label
+            maps.relabel(map_data, labels)
     return render(request, "availability/scenario_detail.html", {
         "scenario": scenario, "res": res, "map": map_data, "stale": stale,
         "may_edit": can(request.user, "change", scenario),
@@ -387,8 +390,7 @@ def placement_detail(request, pk):
                      for s in result["selected"]],
             title=_("Navržené obce"), fmt_value=lambda v: labels.get(v, "—"), marker_label=_("navržená obec"),
         )
-        for row, label in zip(map_data["legend"], labels.values(), strict=False):
-            row["label"] = label
+        maps.relabel(map_data, list(labels.values()))
     kind = ServiceKind.objects.filter(code=(job.params or {}).get("kind")).first()
     return render(request, "availability/placement_detail.html", {"job": job, "result": result, "map": map_data,
                                                                   "kind": kind})

@@ -180,7 +180,7 @@ def display_value(obj, field) -> str:
     if isinstance(value, bool):
         return _("ano") if value else _("ne")
     if isinstance(value, int):
-        return format_number(value)
+        return str(value) if "year" in field.name else format_number(value)  # years are labels: "2026"
     if isinstance(value, Decimal | float):
         return format_number(value, 2)
     if isinstance(value, datetime.datetime):

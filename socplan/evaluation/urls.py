@@ -5,7 +5,7 @@ from . import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("metodiky/", views.methodology_list, name="methodology_list"),
+    path("metodiky/", views.MethodologyList.as_view(), name="methodology_list"),
     path("metodiky/nova/", views.methodology_create, name="methodology_create"),
     path("metodiky/<int:pk>/", views.methodology_detail, name="methodology_detail"),
     path("metodiky/<int:pk>/tisk/", views.methodology_print, name="methodology_print"),

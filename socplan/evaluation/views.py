@@ -16,8 +16,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from socplan.accounts import generic
 from socplan.accounts.models import REGION_ROLES
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, grants
@@ -29,6 +31,7 @@ from socplan.territory.models import Region
 
 from . import charts, engine, selectors, services
 from .conversion import methodology_to_engine
+from .filters import MethodologyFilter
 from .forms import (
     VERSION,
     AssessmentForm,
@@ -41,6 +44,7 @@ from .forms import (
     WeightsForm,
 )
 from .models import Assessment, Criterion, EvaluationRun, Indicator, Methodology, Scale
+from .tables import MethodologyTable
 from .xlsx import results_workbook
 
 SORT_KEYS = {
@@ -101,7 +105,7 @@ def index(request):
     return render(request, "evaluation/index.html", {
         "staff_regions": [{"region": r, "years": years_by_region.get(r.code, []),
                            "runs": [runs[k] for k in sorted(runs) if k[0] == r.pk]} for r in staff_regions],
-        "methodologies": selectors.methodology_list()[:50],
+        "methodology_table": MethodologyTable(list(selectors.methodology_list()[:50]), orderable=False),
         "own_services": own_services,
         "years": sorted({y["year"] for y in years}, reverse=True) or [working_year(request)],
         "can_create": bool(staff_regions),
@@ -110,11 +114,17 @@ def index(request):
 
 # --- methodology -------------------------------------------------------------------------------------------------
 
-def methodology_list(request):
-    return render(request, "evaluation/methodology_list.html", {
-        "methodologies": selectors.methodology_list(),
-        "can_create": _staff_regions(request.user).exists(),
-    })
+class MethodologyList(generic.ObjectListView):
+    """All methodologies (public): filter by kraj, year and state, Czech sorting, export."""
+
+    queryset = Methodology.objects.select_related("region", "copied_from")
+    table = MethodologyTable
+    filterset = MethodologyFilter
+    title = gettext_lazy("Metodiky hodnocení")
+    template_name = "evaluation/methodology_list.html"
+
+    def get_extra_context(self) -> dict:
+        return {"can_create": _staff_regions(self.request.user).exists()}
 
 
 def _methodology(request, pk, action="view") -> Methodology:

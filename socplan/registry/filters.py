@@ -8,12 +8,15 @@ one of its facilities lies there.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from socplan.core.czech import order_czech
 from socplan.core.models import Source
+from socplan.core.widgets import SearchableSelect
 from socplan.territory.models import District, Orp, Region
 
 from .models import (
@@ -27,6 +30,7 @@ from .models import (
     ServiceKind,
     TargetGroup,
 )
+from .pickers import provider_label
 
 ALL = _("— vše —")
 
@@ -40,19 +44,31 @@ DATA_CHOICES = [("real", _("skutečné")), ("synthetic", _("syntetické (demo)")
 
 
 def _regions(request=None):
-    return Region.objects.filter(pk__in=Service.objects.values("region")).order_by("name")
+    return order_czech(Region.objects.filter(pk__in=Service.objects.values("region")), "name")
 
 
 def _districts(request=None):
-    return District.objects.filter(region__in=_regions()).order_by("name")
+    return order_czech(District.objects.filter(region__in=_regions()), "name")
 
 
 def _orps(request=None):
-    return Orp.objects.filter(region__in=_regions()).order_by("name")
+    return order_czech(Orp.objects.filter(region__in=_regions()), "name")
 
 
 def _providers(request=None):
-    return Provider.objects.order_by("name")
+    return order_czech(Provider.objects.all(), "name")
+
+
+class ProviderField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return provider_label(obj)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ProviderChoiceFilter(CodeChoiceFilter):
+    """A provider by its IČO, picked from a searchable list labelled "name (IČO …)"."""
+
+    field_class = ProviderField
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -67,15 +83,15 @@ class ServiceFilter(django_filters.FilterSet):
     region = CodeChoiceFilter(queryset=_regions, to_field_name="code", label=_("kraj"))
     district = CodeChoiceFilter(queryset=_districts, to_field_name="code", label=_("okres"),
                                                 method="filter_district")
-    orp = CodeChoiceFilter(queryset=_orps, to_field_name="code", label=_("ORP"),
-                                           method="filter_orp")
+    orp = CodeChoiceFilter(queryset=_orps, to_field_name="code", label=_("ORP"), method="filter_orp",
+                           widget=SearchableSelect)
     target_group = django_filters.ModelChoiceFilter(field_name="target_groups", queryset=TargetGroup.objects.all(),
                                                     label=_("cílová skupina"), distinct=True)
     planning_group = django_filters.ChoiceFilter(field_name="target_groups__planning_group",
                                                  choices=[(str(v), label) for v, label in PlanningGroup.choices],
                                                  label=_("plánovací skupina"), distinct=True, empty_label=ALL)
-    provider = CodeChoiceFilter(queryset=_providers, to_field_name="ico",
-                                                label=_("poskytovatel"))
+    provider = ProviderChoiceFilter(queryset=_providers, to_field_name="ico", label=_("poskytovatel"),
+                                    widget=SearchableSelect)
     data = django_filters.ChoiceFilter(method="filter_data", choices=DATA_CHOICES, label=_("data"),
                                        empty_label=ALL)
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("zdroj záznamu"), empty_label=ALL)

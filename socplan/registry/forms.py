@@ -11,10 +11,13 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socplan.core.czech import order_czech
 from socplan.core.forms import VersionedModelFormMixin, stale_lines
 from socplan.core.money import czk
 from socplan.core.services import StaleEdit
+from socplan.core.widgets import SearchableSelect
 from socplan.territory.models import Municipality, Orp
+from socplan.territory.pickers import municipality_choices
 
 from .edit_services import ECONOMICS_FIELDS, STAFFING_FIELDS
 from .models import CapacityType, DeliveryForm, Economics, Service, Staffing
@@ -176,16 +179,15 @@ class AreaRowForm(forms.Form):
 
 def unit_choices(region) -> list:
     """ORP and obce of a kraj for the scope form (values "orp:<pk>" / "obec:<pk>")."""
-    orps = Orp.objects.filter(region=region).order_by("name") if region else Orp.objects.order_by("name")
-    munis = (Municipality.objects.filter(region=region).order_by("name") if region
-             else Municipality.objects.none())
+    orps = order_czech(Orp.objects.filter(region=region) if region else Orp.objects.all(), "name")
+    munis = municipality_choices(region, value="pk") if region else []
     return [("", "—"),
             (_("ORP"), [(f"orp:{o.pk}", o.name) for o in orps]),
-            (_("Obce"), [(f"obec:{m.pk}", f"{m.name} ({m.code})") for m in munis])]
+            (_("Obce"), [(f"obec:{pk}", label) for pk, label in munis])]
 
 
 class NewAreaForm(forms.Form):
-    unit = forms.ChoiceField(label=gettext_lazy("území"), required=False)
+    unit = forms.ChoiceField(label=gettext_lazy("území"), required=False, widget=SearchableSelect)
     share = _share_field()
 
     def __init__(self, *args, choices, **kwargs):

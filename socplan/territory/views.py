@@ -1,14 +1,22 @@
-"""Territory browser: kraj → okres → ORP → obec, each with its outline, population and links."""
+"""Territory browser: kraj → okres → ORP → obec, each with its outline, population and links (lists in Czech
+alphabetical order), and the list of obce (generic list page: filter, sort, export)."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from socplan.accounts import generic
+from socplan.core.czech import order_czech
 
 from . import geometry, selectors
-from .models import District, Level, Municipality, Orp, Region
+from .filters import MunicipalityFilter
+from .models import District, Level, Municipality, Orp, PopulationFigure, Region
 from .services import DATE_2020
+from .tables import MunicipalityTable
 
 
 def _map(parts: list[tuple[dict | None, str, str]], highlight: dict | None = None, width: int = 640) -> dict | None:
@@ -30,7 +38,7 @@ def _children(model, level, qs, url_name):
 
 
 def index(request):
-    regions = list(Region.objects.order_by("name"))
+    regions = list(order_czech(Region.objects.all(), "name"))
     rows = _children(Region, Level.REGION, regions, "territory:region")
     return render(request, "territory/index.html", {
         "rows": rows,
@@ -41,13 +49,13 @@ def index(request):
 
 def region(request, code):
     obj = get_object_or_404(Region, code=code)
-    districts = list(obj.districts.order_by("name"))
+    districts = list(order_czech(obj.districts.all(), "name"))
     return render(request, "territory/unit.html", {
         "unit": obj, "kind": _("Kraj"), "population": selectors.population_rows(obj),
         "counts": selectors.region_counts(obj),
         "children_title": _("Okresy"),
         "children": _children(District, Level.DISTRICT, districts, "territory:district"),
-        "orps": _children(Orp, Level.ORP, list(obj.orps.order_by("name")), "territory:orp"),
+        "orps": _children(Orp, Level.ORP, list(order_czech(obj.orps.all(), "name")), "territory:orp"),
         "map": _map([(d.boundary, d.name, reverse("territory:district", args=[d.code])) for d in districts]),
         "crumbs": [],
         "codes": [(_("NUTS3"), obj.code), (_("kód ČSÚ"), obj.csu_code), (_("kód RÚIAN"), obj.ruian_code)],
@@ -56,12 +64,12 @@ def region(request, code):
 
 def district(request, code):
     obj = get_object_or_404(District.objects.select_related("region"), code=code)
-    orps = list(Orp.objects.filter(municipalities__district=obj).distinct().order_by("name"))
+    orps = list(order_czech(Orp.objects.filter(municipalities__district=obj).distinct(), "name"))
     return render(request, "territory/unit.html", {
         "unit": obj, "kind": _("Okres"), "population": selectors.population_rows(obj),
         "children_title": _("ORP"),
         "children": _children(Orp, Level.ORP, orps, "territory:orp"),
-        "municipalities": _children(Municipality, Level.MUNICIPALITY, list(obj.municipalities.order_by("name")),
+        "municipalities": _children(Municipality, Level.MUNICIPALITY, list(order_czech(obj.municipalities.all(), "name")),
                                     "territory:municipality"),
         "map": _map([(o.boundary, o.name, reverse("territory:orp", args=[o.code])) for o in orps], obj.boundary),
         "crumbs": [(obj.region.name, reverse("territory:region", args=[obj.region.code]))],
@@ -71,7 +79,7 @@ def district(request, code):
 
 def orp(request, code):
     obj = get_object_or_404(Orp.objects.select_related("region", "district"), code=code)
-    munis = list(obj.municipalities.order_by("name"))
+    munis = list(order_czech(obj.municipalities.all(), "name"))
     return render(request, "territory/unit.html", {
         "unit": obj, "kind": _("ORP"), "population": selectors.population_rows(obj),
         "children_title": _("Obce"),
@@ -96,3 +104,18 @@ def municipality(request, code):
         "codes": [(_("kód obce (ČSÚ/RÚIAN)"), obj.code), (_("POÚ"), f"{obj.pou.name} ({obj.pou.code})"),
                   (_("souřadnice"), f"{obj.lat:.5f}, {obj.lon:.5f}" + (" " + _("(odvozeno z hranice)") if obj.point_derived else ""))],
     })
+
+
+class MunicipalityList(generic.ObjectListView):
+    """All obce with their ORP, okres and population on 1 January 2020: filter, Czech sorting, export."""
+
+    queryset = Municipality.objects.select_related("orp", "district")
+    table = MunicipalityTable
+    filterset = MunicipalityFilter
+    title = gettext_lazy("Obce")
+    template_name = "territory/municipality_list.html"
+
+    def get_queryset(self):
+        population = PopulationFigure.objects.filter(level=Level.MUNICIPALITY, unit_code=OuterRef("code"),
+                                                     band="total", ref_date=DATE_2020).values("value")[:1]
+        return super().get_queryset().annotate(population=Subquery(population))

@@ -264,4 +264,7 @@ def test_legend_labels_a_single_value_class_by_that_value():
     breaks = maps.quantile_breaks(values)
     rows = maps.legend(values, breaks, ["#a", "#b", "#c", "#d", "#e"])
     assert rows[0]["label"] == "0,0" and rows[0]["count"] == 7
-    assert rows[1]["label"].startswith("0,0 – ") and sum(r["count"] for r in rows) == len(values)
+    assert sum(r["count"] for r in rows) == len(values)
+    # classes do not overlap: each is labelled by the values it holds, and each starts above the previous one
+    assert [r["label"] for r in rows[1:]] == ["5,0", "10,0 – 20,0"]
+    assert all(a["high"] < b["low"] for a, b in zip(rows, rows[1:], strict=False))

@@ -1,0 +1,150 @@
+"""A crawl of the demo as every demo role (and anonymously), following the links each page shows, fails on what
+must never reach a reader:
+
+- a code instead of a word: capacity codes ("luzka", "interv", "capacity:…"), tier codes ("zakladni"), field
+  names ("assess_…"), method codes ("e2sfca-…");
+- raw JSON (``{"key": …``) instead of labelled values;
+- an unformatted number: ``0.5115`` or ``25.00`` with a decimal point in the Czech UI, ``5942528820`` without
+  grouping in a number cell;
+- in the English UI, a text the English catalogue translates shown in Czech (the page forgot to translate it).
+
+Each finding names the role, the page and the text. Downloads (XLSX, PDF, DOCX, CSV), the admin and the API are
+not pages and are skipped; each URL pattern (digits replaced) is visited at most twice per role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils.translation import trans_real
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [None, "kraj-spravce", "kraj-referent", "okres-blansko", "orp-blansko", "poskytovatel"]
+ENGLISH_ROLES = [None, "kraj-referent"]
+MAX_PAGES = 90
+PER_PATTERN = 2
+SKIP = re.compile(r"^/(admin|api|static|media|i18n|accounts/logout|odhlasit)|export=|\.(xlsx|pdf|docx|csv|json|zip)"
+                  r"($|\?)|/(stahnout|download|soubor|pdf|docx|xlsx)/")
+CODE_WORDS = re.compile(r"\b(luzka|interv|zakladni|capacity:[a-z_]+|assess_[a-z_]+|e2sfca-[a-z]+)")
+RAW_JSON = re.compile(r'[{\[]\s*"[A-Za-z_][\w\- ]*"\s*:')
+DECIMAL_POINT = re.compile(r"(?<![\d.\w])\d+\.\d{2,}(?![\d.])")
+UNGROUPED = re.compile(r"\d{5,}")
+
+
+class _Text(HTMLParser):
+    """Visible text nodes of a page, and the texts of its number cells."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.num_cells: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+        self._num = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "style", "svg", "textarea", "option", "code"):
+            self._skip += 1
+        if tag in ("td", "th", "dd") and "num" in (a.get("class") or "").split():
+            self._num += 1
+            self.num_cells.append("")
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "svg", "textarea", "option", "code") and self._skip:
+            self._skip -= 1
+        if tag in ("td", "th", "dd") and self._num:
+            self._num -= 1
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        text = data.strip()
+        if text:
+            self.texts.append(text)
+            if self._num:
+                self.num_cells[-1] += text
+
+
+def _pattern(url: str) -> str:
+    return re.sub(r"\d+", "N", url.split("?", 1)[0])
+
+
+def _crawl(client, language: str):
+    """Yield (url, parsed page) for the pages reachable from the home page."""
+    client.cookies["django_language"] = language
+    seen, per_pattern = set(), {}
+    queue = deque(["/"])
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen or SKIP.search(url):
+            continue
+        pattern = _pattern(url)
+        if per_pattern.get(pattern, 0) >= PER_PATTERN:
+            continue
+        per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        page = _Text()
+        page.feed(response.content.decode())
+        yield url, page
+        for href in page.links:
+            href = href.split("#", 1)[0]
+            if href.startswith("/") and not href.startswith("//") and href not in seen:
+                queue.append(href)
+
+
+def _login(client, username):
+    if username:
+        client.force_login(get_user_model().objects.get(username=username))
+
+
+def _findings(url, page, czech: bool) -> list[str]:
+    out = []
+    for text in page.texts:
+        for m in CODE_WORDS.finditer(text):
+            out.append(f"{url}: code “{m.group(0)}” in “{text[:80]}”")
+        if RAW_JSON.search(text):
+            out.append(f"{url}: raw JSON “{text[:80]}”")
+        if czech:
+            for m in DECIMAL_POINT.finditer(text):
+                out.append(f"{url}: decimal point “{m.group(0)}” in “{text[:80]}”")
+    for cell in page.num_cells:
+        if UNGROUPED.search(cell):
+            out.append(f"{url}: ungrouped number “{cell[:40]}”")
+    return out
+
+
+@pytest.mark.parametrize("username", ROLES, ids=lambda u: u or "anonymous")
+def test_czech_pages_show_words_and_formatted_numbers(client, username):
+    _login(client, username)
+    findings, pages = [], 0
+    for url, page in _crawl(client, "cs"):
+        pages += 1
+        findings += _findings(url, page, czech=True)
+    assert pages >= 10
+    assert not findings, "\n".join(sorted(set(findings)))
+
+
+@pytest.mark.parametrize("username", ENGLISH_ROLES, ids=lambda u: u or "anonymous")
+def test_english_pages_are_translated(client, username):
+    catalogue = trans_real.translation("en")._catalog
+    czech_only = {k for k, v in catalogue.items() if isinstance(k, str) and v and v != k and len(k) > 3
+                  and re.search(r"[a-záčďéěíňóřšťúůýž]{3}", k)}
+    _login(client, username)
+    findings, pages = [], 0
+    for url, page in _crawl(client, "en"):
+        pages += 1
+        findings += _findings(url, page, czech=False)
+        findings += [f"{url}: untranslated “{t}”" for t in page.texts if t in czech_only]
+    assert pages >= 10
+    assert not findings, "\n".join(sorted(set(findings)))
