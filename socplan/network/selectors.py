@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from socplan.accounts.scope import restrict
 from socplan.registry.models import (
@@ -28,7 +28,7 @@ from socplan.registry.models import (
     ServiceTargetGroup,
 )
 from socplan.registry.selectors import service_capacities
-from socplan.territory.models import Level, PopulationFigure, Region
+from socplan.territory.models import Level, Orp, PopulationFigure, Region
 
 from .adapters import (
     condition_params,
@@ -285,9 +285,11 @@ class TotalRow:
         return self.capacity.get(unit, ZERO) * 1000 / self.population
 
 
-def _orp_weights(entries: list[NetworkEntry]) -> dict[int, list[tuple[int, Decimal]]]:
+def _orp_weights(entries: list[NetworkEntry], orp_ids: dict[int, list[int]] | None = None,
+                 ) -> dict[int, list[tuple[int, Decimal]]]:
     """Per entry, the ORPs it serves with weights summing to 1: its ORP (part), else its entrusted ORPs weighted
-    by the service's declared shares of scope (equal weights when the shares are unknown)."""
+    by the service's declared shares of scope (equal weights when the shares are unknown). ``orp_ids``: the
+    entrusted ORPs per entry pk when the entries are not model instances (in the ORPs' order, by name)."""
     shares = defaultdict(dict)
     sids = {e.service_id for e in entries}
     for sid, orp_id, share in ServiceArea.objects.filter(service_id__in=sids, orp__isnull=False).values_list(
@@ -298,7 +300,7 @@ def _orp_weights(entries: list[NetworkEntry]) -> dict[int, list[tuple[int, Decim
         if e.orp_id:
             out[e.pk] = [(e.orp_id, Decimal(1))]
             continue
-        orps = [o.pk for o in e.orps.all()]
+        orps = orp_ids.get(e.pk, []) if orp_ids is not None else [o.pk for o in e.orps.all()]
         if not orps:
             out[e.pk] = []
             continue
@@ -320,30 +322,75 @@ def _population(level: str, codes) -> dict[str, int]:
     return out
 
 
+@dataclass(frozen=True)
+class _Unit:
+    code: str
+
+
+@dataclass(frozen=True)
+class _TotalEntry:
+    """What the totals read of one network entry (``TotalRow.add`` and ``_orp_weights`` take it like an entry)."""
+
+    pk: int
+    service_id: int
+    orp_id: int | None
+    fte: Decimal
+    capacity: int
+    capacity_type_id: int | None
+    capacity_type: _Unit | None
+    kind_code: str
+    kind_label: str
+    tier_code: str
+    tier_name: str
+
+
+def _total_entries(version: NetworkVersion) -> tuple[list[_TotalEntry], dict[int, list[int]], dict[int, set[str]]]:
+    """The entries of a version as plain rows (one values() query, in the order of ``_entries``), their entrusted
+    ORPs (by name, as the prefetch orders them) and their services' planning groups — no model instances: the
+    version page reads hundreds of entries, and building them was most of its time."""
+    rows = version.entries.order_by("service__name", "pk").values_list(
+        "pk", "service_id", "orp_id", "fte", "capacity", "capacity_type_id", "capacity_type__code",
+        "service__kind__code", "service__kind__paragraph", "service__kind__name", "tier__code", "tier__name")
+    entries = [
+        _TotalEntry(pk, sid, orp_id, fte, cap, ct_id, _Unit(ct_code) if ct_id else None, k_code,
+                    f"§ {k_par} {k_name}" if k_par else k_name, t_code, t_name)
+        for pk, sid, orp_id, fte, cap, ct_id, ct_code, k_code, k_par, k_name, t_code, t_name in rows]
+    orp_ids: dict[int, list[int]] = defaultdict(list)
+    for entry_id, orp_id in (NetworkEntry.orps.through.objects.filter(networkentry__network=version)
+                             .order_by("orp__name", "orp_id").values_list("networkentry_id", "orp_id")):
+        orp_ids[entry_id].append(orp_id)
+    groups: dict[int, set[str]] = defaultdict(set)
+    for sid, group in (ServiceTargetGroup.objects.filter(service_id__in={e.service_id for e in entries})
+                       .values_list("service_id", "target_group__planning_group")):
+        if group:
+            groups[sid].add(group)
+    return entries, orp_ids, groups
+
+
 def network_totals(version: NetworkVersion) -> dict:
     """Totals of a version by kind, tier, ORP, district and target group (see docs/network.md for weights)."""
-    entries = list(_entries(version).prefetch_related(
-        Prefetch("service__target_group_links", queryset=ServiceTargetGroup.objects.select_related("target_group"))))
+    entries, orp_ids, groups_of = _total_entries(version)
     by_kind: dict = {}
     by_tier: dict = {}
     by_orp: dict = {}
     by_district: dict = {}
     by_group: dict = {}
     total = TotalRow("total", "celkem")
-    weights = _orp_weights(entries)
-    orps = {o.pk: o for o in orp_qs().filter(region=version.region)}
+    weights = _orp_weights(entries, orp_ids)
+    orps = {pk: (code, name, d_code, d_name) for pk, code, name, d_code, d_name in Orp.objects.filter(
+        region=version.region).values_list("pk", "code", "name", "district__code", "district__name")}
     for e in entries:
-        s = e.service
         total.add(e)
-        by_kind.setdefault(s.kind.code, TotalRow(s.kind.code, str(s.kind), url=s.kind.code)).add(e)
-        by_tier.setdefault(e.tier.code, TotalRow(e.tier.code, e.tier.name)).add(e)
+        by_kind.setdefault(e.kind_code, TotalRow(e.kind_code, e.kind_label, url=e.kind_code)).add(e)
+        by_tier.setdefault(e.tier_code, TotalRow(e.tier_code, e.tier_name)).add(e)
         for orp_id, w in weights[e.pk]:
             o = orps.get(orp_id)
             if o is None:
                 continue
-            by_orp.setdefault(o.code, TotalRow(o.code, o.name)).add(e, w)
-            by_district.setdefault(o.district.code, TotalRow(o.district.code, o.district.name)).add(e, w)
-        groups = {tg.target_group.planning_group for tg in s.target_group_links.all() if tg.target_group.planning_group}
+            code, name, d_code, d_name = o
+            by_orp.setdefault(code, TotalRow(code, name)).add(e, w)
+            by_district.setdefault(d_code, TotalRow(d_code, d_name)).add(e, w)
+        groups = groups_of.get(e.service_id, ())
         for g in sorted(groups):
             by_group.setdefault(g, TotalRow(g, str(PlanningGroup(g).label))).add(e)
     pop_orp = _population(Level.ORP, by_orp)
