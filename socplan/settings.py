@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "socplan.core",
     "socplan.accounts",
+    "socplan.notices",
+    "socplan.attachments",
     "socplan.territory",
     "socplan.registry",
     "socplan.planning",
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
     "socplan.availability",
     "socplan.catalogue",
     "socplan.documents",
+    "socplan.inbox",
     "socplan.site",
 ]
 
@@ -132,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socplan.core.context_processors.navigation",
+                "socplan.inbox.context_processors.inbox_counts",
             ],
         },
     },
@@ -269,6 +273,27 @@ SPECTACULAR_SETTINGS = {
 
 # Background jobs: Django's tasks API (backport) with a database-backed worker, so the default needs
 # no extra server. Run `socplan db_worker` beside the web server; tests run tasks immediately.
+# E-mail (notifications): SMTP from the environment; without EMAIL_HOST the console backend prints them.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socplan <socplan@localhost>")
+# The address of the site in e-mails (links to the page and to unsubscribe).
+SOCPLAN_BASE_URL = os.environ.get("SOCPLAN_BASE_URL", "http://127.0.0.1:8000")
+# Reminders go this many days before a deadline (comment periods, milestones, reports).
+SOCPLAN_REMIND_DAYS = int(os.environ.get("SOCPLAN_REMIND_DAYS", "7"))
+# Attachments: the largest accepted file.
+SOCPLAN_ATTACHMENT_MAX_BYTES = int(os.environ.get("SOCPLAN_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Attachments are stored here (never under a URL the web server serves: downloads go through the scope check).
+SOCPLAN_ATTACHMENT_DIR = DATA_DIR / "attachments"
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SOCPLAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -9,6 +9,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from socplan.core import views as core_views
+from socplan.site import start
 
 # app → URL prefix of its pages (Czech, as citizens and officers see them). The documents app brings its own
 # prefixes: its pages sit under /dokumenty/, the plan documents next to the plan pages under /planovani/.
@@ -24,6 +25,9 @@ PAGE_PREFIXES = {
     "availability": "dostupnost/",
     "catalogue": "katalog/",
     "documents": "",
+    "notices": "upozorneni/",
+    "attachments": "prilohy/",
+    "inbox": "prace/",
 }
 
 # apps with an API (`socplan/<app>/api_urls.py`)
@@ -37,7 +41,7 @@ api_patterns = [
 api_patterns += [path("", include(f"socplan.{app}.api_urls")) for app in API_APPS]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", start.start, name="home"),
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .jobs import KINDS, job_enqueue
 from .models import Job
+from .worker import worker_alive
 
 
 def _visible(user):
@@ -19,13 +20,14 @@ def _visible(user):
 @login_required
 def job_list(request):
     kinds = [k for k in KINDS.values() if request.user.is_staff or not k.staff_only]
-    return render(request, "core/job_list.html", {"jobs": _visible(request.user)[:100], "kinds": kinds})
+    return render(request, "core/job_list.html", {"jobs": _visible(request.user)[:100], "kinds": kinds,
+                                                  "worker_alive": worker_alive()})
 
 
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(_visible(request.user), pk=pk)
-    return render(request, "core/job_detail.html", {"job": job})
+    return render(request, "core/job_detail.html", {"job": job, "worker_alive": worker_alive()})
 
 
 @login_required

@@ -14,7 +14,6 @@
   evaluation → decision, or returned for completion) recorded as :class:`RequestEvent` rows (steps and comments).
 * :class:`CofinancingDeclaration` – a municipality's commitment to a service (or a request) for a year.
 * :class:`DistrictComment` / :class:`DistrictProposal` – the district team's negotiation of its okres.
-* :class:`Notification` – what a user is told at each step (created in the same transaction as the step).
 """
 
 from __future__ import annotations
@@ -826,35 +825,3 @@ class DistrictProposal(VersionedModel):
     @classmethod
     def public_q(cls):
         return NO_ROWS
-
-
-# --- notifications ------------------------------------------------------------------------------------------
-
-class Notification(models.Model):
-    """Upozornění uživateli (nový krok v projednávání záměru, schválení sítě …). Vidí je jen adresát."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="network_notifications", verbose_name=_("adresát"))
-    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("kraj"))
-    text = models.CharField(_("text"), max_length=500)
-    url = models.CharField(_("odkaz"), max_length=300, blank=True)
-    request = models.ForeignKey(DevelopmentRequest, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="notifications", verbose_name=_("rozvojový záměr"))
-    network = models.ForeignKey(NetworkVersion, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="notifications", verbose_name=_("verze sítě"))
-    created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
-    read_at = models.DateTimeField(_("přečteno"), null=True, blank=True)
-
-    # Read through `selectors.notifications_for(user)` (own notifications only); region staff may audit them.
-    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": True,
-             "view_roles": REGION_ROLES, "edit_roles": REGION_ROLES}
-
-    class Meta:
-        verbose_name = _("upozornění")
-        verbose_name_plural = _("upozornění")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self):
-        return self.text

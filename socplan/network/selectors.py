@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from socplan.accounts.scope import restrict
+from socplan.notices import selectors as notices_selectors
 from socplan.registry.models import (
     CapacityType,
     PlanningGroup,
@@ -51,7 +52,6 @@ from .models import (
     NetworkEntry,
     NetworkParameters,
     NetworkVersion,
-    Notification,
     RequestState,
     Tier,
 )
@@ -563,12 +563,8 @@ def district_view(district, year: int, *, user) -> dict:
 
 
 def notifications_for(user, *, unread_only: bool = False):
-    if user is None or not user.is_authenticated:
-        return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=user).select_related("request", "network")
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    return qs
+    """The user's own notifications (kept by `socplan.notices`, shared by every module)."""
+    return notices_selectors.notifications_for(user, unread_only=unread_only)
 
 
 def tiers(region, year: int):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -38,6 +38,7 @@ from socplan.accounts.immutability import ApprovedRecordImmutable
 from socplan.accounts.models import REGION_ROLES, Role, RoleAssignment
 from socplan.accounts.scope import can, require
 from socplan.core.services import model_update
+from socplan.notices.services import notify
 from socplan.registry import selectors as registry_selectors
 from socplan.registry import services as registry_services
 from socplan.territory.models import Municipality, Orp
@@ -57,7 +58,6 @@ from .models import (
     NetworkParameters,
     NetworkPublication,
     NetworkVersion,
-    Notification,
     Phase,
     ProposalState,
     RequestEvent,
@@ -105,21 +105,10 @@ def _recipients(*, region_id, roles, district_id=None, orp_id=None, provider_id=
     return set(qs.values_list("user_id", flat=True))
 
 
-def _notify(user_ids, *, actor, region_id, text, url="", request=None, network=None) -> list[Notification]:
-    skip = getattr(actor, "pk", None)
-    rows = [Notification(recipient_id=uid, region_id=region_id, text=text[:500], url=url, request=request,
-                         network=network) for uid in sorted(u for u in user_ids if u and u != skip)]
-    return Notification.objects.bulk_create(rows)
-
-
-@transaction.atomic
-def notification_mark_read(*, actor, notification: Notification) -> Notification:
-    if notification.recipient_id != getattr(actor, "pk", None):
-        raise PermissionDenied
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
-    return notification
+def _notify(user_ids, *, actor, region_id, text, url="", request=None, network=None) -> list:
+    """Notify through `socplan.notices` (stored, shown in the app, e-mailed per the user's preference)."""
+    topic = "network.request" if request is not None else "network.version" if network is not None else "network"
+    return notify(user_ids, actor=actor, region_id=region_id, text=text, url=url, topic=topic)
 
 
 # --- parameters ---------------------------------------------------------------------------------------------

@@ -38,7 +38,6 @@ from .models import (
     NetworkParameters,
     NetworkPublication,
     NetworkVersion,
-    Notification,
     RequestEvent,
     RequestState,
     Tier,
@@ -824,18 +823,13 @@ def network_kindparameter_delete(request, pk):
 
 @login_required
 def notifications(request):
-    return render(request, "network/notifications.html",
-                  {"items": selectors.notifications_for(request.user)[:200]})
+    """The notifications of every module are on one page now (`socplan.notices`)."""
+    return redirect("notices:list")
 
 
 @login_required
 def notification_read(request, pk):
-    """Mark one's own notification as read (personal, not a scoped domain write)."""
-    n = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if (resp := _post_only(request)) is not None:
-        return resp
-    services.notification_mark_read(actor=request.user, notification=n)
-    return redirect(n.url or "network:notifications")
+    return redirect("notices:list")
 
 
 # --- how the authorization-matrix test builds the URLs of pages addressing a parent object -------------------

@@ -118,6 +118,9 @@ class ApproveForm(forms.Form):
     approved_on = forms.DateField(label=_("schváleno dne"), widget=DATE)
     approval_ref = forms.CharField(label=_("schvalující usnesení"), max_length=200, required=False,
                                    validators=line_text())
+    confirm = forms.BooleanField(label=_("potvrzuji schválení přes upozornění uvedená výše"), required=False)
+    reason = forms.CharField(label=_("odůvodnění (jen při potvrzení upozornění)"), max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SectionForm(VersionedForm):

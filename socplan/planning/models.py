@@ -70,6 +70,11 @@ class Plan(VersionedModel, ProvenanceModel):
     approval_ref = models.CharField(_("schvalující usnesení"), max_length=200, blank=True,
                                     validators=line_text())
     comments_until = models.DateField(_("připomínky do"), null=True, blank=True)
+    approval_reason = models.TextField(_("odůvodnění schválení"), blank=True, editable=False,
+                                       help_text=_("Proč byl plán schválen přes upozornění (např. před koncem "
+                                                   "připomínek)."))
+    approval_problems = models.JSONField(_("potvrzená upozornění při schválení"), default=list, blank=True,
+                                         editable=False)
     settlement_published = models.BooleanField(_("vypořádání připomínek zveřejněno"), default=False)
     settlement_published_at = models.DateTimeField(_("vypořádání zveřejněno dne"), null=True, blank=True)
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from socplan.core.money import czk
 from socplan.core.services import model_update
 
+from . import inbox as notices
 from .models import (
     ActionPlan,
     ActionPlanStatus,
@@ -198,8 +199,10 @@ def plan_publish_for_comments(*, actor, plan: Plan, comments_until: dt.date | No
         raise ValidationError(_("K připomínkám lze zveřejnit jen návrh plánu."))
     if not plan.priorities.exists() and not plan.sections.exists():
         raise ValidationError(_("Prázdný plán nelze zveřejnit; doplňte kapitoly nebo priority."))
-    return _set_status(actor, plan, PlanStatus.COMMENT, comments_until=comments_until,
+    plan = _set_status(actor, plan, PlanStatus.COMMENT, comments_until=comments_until,
                        settlement_published=False, settlement_published_at=None)
+    notices.plan_status_changed(plan, actor=actor)
+    return plan
 
 
 @transaction.atomic
@@ -207,23 +210,59 @@ def plan_return_to_draft(*, actor, plan: Plan) -> Plan:
     _require(actor, "change", plan)
     if plan.status != PlanStatus.COMMENT:
         raise ValidationError(_("Do stavu návrhu lze vrátit jen plán v připomínkování."))
-    return _set_status(actor, plan, PlanStatus.DRAFT, settlement_published=False, settlement_published_at=None)
+    plan = _set_status(actor, plan, PlanStatus.DRAFT, settlement_published=False, settlement_published_at=None)
+    notices.plan_status_changed(plan, actor=actor)
+    return plan
+
+
+class ApprovalNeedsConfirmation(ValidationError):
+    """The approval has problems the approver must confirm explicitly (listed in `problems`), with a reason."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(problems)
+
+
+def plan_approval_problems(plan: Plan, approved_on: dt.date) -> list[str]:
+    """What an approver must knowingly accept: the comment period has not ended yet."""
+    problems = []
+    until = plan.comments_until
+    if plan.status == PlanStatus.COMMENT and until and (approved_on <= until or timezone.localdate() <= until):
+        problems.append(_("Připomínkování ještě neskončilo: připomínky lze podávat do %(d)s včetně.")
+                        % {"d": until.strftime("%-d. %-m. %Y")})
+    return problems
 
 
 @transaction.atomic
-def plan_approve(*, actor, plan: Plan, approved_on: dt.date, approval_ref: str = "") -> Plan:
+def plan_approve(*, actor, plan: Plan, approved_on: dt.date, approval_ref: str = "", confirm: bool = False,
+                 reason: str = "") -> Plan:
     """Schválení plánu. Every comment must be resolved first; the previous approved plan is superseded.
 
     A regional plan needs the `approve` permission (kraj staff allowed to approve); a community plan is
-    approved by the municipality's council, which its coordinator (`change`) or the kraj records."""
+    approved by the municipality's council, which its coordinator (`change`) or the kraj records.
+    Approving before the comment period ends is refused with :class:`ApprovalNeedsConfirmation` (listing the
+    problems) unless ``confirm`` is given with a ``reason``; both are recorded on the plan and in its history."""
     _require_approval(actor, plan)
     if plan.status not in EDITABLE:
         raise ValidationError(_("Schválit lze jen návrh nebo plán v připomínkování."))
     if plan.comments.filter(resolution=Resolution.PENDING).exists():
         raise ValidationError(_("Plán má nevypořádané připomínky; nejprve je vypořádejte."))
-    plan = _set_status(actor, plan, PlanStatus.APPROVED, approved_on=approved_on, approval_ref=approval_ref)
+    problems = plan_approval_problems(plan, approved_on)
+    if problems and not confirm:
+        raise ApprovalNeedsConfirmation(problems)
+    reason = (reason or "").strip()
+    if problems and not reason:
+        raise ValidationError({"reason": _("Uveďte, proč se plán schvaluje přesto.")})
+    if actor is not None and getattr(actor, "pk", None):
+        plan._history_user = actor
+    plan = model_update(instance=plan, actor=actor, expected_version=None,
+                        reason=(_("schváleno přes upozornění: %(r)s") % {"r": reason})[:100] if problems else "",
+                        data={"status": PlanStatus.APPROVED, "approved_on": approved_on, "approval_ref": approval_ref,
+                              "approval_reason": reason if problems else "",
+                              "approval_problems": problems})[0]
     if plan.previous_id and plan.previous.status == PlanStatus.APPROVED:
         _set_status(actor, plan.previous, PlanStatus.SUPERSEDED)
+    notices.plan_status_changed(plan, actor=actor)
     return plan
 
 
@@ -529,7 +568,9 @@ def comment_submit(*, actor, plan: Plan, text: str, author_name: str = "", autho
     obj = Comment(plan=plan, section=section, priority=priority, measure=measure, user=user,
                   author_name=author_name.strip(), author_email=author_email, organisation=organisation,
                   text=text.strip(), channel=channel or ("account" if user else "public"))
-    return _save(obj, actor)
+    obj = _save(obj, actor)
+    notices.comment_submitted(obj, actor=actor)
+    return obj
 
 
 @transaction.atomic
@@ -542,9 +583,11 @@ def comment_resolve(*, actor, comment: Comment, resolution: str, reasoning: str)
         raise ValidationError({"reasoning": _("Vypořádání musí mít odůvodnění.")})
     if comment.plan.settlement_published:
         raise ValidationError(_("Vypořádání už bylo zveřejněno; změny nejsou možné."))
-    return _update(actor, comment, {"resolution": resolution, "reasoning": reasoning.strip(),
-                                    "resolved_by": actor if getattr(actor, "pk", None) else None,
-                                    "resolved_at": timezone.now()}, None)
+    comment = _update(actor, comment, {"resolution": resolution, "reasoning": reasoning.strip(),
+                                       "resolved_by": actor if getattr(actor, "pk", None) else None,
+                                       "resolved_at": timezone.now()}, None)
+    notices.comment_resolved(comment, actor=actor)
+    return comment
 
 
 @transaction.atomic

@@ -247,7 +247,8 @@ def plan_unpublish(request, pk):
 def plan_approve(request, pk):
     return _status_action(
         request, pk, lambda plan, d: svc.plan_approve(actor=request.user, plan=plan, approved_on=d["approved_on"],
-                                                      approval_ref=d.get("approval_ref", "")),
+                                                      approval_ref=d.get("approval_ref", ""),
+                                                      confirm=d.get("confirm", False), reason=d.get("reason", "")),
         _("Plán byl schválen."), forms.ApproveForm, _("Zaznamenat schválení plánu"), action="approve")
 
 
@@ -259,7 +260,8 @@ def plan_adopt(request, pk):
             raise ValidationError(_("Plán kraje schvaluje zastupitelstvo kraje; zaznamenává je pracovník kraje "
                                     "s právem schvalovat."))
         return svc.plan_approve(actor=request.user, plan=plan, approved_on=d["approved_on"],
-                                approval_ref=d.get("approval_ref", ""))
+                                approval_ref=d.get("approval_ref", ""), confirm=d.get("confirm", False),
+                                reason=d.get("reason", ""))
 
     return _status_action(request, pk, adopt, _("Schválení plánu bylo zaznamenáno."), forms.ApproveForm,
                           _("Zaznamenat schválení komunitního plánu zastupitelstvem obce"))

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from socplan.network import services
-from socplan.network.models import NetworkEntry, NetworkVersion, Notification, RequestState
+from socplan.network.models import NetworkEntry, NetworkVersion, RequestState
+from socplan.notices.models import Notification
 from socplan.registry.selectors import service_capacity
 from tests import factories as f
 
@@ -84,10 +85,11 @@ def test_a_decision_after_approval_opens_an_amendment_with_the_new_capacity(w):
     # the approved base keeps the old figures
     assert w.base.entries.get(service=w.service).capacity == 20
     # the decision tells the approvers which amendment to approve (with its link), and the submitter side
-    told = Notification.objects.get(recipient=w.other_approver, request=req, network=amendment)
+    told = Notification.objects.get(recipient=w.other_approver, url=reverse("network:version", args=[amendment.pk]))
     assert told.url == reverse("network:version", args=[amendment.pk]) and "dodatek č. 1" in told.text
     assert "verzi je třeba schválit" in told.text
-    assert Notification.objects.filter(recipient=w.coordinator, request=req, text__contains="dodatek č. 1").exists()
+    assert Notification.objects.filter(recipient=w.coordinator, url=reverse("network:request", args=[req.pk]),
+                                       text__contains="dodatek č. 1").exists()
 
 
 def test_a_second_decision_joins_the_open_amendment(w):

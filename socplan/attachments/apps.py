@@ -1,0 +1,10 @@
+"""App configuration for attachments."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttachmentsConfig(AppConfig):
+    name = "socplan.attachments"
+    label = "attachments"
+    verbose_name = _("Přílohy")
