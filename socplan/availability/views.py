@@ -25,6 +25,7 @@ from socplan.accounts import generic
 from socplan.accounts.history import history_rows
 from socplan.accounts.permissions import get_scoped_object, scoped_view
 from socplan.accounts.scope import can, can_any, require
+from socplan.core.job_views import visible_jobs
 from socplan.core.models import Job
 from socplan.core.services import StaleEdit
 from socplan.registry.models import ServiceKind
@@ -41,6 +42,7 @@ from .forms import (
     UtilisationRateForm,
 )
 from .models import CoverageTarget, PopulationProjection, Scenario, TravelTimeMatrix, UtilisationRate
+from .tables import ScenarioTable
 
 LEVEL_LABELS = {Level.MUNICIPALITY: gettext_lazy("obec"), Level.ORP: "ORP", Level.DISTRICT: gettext_lazy("okres"),
                 Level.REGION: gettext_lazy("kraj")}
@@ -207,12 +209,44 @@ def accessibility(request):
 
 # --- scenarios ----------------------------------------------------------------------------------------------------
 
-@login_required
-def scenario_list(request):
-    return render(request, "availability/scenario_list.html", {
-        "scenarios": selectors.scenario_list(request.user),
-        "may_create": can_any(request.user, "change", Scenario),
-    })
+class ScenarioList(generic.ObjectListView):
+    """The scenarios the user may see (their own, the kraj's, those shared with their okres); kraj staff may
+    delete several at once."""
+
+    model = Scenario
+    table = ScenarioTable
+    title = gettext_lazy("Scénáře dostupnosti")
+    add_url_name = "availability:scenario_create"
+    template_name = "availability/scenario_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.scenario_list(self.request.user)
+
+    @property
+    def bulk_actions(self):
+        if can_any(self.request.user, "delete", Scenario):
+            return (("availability:scenario_bulk_delete", _("Smazat vybrané scénáře")),)
+        return ()
+
+
+class ScenarioBulkDelete(generic.BulkActionView):
+    """Delete the ticked scenarios the user may delete (the kraj's staff); the others are listed, not touched."""
+
+    model = Scenario
+    scope_action = "delete"
+    action_label = gettext_lazy("Smazat vybrané scénáře")
+    success_url_name = "availability:scenario_list"
+
+    def get_queryset(self):
+        return selectors.scenario_list(self.request.user)
+
+    def perform(self, obj) -> None:
+        services.scenario_delete(actor=self.request.user, scenario=obj)
 
 
 def _scenario(request, pk) -> Scenario:
@@ -358,17 +392,13 @@ def placement_create(request):
         else:
             messages.success(request, _("Výpočet byl zařazen do fronty úloh."))
             return redirect("availability:placement_detail", pk=job.pk)
-    jobs = Job.objects.filter(kind=services.PLACEMENT_JOB)
-    if not request.user.is_staff:
-        jobs = jobs.filter(created_by=request.user)
+    jobs = visible_jobs(request.user, Job.objects.filter(kind=services.PLACEMENT_JOB))
     return render(request, "availability/placement_form.html", {"form": form, "region": region, "jobs": jobs[:20]})
 
 
 @login_required
 def placement_detail(request, pk):
-    jobs = Job.objects.filter(kind=services.PLACEMENT_JOB)
-    if not request.user.is_staff:
-        jobs = jobs.filter(created_by=request.user)
+    jobs = visible_jobs(request.user, Job.objects.filter(kind=services.PLACEMENT_JOB))
     job = get_object_or_404(jobs, pk=pk)
     result = job.result if job.status == Job.Status.DONE else None
     map_data = None

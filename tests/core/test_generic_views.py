@@ -273,3 +273,34 @@ def test_delete_asks_first_then_deletes(client):
     client.logout()
     client.force_login(_other_kraj_officer())
     assert client.post(reverse("availability:scenario_delete", args=[_target().pk])).status_code in (403, 404)
+
+
+# --- bulk actions ---------------------------------------------------------------------------------------------
+
+def _scenario(user, name):
+    from socplan.availability import services
+
+    return services.scenario_create(actor=user, data={
+        "name": name, "region": factories.region(), "kind": _target().kind, "year": 2026, "radius_km": 30,
+        "changes": []})
+
+
+def test_bulk_delete_confirms_then_deletes_only_what_the_user_may(client):
+    staff = factories.officer()
+    mine = [_scenario(staff, f"Hromadně {i}") for i in range(3)]
+    client.force_login(staff)
+    html = client.get(reverse("availability:scenario_list")).content.decode()
+    assert 'name="pk"' in html and "Smazat vybrané scénáře" in html
+    url = reverse("availability:scenario_bulk_delete")
+    pks = [str(s.pk) for s in mine[:2]]
+    html = client.post(url, {"pk": pks}).content.decode()  # first: the confirmation
+    assert "Hromadně 0" in html and "Hromadně 1" in html and "Hromadně 2" not in html
+    assert Scenario.objects.filter(pk__in=pks).count() == 2
+    response = client.post(url, {"pk": pks, "confirm": "1"})
+    assert response.status_code == 302
+    assert not Scenario.objects.filter(pk__in=pks).exists()
+    assert Scenario.objects.filter(pk=mine[2].pk).exists()
+    # a user who may not delete scenarios is refused up front, and nothing changes
+    client.force_login(_other_kraj_officer())
+    assert client.post(url, {"pk": [str(mine[2].pk)], "confirm": "1"}).status_code in (403, 302)
+    assert Scenario.objects.filter(pk=mine[2].pk).exists()
