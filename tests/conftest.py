@@ -4,9 +4,16 @@
   `socplan.site.demo.app_demos_load`) once per session in `django_db_setup`; tests run inside transactions that
   roll back, so they all start from it.
   Tests that need real commits (`transactional_db`) flush the database; the base data is loaded again after them.
+- On SQLite the prepared database is kept as a file in a cache directory (`SOCPLAN_TEST_CACHE`, default
+  `<temp>/socplan-test-cache`), named by a hash of the code and data under `socplan/` (pages, URLs and the
+  admin left out: no loader imports them) and of this file; the next
+  run with the same code copies it into its in-memory test database (SQLite's backup API, well under a second)
+  instead of migrating and loading the demo again, and so does the reload after a flush. Any change to the code
+  or data makes a new name, so a stale database is never used. `SOCPLAN_TEST_CACHE=off` turns the cache off.
 - Browser tests (`@pytest.mark.browser`) drive Debian's Chromium through Playwright against a real socplan
   server process started by `demo_server` on its own database (a temporary SQLite file, or a fresh
-  PostgreSQL database when DATABASE_URL points to PostgreSQL), prepared with `socplan demo --no-serve`.
+  PostgreSQL database when DATABASE_URL points to PostgreSQL), prepared with `socplan demo --no-serve`; on
+  SQLite the prepared data directory is cached the same way and copied for each run.
 - Hypothesis runs derandomised by default, so the suite (and CI) sees the same examples every run and a failure
   is reproducible; `HYPOTHESIS_PROFILE=explore pytest tests/evaluation tests/finance …` searches randomly with
   more examples to look for new counter-examples.
@@ -14,11 +21,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import hashlib
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -53,10 +65,143 @@ def _fast_password_hasher():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- the prepared database, cached on SQLite ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# Nothing in these reaches the base data (pages, URLs, the admin, the API's views; no loader imports them), and
+# they are what changes most while one works on pages: left out of the hash, such edits keep the cache.
+_SKIPPED_DIRS = {"__pycache__", "templates", "templatetags", "static", "locale"}
+_SKIPPED_FILES = {"views.py", "urls.py", "api.py", "api_urls.py", "admin.py", "tables.py", "filters.py"}
+
+
+def _hashed(path: Path) -> bool:
+    return (path.is_file() and path.suffix not in (".pyc", ".sqlite3") and path.name not in _SKIPPED_FILES
+            and not path.name.endswith("_views.py")
+            and not _SKIPPED_DIRS.intersection(path.relative_to(ROOT).parts))
+
+
+@functools.cache
+def _code_hash() -> str:
+    """Hash of everything that can change the prepared database: the code and data under socplan/, this file."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in (ROOT / "socplan").rglob("*") if _hashed(p)):
+        h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _cache_dir() -> Path | None:
+    setting = os.environ.get("SOCPLAN_TEST_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    path = Path(setting) if setting else Path(tempfile.gettempdir()) / "socplan-test-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _cache_lock(directory: Path):
+    """An exclusive lock on the cache (held while one run prepares what others would prepare too); close() frees it."""
+    fh = open(directory / "prepare.lock", "w")  # noqa: SIM115 (released by the caller)
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    return fh
+
+
+def _cache_prune(directory: Path, keep: int = 6) -> None:
+    # each code change leaves one prepared database behind; keep the newest few
+    entries = sorted((p for p in directory.iterdir() if p.suffix != ".lock"), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
+    for old in entries[keep:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+
+
+def _is_sqlite() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite"
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    source.backup(target)
+
+
+def _sqlite_restore(cached: Path) -> None:
+    source = sqlite3.connect(cached)
+    try:
+        _sqlite_copy(source, _raw_connection())
+    finally:
+        source.close()
+
+
+def _raw_connection():
+    from django.db import connection
+
+    connection.ensure_connection()
+    return connection.connection
+
+
+_BASE_DB: dict[str, Path] = {}  # "file": the cached database the test database was copied from
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database with the base data: copied from the cache on SQLite when the code is unchanged."""
+    from django.conf import settings
+    from django.db import connection
+
+    cache = _cache_dir()
+    if cache is None or not _is_sqlite():
+        yield from _django_db_setup_built(request, django_db_blocker)
+        return
+    cached = cache / f"base-{_code_hash()}.sqlite3"
+    lock = _cache_lock(cache)  # parallel runs (xdist workers) prepare it once
+    if not cached.exists():
+        yield from _django_db_setup_built(request, django_db_blocker, save_to=cached, lock=lock)
+        return
+    lock.close()
     with django_db_blocker.unblock():
-        _load_base_data()
+        old_name = connection.settings_dict["NAME"]
+        test_name = connection.creation._get_test_db_name()
+        connection.close()
+        settings.DATABASES[connection.alias]["NAME"] = test_name
+        connection.settings_dict["NAME"] = test_name
+        _sqlite_restore(cached)
+        os.utime(cached)  # recently used: kept by the pruning
+    _BASE_DB["file"] = cached
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _django_db_setup_built(request, django_db_blocker, save_to: Path | None = None, lock=None):
+    """pytest-django's set-up (migrate), then the base data loaded; saved to `save_to` for the next runs."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    try:
+        with django_db_blocker.unblock():
+            db_cfg = setup_databases(verbosity=request.config.option.verbose, interactive=False,
+                                     serialized_aliases=set())  # as pytest-django: no test needs serialized rollback
+            _load_base_data()
+            if not _is_sqlite():
+                _pg_snapshot()
+            if save_to is not None:
+                partial = save_to.with_suffix(f".{os.getpid()}.part")
+                target = sqlite3.connect(partial)
+                try:
+                    _sqlite_copy(_raw_connection(), target)
+                finally:
+                    target.close()
+                partial.replace(save_to)  # atomic: a concurrent run sees the whole file or none
+                _BASE_DB["file"] = save_to
+                _cache_prune(save_to.parent)
+    finally:
+        if lock is not None:
+            lock.close()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +211,51 @@ def _restore_base_data_after_flush(request, django_db_blocker):
     transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
     if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         with django_db_blocker.unblock():
-            _load_base_data()
+            if "file" in _BASE_DB:
+                _sqlite_restore(_BASE_DB["file"])
+            elif "postgresql" in _BASE_DB:
+                _pg_restore()
+            else:
+                _load_base_data()
+
+
+# PostgreSQL: the base data is copied once into a schema of the test database; the reload after a flush copies it
+# back table by table in one transaction (Django's foreign keys are deferred there, so the order does not matter).
+_PG_SCHEMA = "socplan_test_base"
+
+
+def _pg_tables() -> list[str]:
+    from django.db import connection
+
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _pg_snapshot() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {_PG_SCHEMA} CASCADE")
+        cur.execute(f"CREATE SCHEMA {_PG_SCHEMA}")
+        for table in _pg_tables():
+            cur.execute(f'CREATE TABLE {_PG_SCHEMA}."{table}" AS TABLE public."{table}"')
+    _BASE_DB["postgresql"] = _PG_SCHEMA
+
+
+def _pg_restore() -> None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    tables = _pg_tables()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("TRUNCATE " + ", ".join(f'public."{t}"' for t in tables))
+        for table in tables:
+            cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                        "AND table_name = %s AND is_generated = 'NEVER' ORDER BY ordinal_position", [table])
+            cols = ", ".join(f'"{c}"' for (c,) in cur.fetchall())
+            cur.execute(f'INSERT INTO public."{table}" ({cols}) SELECT {cols} FROM {_PG_SCHEMA}."{table}"')
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cur.execute(sql)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -102,6 +291,43 @@ def _server_database(tmp: Path) -> tuple[str, callable]:
     return f"{base}/{name}", drop
 
 
+def _demo_prepared(tmp: Path, env: dict, command: list[str], *, cached: bool) -> str:
+    """Run `socplan demo --no-serve` into the data directory `tmp` and return what it printed.
+
+    On SQLite the prepared data directory (database, secret key) and the output are cached under the code hash
+    and copied for the next runs with the same code.
+    """
+    cache = _cache_dir() if cached else None
+    if cache is None:
+        return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    saved = cache / f"server-{_code_hash()}"
+    lock = _cache_lock(cache)
+    try:
+        return _demo_prepared_locked(tmp, env, command, cache, saved)
+    finally:
+        lock.close()
+
+
+def _demo_prepared_locked(tmp: Path, env: dict, command: list[str], cache: Path, saved: Path) -> str:
+    if not (saved / "demo.out").exists():
+        out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+        with sqlite3.connect(tmp / "e2e.sqlite3") as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself
+        db.close()
+        partial = saved.with_name(f"{saved.name}.{os.getpid()}.part")
+        shutil.copytree(tmp, partial, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
+        (partial / "demo.out").write_text(out)
+        try:
+            partial.rename(saved)  # atomic; a concurrent run that got there first wins
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)
+        _cache_prune(cache)
+        return out
+    shutil.copytree(saved, tmp, dirs_exist_ok=True)
+    os.utime(saved)
+    return (tmp / "demo.out").read_text()
+
+
 class DemoServer(str):
     """The server's base URL (a str) with the demo logins as `.logins` [(user, password, role), …]."""
 
@@ -119,7 +345,7 @@ def demo_server(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": db_url, "SOCPLAN_DATA_DIR": str(tmp), "DEBUG": "0",
            "SOCPLAN_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     cli = [sys.executable, "-m", "socplan.cli"]
-    out = subprocess.run([*cli, "demo", "--no-serve"], env=env, check=True, capture_output=True, text=True).stdout
+    out = _demo_prepared(tmp, env, [*cli, "demo", "--no-serve"], cached=db_url.startswith("sqlite:"))
     # The demo prints its logins ("user  password  role"); the first one is the region administrator.
     logins = [line.split(None, 2) for line in out.split("Demo přihlášení", 1)[1].splitlines()[1:] if line.startswith("  ")]
     port = _free_port()
