@@ -1,10 +1,9 @@
 """Readable values of model fields for people (history rows, stale-edit messages): choice labels,
-related objects' names, "ano"/"ne", Czech number and date formats."""
+related objects' names, "ano"/"ne", Czech number and date formats, JSON values as "klíč: hodnota" lists."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 from django.db import models
@@ -48,10 +47,21 @@ def display_value(field: models.Field, value, names: dict | None = None) -> str:
         return str(value)  # years and identifiers are labels, not quantities: "2026", never "2 026"
     if isinstance(value, (int, float, Decimal)):
         return formats.number_format(value, use_l10n=True, force_grouping=True)
-    if isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False)
-    else:
-        text = str(value)
+    text = structured_text(value) if isinstance(value, (dict, list)) else str(value)
     return text if len(text) <= MAX_LEN else text[: MAX_LEN - 1] + "…"
+
+
+def structured_text(value) -> str:
+    """A JSON value as a reader sees it: "klíč: hodnota, klíč: hodnota" for an object, items separated by "; ",
+    numbers in Czech format — never braces and quotes."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {structured_text(v)}" for k, v in value.items()) or EMPTY
+    if isinstance(value, list):
+        return "; ".join(structured_text(v) for v in value) or EMPTY
+    if isinstance(value, bool):
+        return _("ano") if value else _("ne")
+    if isinstance(value, (int, float, Decimal)):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    return EMPTY if value is None else str(value)
 
 

@@ -19,3 +19,11 @@ def num(value, decimals=0):
     if value is None or value == "":
         return "—"
     return format_number(value, int(decimals))
+
+
+@register.filter
+def structured(value):
+    """A JSON value (a job's result, a snapshot) as labelled text: "klíč: hodnota, …" — never raw JSON."""
+    from socplan.core.display import structured_text
+
+    return structured_text(value)
