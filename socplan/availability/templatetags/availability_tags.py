@@ -1,6 +1,8 @@
-"""Template helpers of the availability pages: numbers with decimals, RAG badges, dictionary lookup."""
+"""Template helpers of the availability pages: numbers with decimals, RAG badges, dictionary lookup, method
+labels in words."""
 
 import math
+import re
 
 from django import template
 from django.utils.html import format_html
@@ -8,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from socplan.core.money import format_number
+
+from ..models import Method
 
 register = template.Library()
 
@@ -57,3 +61,24 @@ def rag_badge(status, ratio=None):
     label = _(RAG_LABELS[status])
     pct = "" if ratio is None else f" ({format_number(round(ratio * 100), 0)} %)"
     return format_html('<span class="rag {}" data-rag="{}">{}{}</span>', status, status, label, pct)
+
+
+_GAUSSIAN = re.compile(r"e2sfca-gaussian\(sigma=([0-9.]+)\)")
+
+
+@register.filter
+def method_label(label, cost_unit="km"):
+    """The engine's method label in words: "2sfca" → "2SFCA (bez útlumu)", "e2sfca-gaussian(sigma=15)" →
+    "E2SFCA, gaussovský útlum (σ = 15 km)"; never the code."""
+    label = str(label or "")
+    m = _GAUSSIAN.fullmatch(label)
+    if m:
+        return _("E2SFCA, gaussovský útlum (σ = %(sigma)s %(unit)s)") % {
+            "sigma": format_number(float(m.group(1)), 1).removesuffix(",0"), "unit": cost_unit or "km"}
+    if label.startswith("e2sfca-step"):
+        return _("E2SFCA, stupňovitý útlum")
+    if label.startswith("e2sfca"):
+        return str(Method.ENHANCED.label)
+    if label == "2sfca":
+        return str(Method.TWO_STEP.label)
+    return label
