@@ -99,9 +99,10 @@ def _cache_dir() -> Path | None:
     return path
 
 
-def _cache_lock(directory: Path):
-    """An exclusive lock on the cache (held while one run prepares what others would prepare too); close() frees it."""
-    fh = open(directory / "prepare.lock", "w")  # noqa: SIM115 (released by the caller)
+def _cache_lock(entry: Path):
+    """An exclusive lock on one cache entry (held while one run prepares what others would prepare too); close()
+    frees it. Runs of other code (another hash) do not wait for it."""
+    fh = open(entry.with_name(entry.name + ".lock"), "w")  # noqa: SIM115 (released by the caller)
     fcntl.flock(fh, fcntl.LOCK_EX)
     return fh
 
@@ -111,6 +112,7 @@ def _cache_prune(directory: Path, keep: int = 6) -> None:
     entries = sorted((p for p in directory.iterdir() if p.suffix != ".lock"), key=lambda p: p.stat().st_mtime,
                      reverse=True)
     for old in entries[keep:]:
+        old.with_name(old.name + ".lock").unlink(missing_ok=True)
         if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
         else:
@@ -145,6 +147,19 @@ def _raw_connection():
 _BASE_DB: dict[str, Path] = {}  # "file": the cached database the test database was copied from
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _worker_files(tmp_path_factory):
+    # Parallel workers (`pytest -n 2`) have databases of their own that hand out the same primary keys, so the
+    # files named after them (catalogue pages, attachments) go to a folder per worker, not the shared data dir.
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from django.conf import settings
+
+    base = tmp_path_factory.mktemp("worker-files")
+    settings.MEDIA_ROOT = base / "media"
+    settings.SOCPLAN_ATTACHMENT_DIR = base / "attachments"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
     """The test database with the base data: copied from the cache on SQLite when the code is unchanged."""
@@ -156,7 +171,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         yield from _django_db_setup_built(request, django_db_blocker)
         return
     cached = cache / f"base-{_code_hash()}.sqlite3"
-    lock = _cache_lock(cache)  # parallel runs (xdist workers) prepare it once
+    lock = _cache_lock(cached)  # parallel runs (xdist workers, other runs of the same code) prepare it once
     if not cached.exists():
         yield from _django_db_setup_built(request, django_db_blocker, save_to=cached, lock=lock)
         return
@@ -301,7 +316,7 @@ def _demo_prepared(tmp: Path, env: dict, command: list[str], *, cached: bool) ->
     if cache is None:
         return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     saved = cache / f"server-{_code_hash()}"
-    lock = _cache_lock(cache)
+    lock = _cache_lock(saved)
     try:
         return _demo_prepared_locked(tmp, env, command, cache, saved)
     finally:
