@@ -4,7 +4,8 @@ docs/performance.md. Run after any benchmark: `python bench/perf_collect.py`."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["registry", "evaluation", "finance", "network", "availability", "planning", "catalogue"]
+ORDER = ["tests", "startup", "registry", "evaluation", "finance", "network", "network_version", "availability",
+         "planning", "catalogue"]
 
 HEADER = """# Performance
 
