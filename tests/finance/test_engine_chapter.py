@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from socplan.finance.engine import (
     compute_support,
+    computed_sources,
     cost_table,
     planned_sources,
     share_pct,
@@ -27,16 +28,33 @@ def frame():
 
 def test_seed_plan_state_share_is_35_percent():
     assert share_pct(1063937222, 3039820634) == Decimal("35.00")
+    # the state need is ON − every other source: here the users pay 1 300 000 000 and 675 883 412
     seed = pd.DataFrame({
         "kind": ["49", "37"], "optimised_cost": [2_000_000_000, 1_039_820_634],
-        "optimal_support": [700_000_000, 363_937_222], "user_fees": [0, 0], "health_insurance": [0, 0],
-        "cofinancing": [0, 0],
+        "optimal_support": [700_000_000, 363_937_222], "user_fees": [1_300_000_000, 675_883_412],
+        "health_insurance": [0, 0], "cofinancing": [0, 0], "municipal_cofinancing": [0, 0],
+        "region_cofinancing": [0, 0],
     })
     assert state_need(seed) == {"optimised_cost": Decimal(3039820634), "state_need": Decimal(1063937222),
                                 "state_share_pct": Decimal("35.00")}
     total = cost_table(seed, "kind").iloc[-1]
     assert total["kind"] == "Celkem" and total["optimised_cost"] == 3039820634
     assert total["optimal_support"] == 1063937222 and total["state_share_pct"] == Decimal("35.00")
+
+
+def test_computed_sources_state_is_the_rest_with_its_rule():
+    f = frame()
+    rows = {r["key"]: r for r in computed_sources(f)}
+    on = int(f["optimised_cost"].sum())
+    assert sum(r["amount"] for r in rows.values()) == on == 49540427
+    # the state need = ON − municipalities − users − insurers − kraj − other = Σ OP of the worked network
+    others = sum(rows[k]["amount"] for k in ("municipalities", "users", "health_insurance", "region", "other"))
+    assert rows["state"]["amount"] == on - others == 27023222
+    assert rows["state"]["pct"] == Decimal("54.55") and rows["other"]["amount"] == 0
+    assert rows["municipalities"]["amount"] == int(f["municipal_cofinancing"].sum())
+    assert all(r["rule"] for r in rows.values()) and "výsledek" in rows["state"]["rule"]
+    by_kind_form = sources_table(f, PARAMS, ("kind", "form"))
+    assert by_kind_form.iloc[-1]["state"] == 27023222
 
 
 def test_cost_table_by_group_hand_values():

@@ -10,6 +10,8 @@ from .allocation import (
     to_json_dict,
 )
 from .chapter import (
+    SOURCE_RULES,
+    computed_sources,
     cost_table,
     planned_sources,
     share_pct,
@@ -46,10 +48,10 @@ from .settlement import (
 from .support import InputError, SupportResult, compute_support
 
 __all__ = [
-    "BOUND_LABEL", "INELIGIBLE_COSTS", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
+    "BOUND_LABEL", "INELIGIBLE_COSTS", "SOURCE_RULES", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
     "Group", "InputError", "Kind", "KindBounds", "MunicipalSplit", "Rate", "SettlementParams", "Source",
     "SplitMethod", "StatementResult", "SupportResult", "TierOutcome", "Unit", "YearAccount", "YearSettlement",
-    "allocate_optimise", "allocate_rules", "binding", "check_entrustment", "cofinancing_statement", "compare_allocations",
+    "allocate_optimise", "allocate_rules", "binding", "check_entrustment", "cofinancing_statement", "compare_allocations", "computed_sources",
     "compute_support", "cost_table", "damping_floors", "default_params", "municipal_amounts", "municipal_statement",
     "municipality_totals", "planned_sources", "required_share", "required_shares", "settle_year", "share_pct",
     "source_split", "sources_table", "split_municipal_share", "state_need", "statement_text", "to_json_dict",

@@ -16,6 +16,10 @@ Sources of one entry's optimised cost ON (docs/financing.md §4)::
 
 The municipalities come first because their share is a condition of the network (rate × ON ≤ 20 % of ON), so
 the chapter's "municipalities" are always the co-financing statement's total, to the crown.
+
+The state need is therefore *computed*: ON minus every other source, each by its stated rule
+(:data:`SOURCE_RULES`, per kind and form in :func:`sources_table` with ``by=("kind", "form")``); its share of ON
+is a result (:func:`computed_sources`), never a parameter.
 """
 
 from __future__ import annotations
@@ -34,6 +38,19 @@ DIMENSIONS = ("kind", "group", "target_group", "district", "orp")
 COST_COLUMNS = ("optimised_cost", "user_fees", "health_insurance", "cofinancing", "optimal_support")
 SOURCE_COLUMNS = ("state", "region", "municipalities", "users", "health_insurance", "other")
 TOTAL = "Celkem"
+SOURCE_RULES = {
+    "municipalities": "spolufinancování obcí = sazba sítě podle druhu, formy a úrovně položky × optimalizované "
+                      "náklady (celé Kč); totéž pravidlo jako výkaz spolufinancování obcí",
+    "users": "úhrady uživatelů: skupiny A/B obvyklá úhrada druhu na uživatele a měsíc × uživatelé × měsíce, "
+             "skupiny C/D úhrada druhu na obsazený lůžkoden × obsazené lůžkodny; částka ze žádosti, je-li uvedena",
+    "health_insurance": "platby zdravotních pojišťoven: skupiny C/D platba druhu na obsazený lůžkoden × obsazené "
+                        "lůžkodny; skupiny A/B 0 Kč, není-li částka ze žádosti",
+    "region": "spolufinancování kraje = podíl kraje ve finanční skupině (A–D) × optimalizované náklady (celé Kč)",
+    "other": "ostatní zdroje: 0 Kč – vzorce optimální podpory s jinými zdroji nepočítají",
+    "state": "potřeba ze státního rozpočtu = optimalizované náklady − obce − úhrady uživatelů − zdravotní "
+             "pojišťovny − kraj − ostatní, nejméně 0 Kč (převyšují-li ostatní zdroje náklady, krátí se úhrady, "
+             "pojišťovny a kraj v tomto pořadí); výsledek, ne parametr",
+}
 _REST_ORDER = (Source.REGION, Source.USERS, Source.HEALTH_INSURANCE, Source.OTHER)
 
 
@@ -128,6 +145,20 @@ def sources_table(frame: pd.DataFrame, params: FinanceParams, by: str | Sequence
     return _table(frame, by, cols, total)
 
 
+def computed_sources(frame: pd.DataFrame) -> list[dict]:
+    """Every source of the network's optimised cost with its rule: ``[{key, amount, pct, rule}]`` (amounts
+    Decimal whole CZK adding up exactly to ON; ``pct`` of ON, 2 decimals). The state comes first: ON − the others.
+    """
+    split = source_split(frame)
+    on = int(money_column(frame, "optimised_cost").sum())
+    out = []
+    for key in SOURCE_COLUMNS:
+        amount = Decimal(int(split[key].sum()))
+        out.append({"key": key, "amount": amount, "pct": share_pct(amount, on), "rule": SOURCE_RULES[key]})
+    assert sum(r["amount"] for r in out) == on  # the parts reconcile to the crown
+    return out
+
+
 def planned_sources(total_cost, params: FinanceParams, municipalities=0) -> dict[str, Decimal]:
     """The planned sources of the network's optimised cost ``total_cost`` (whole CZK; the parts add up exactly):
 
@@ -153,9 +184,10 @@ def planned_sources(total_cost, params: FinanceParams, municipalities=0) -> dict
 
 
 def state_need(frame: pd.DataFrame) -> dict[str, Decimal | None]:
-    """``{"optimised_cost", "state_need", "state_share_pct"}`` of the whole network."""
+    """``{"optimised_cost", "state_need", "state_share_pct"}`` of the whole network: the state need is ON − every
+    other source (:func:`source_split`), its share of ON the result."""
     on = Decimal(int(money_column(frame, "optimised_cost").sum()))
-    state = Decimal(int(money_column(frame, "optimal_support").sum()))
+    state = Decimal(int(source_split(frame)["state"].sum()))
     return {"optimised_cost": on, "state_need": state, "state_share_pct": share_pct(state, on)}
 
 
