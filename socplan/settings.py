@@ -321,5 +321,13 @@ LOGGING = {
     "filters": {"client_errors_one_line": {"()": "socplan.core.log.ClientErrorsOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"django.request": {"filters": ["client_errors_one_line"]}},
+    # django.security.<Exception> (DisallowedHost, a bad multipart body, …) answers 400: one line too. A logger's
+    # filter does not apply to its children, so each of Django's security loggers is named.
+    "loggers": {name: {"filters": ["client_errors_one_line"]}
+                for name in ("django.request", "django.security", "django.security.DisallowedHost",
+                             "django.security.DisallowedRedirect", "django.security.SuspiciousOperation",
+                             "django.security.SuspiciousFileOperation", "django.security.SuspiciousMultipartForm",
+                             "django.security.SuspiciousSession", "django.security.RequestDataTooBig",
+                             "django.security.TooManyFieldsSent", "django.security.TooManyFilesSent",
+                             "django.security.csrf")},
 }

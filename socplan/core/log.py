@@ -1,8 +1,9 @@
 """Logging pieces referenced from ``settings.LOGGING``.
 
-`ClientErrorsOneLine` sits on the ``django.request`` logger: a refused request (4xx: 403 permission denied,
-400 bad request, …) is the client's doing, not a fault of the server, so it is logged as one line — the status,
-the path and the reason — instead of a full traceback. Server errors (5xx) keep their traceback.
+`ClientErrorsOneLine` sits on the ``django.request`` logger and on Django's ``django.security.*`` loggers: a
+refused request (4xx: 403 permission denied, 400 bad request, a disallowed Host header, …) is the client's doing,
+not a fault of the server, so it is logged as one line — the status, the path or message and the reason —
+instead of a full traceback. Server errors (5xx) keep their traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ class ClientErrorsOneLine(logging.Filter):
             exc = record.exc_info[1]
             message = record.getMessage()
             reason = " ".join(str(exc).split()) if exc is not None else ""
-            record.msg = f"{status} {message}" + (f" ({reason})" if reason else "")
+            message = " ".join(message.split())
+            # the security loggers' message is the exception's text already: say it once
+            record.msg = f"{status} {message}" + (f" ({reason})" if reason and reason not in message else "")
             record.args = ()
             record.exc_info = None
             record.exc_text = None
