@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from socplan.accounts import generic
 from socplan.core.czech import order_czech
+from socplan.core.money import format_number
 
 from . import geometry, selectors
 from .filters import MunicipalityFilter
@@ -102,7 +103,9 @@ def municipality(request, code):
                    (obj.district.name, reverse("territory:district", args=[obj.district.code])),
                    (obj.orp.name, reverse("territory:orp", args=[obj.orp.code]))],
         "codes": [(_("kód obce (ČSÚ/RÚIAN)"), obj.code), (_("POÚ"), f"{obj.pou.name} ({obj.pou.code})"),
-                  (_("souřadnice"), f"{obj.lat:.5f}, {obj.lon:.5f}" + (" " + _("(odvozeno z hranice)") if obj.point_derived else ""))],
+                  (_("souřadnice"), _("%(lat)s° s. š., %(lon)s° v. d.") % {
+                      "lat": format_number(obj.lat, 5), "lon": format_number(obj.lon, 5)}
+                  + (" " + _("(odvozeno z hranice)") if obj.point_derived else ""))],
     })
 
 

@@ -2,7 +2,7 @@
 must never reach a reader:
 
 - a code instead of a word: capacity codes ("luzka", "interv", "capacity:…"), tier codes ("zakladni"), field
-  names ("assess_…"), method codes ("e2sfca-…");
+  names ("assess_…", any snake_case identifier), method codes ("e2sfca-…");
 - raw JSON (``{"key": …``) instead of labelled values;
 - an unformatted number: ``0.5115`` or ``25.00`` with a decimal point in the Czech UI, ``5942528820`` without
   grouping in a number cell;
@@ -30,7 +30,8 @@ MAX_PAGES = 90
 PER_PATTERN = 2
 SKIP = re.compile(r"^/(admin|api|static|media|i18n|accounts/logout|odhlasit)|export=|\.(xlsx|pdf|docx|csv|json|zip)"
                   r"($|\?)|/(stahnout|download|soubor|pdf|docx|xlsx)/")
-CODE_WORDS = re.compile(r"\b(luzka|interv|zakladni|capacity:[a-z_]+|assess_[a-z_]+|e2sfca-[a-z]+)")
+CODE_WORDS = re.compile(r"\b(luzka|interv|zakladni)\b|capacity:[a-z_]+|\bassess_[a-z_]+|e2sfca-[a-z]+"
+                        r"|\b[a-z]+_[a-z]+(?:_[a-z]+)*\b")  # the last: any snake_case identifier
 RAW_JSON = re.compile(r'[{\[]\s*"[A-Za-z_][\w\- ]*"\s*:')
 DECIMAL_POINT = re.compile(r"(?<![\d.\w])\d+\.\d{2,}(?![\d.])")
 UNGROUPED = re.compile(r"\d{5,}")

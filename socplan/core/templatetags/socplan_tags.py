@@ -27,3 +27,16 @@ def structured(value):
     from socplan.core.display import structured_text
 
     return structured_text(value)
+
+
+@register.filter
+def unit_label(code):
+    """A capacity unit's name for a column or a total ("lůžka", "klienti", "intervence"), from its code ("luzka",
+    also "capacity:luzka"); an unknown code is shown as it is."""
+    from django.utils.translation import gettext
+
+    from socplan.core.czech import CAPACITY_FORMS
+
+    key = str(code or "").removeprefix("capacity:")
+    forms = CAPACITY_FORMS.get(key)
+    return gettext(forms[1]) if forms else key

@@ -159,7 +159,7 @@ def explain(result: EvaluationResult, service_id, *, top: int = 3) -> Explanatio
                     weight=float(result.weights.at[service_id, ind.code]),
                     contribution=float(result.contributions.at[service_id, ind.code]),
                     missing=miss,
-                    missing_inputs=tuple(INPUT_LABELS.get(x, x) for x in missing_inputs(inputs, ind.code))
+                    missing_inputs=tuple(INPUT_LABELS.get(x, ind.name if x == ind.code else x) for x in missing_inputs(inputs, ind.code))
                     if miss
                     else (),
                 )
@@ -222,7 +222,7 @@ def explain_all(result: EvaluationResult, *, top: int = 3) -> dict:
             missing_labels = ()
             if is_missing:
                 inputs = result.inputs.iloc[s]
-                missing_labels = tuple(INPUT_LABELS.get(x, x) for x in missing_inputs(inputs, ind.code))
+                missing_labels = tuple(INPUT_LABELS.get(x, ind.name if x == ind.code else x) for x in missing_inputs(inputs, ind.code))
             c = crit[ind.criterion]
             rows.append(
                 ExplanationRow(
