@@ -12,7 +12,7 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from socplan.core.panels import Panel, panel_register
 
-        from . import jobs, plans  # noqa: F401  (the document_render job kind; the plan document builders)
+        from . import decisions, finance_chapter, jobs, plans  # noqa: F401  (the document_render job kind; the document builders)
 
         panel_register(Panel("planning.action_plan", "documents/panels/action_plan_network.html",
                              _action_plan_panel_context))

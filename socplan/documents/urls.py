@@ -3,7 +3,7 @@ to the plan pages (/planovani/…), where they have always been."""
 
 from django.urls import path
 
-from . import views
+from . import views, views_decisions
 
 app_name = "documents"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("dokumenty/<int:pk>/<str:filename>", views.download, name="download_named"),
     path("planovani/plan/<int:pk>/dokument.<str:fmt>", views.plan_document, name="plan_document"),
     path("planovani/akcni-plan/<int:pk>/dokument.<str:fmt>", views.action_plan_document, name="action_plan_document"),
+    path("dokumenty/dotace/<int:pk>/<str:doc>.<str:fmt>", views_decisions.decision_file, name="decision_file"),
 ]

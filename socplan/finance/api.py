@@ -365,6 +365,8 @@ class AllocationRunsView(AllocationView):
 class ApproveRunSerializer(serializers.Serializer):
     decision_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
                                          help_text="Usnesení nebo rozhodnutí, kterým se rozdělení schvaluje.")
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                   help_text="Důvod nahrazení platného rozdělení kola (povinný, nahrazuje-li).")
 
 
 class AllocationRunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -384,7 +386,7 @@ class AllocationRunViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         ser = ApproveRunSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         run = _call(services.allocation_run_approve, actor=request.user, run=run,
-                    decision_ref=ser.validated_data["decision_ref"])
+                    decision_ref=ser.validated_data["decision_ref"], reason=ser.validated_data["reason"])
         return Response(AllocationRunSerializer(run).data)
 
 

@@ -1,12 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_programmes
 
 router = SimpleRouter()
 router.register("finance/allocations", api.AllocationRunViewSet, basename="finance-allocation-run")
 router.register("finance/budgets", api.BudgetViewSet, basename="finance-budget")
 router.register("finance/unit-reports", api.UnitReportViewSet, basename="finance-unit-report")
+router.register("finance/programmes", api_programmes.ProgrammeViewSet, basename="finance-programme")
+router.register("finance/decisions", api_programmes.DecisionViewSet, basename="finance-decision")
 
 allocation = api.AllocationRunsView.as_view()
 # the authorization-matrix test: the run's URL and (by the name) its detail route

@@ -11,6 +11,13 @@
   after the tax return); :class:`UnitReport` – half-yearly actual units (direct-care FTE-months or bed-days).
   Both go through draft → submitted → returned for correction → approved; approved rows are immutable.
 * :class:`Settlement` – the settlement and overcompensation check of a service and year (engine: settlement).
+* :class:`Programme` + :class:`ProgrammeRound` – subsidy programmes (dotační programy) of a kraj and year with
+  their legal basis, budget, eligible kinds, rules (year-on-year damping, reasonable profit, carry-over) and
+  rounds with dates; an allocation run, the decisions, payments and settlements belong to a round.
+* :class:`GrantDecision` – the decision or public-law contract for one provider from the approved run of a
+  round, with the Pověření (entrustment act) it carries; :class:`PaymentInstalment` – its payment schedule;
+  :class:`Payment` – payments and refunds received; :class:`DecisionSettlement` – the yearly settlement of the
+  decision (overpayment and overcompensation refund, due date).
 
 Formulas and the demo calibration: docs/financing.md.
 """
@@ -214,6 +221,11 @@ class AllocationRun(ImmutableWhenApproved, models.Model):
     state = models.CharField(_("stav"), max_length=10, choices=AllocationState.choices,
                              default=AllocationState.COMPUTED, editable=False)
     decision_ref = models.CharField(_("usnesení / rozhodnutí"), max_length=200, blank=True, editable=False)
+    programme_round = models.ForeignKey(
+        "finance.ProgrammeRound", on_delete=models.PROTECT, null=True, blank=True, related_name="runs",
+        verbose_name=_("kolo dotačního programu"),
+        help_text=_("Rozdělení patří kolu programu; bez kola jde o výpočet kraje a roku mimo program."))
+    supersede_reason = models.TextField(_("důvod nahrazení"), max_length=2000, blank=True, editable=False)
     history = HistoricalRecords()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": True,
@@ -224,6 +236,18 @@ class AllocationRun(ImmutableWhenApproved, models.Model):
         verbose_name_plural = _("rozdělení rozpočtu")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["region", "year", "mode"])]
+        constraints = [
+            # the approved runs of a round form one chain: one first approval, each later one supersedes exactly
+            # one run, and no run is superseded twice -> exactly one approved run in force per round
+            models.UniqueConstraint(
+                fields=["programme_round"], name="finance_allocation_one_first_approval_per_round",
+                condition=Q(approved_at__isnull=False, supersedes__isnull=True, programme_round__isnull=False),
+                violation_error_message=_("Kolo programu už má schválené rozdělení.")),
+            models.UniqueConstraint(
+                fields=["supersedes"], name="finance_allocation_superseded_once",
+                condition=Q(supersedes__isnull=False),
+                violation_error_message=_("Toto rozdělení už nahradilo jiné schválené rozdělení.")),
+        ]
 
     def __str__(self):
         return f"{self.region} {self.year} – {self.get_mode_display()} ({self.created_at:%d. %m. %Y %H:%M})"
@@ -445,3 +469,259 @@ class Settlement(models.Model):
 
     def __str__(self):
         return f"{self.service} {self.year}"
+
+
+# --- programmes, decisions, payments ------------------------------------------------------------------------
+
+class LegalBasis(models.TextChoices):
+    STATE_101A = "state_101a", _("§ 101a – dotace ze státního rozpočtu (kraj ji rozděluje)")
+    REGION_105 = "region_105", _("§ 105 – vlastní program kraje (spolufinancování)")
+    TARGETED = "targeted", _("cílený program kraje pro vybrané druhy služeb")
+
+
+class Instrument(models.TextChoices):
+    DECISION = "decision", _("rozhodnutí o poskytnutí dotace")
+    CONTRACT = "contract", _("veřejnoprávní smlouva")
+
+
+class PaymentSchedule(models.TextChoices):
+    QUARTERLY = "quarterly", _("čtvrtletní zálohy")
+    HALF_YEARLY = "half_yearly", _("pololetní zálohy")
+    SINGLE = "single", _("jednorázově")
+
+
+SCHEDULE_INSTALMENTS = {PaymentSchedule.QUARTERLY: 4, PaymentSchedule.HALF_YEARLY: 2, PaymentSchedule.SINGLE: 1}
+
+
+class Programme(VersionedModel):
+    """Dotační program kraje na rok: právní základ, rozpočet, oprávněné druhy, pravidla a lhůty (v kolech)."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="finance_programmes",
+                               verbose_name=_("kraj"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    code = models.SlugField(_("kód programu"), max_length=30,
+                            help_text=_("Krátký kód v adresách a číslech rozhodnutí, např. „101a“ nebo „jmk-105“."))
+    name = models.CharField(_("název programu"), max_length=200)
+    legal_basis = models.CharField(_("právní základ"), max_length=12, choices=LegalBasis.choices)
+    budget = models.DecimalField(_("rozpočet programu (Kč)"), max_digits=15, decimal_places=0,
+                                 validators=NON_NEGATIVE)
+    kinds = models.ManyToManyField("registry.ServiceKind", blank=True, related_name="+",
+                                   verbose_name=_("oprávněné druhy služeb"),
+                                   help_text=_("Prázdné = všechny druhy služeb v síti."))
+    instrument = models.CharField(_("forma poskytnutí"), max_length=10, choices=Instrument.choices,
+                                  default=Instrument.DECISION)
+    payment_schedule = models.CharField(_("splátkový kalendář"), max_length=12, choices=PaymentSchedule.choices,
+                                        default=PaymentSchedule.QUARTERLY)
+    damping_max_drop = models.DecimalField(
+        _("meziroční tlumení – nejvyšší pokles podpory"), max_digits=5, decimal_places=4, null=True, blank=True,
+        validators=SHARE,
+        help_text=_("Podpora služby nesmí klesnout o víc než tento podíl proti schválené částce loňského roku, "
+                    "pokud se její položka v síti nezmenšila (např. 0,10 = nejvýše o 10 %). Prázdné = bez tlumení."))
+    profit_rate = models.DecimalField(
+        _("přiměřený zisk (podíl uznatelných nákladů)"), max_digits=5, decimal_places=4, default=ZERO,
+        validators=SHARE, help_text=_("Rozhodnutí Komise 2012/21/EU; 0 = bez zisku."))
+    carry_over_limit = models.DecimalField(
+        _("převod nadměrné platby – limit (podíl průměrné roční platby)"), max_digits=5, decimal_places=4,
+        default=Decimal("0.10"), validators=SHARE,
+        help_text=_("Nadměrná vyrovnávací platba do tohoto podílu průměrné roční platby se převádí do dalšího "
+                    "období (rozhodnutí 2012/21/EU čl. 6 odst. 2: nejvýše 10 %)."))
+    entrustment_from = models.PositiveSmallIntegerField(_("pověření od roku"), validators=YEAR)
+    entrustment_to = models.PositiveSmallIntegerField(_("pověření do roku"), validators=YEAR)
+    conditions = models.TextField(_("podmínky programu"), max_length=5000, blank=True,
+                                  help_text=_("Text podmínek, který se tiskne do rozhodnutí či smlouvy."))
+    illustrative = models.BooleanField(_("ilustrativní data"), default=False,
+                                       help_text=_("Program je smyšlený (demo); dokumenty to uvádějí."))
+    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("dotační program")
+        verbose_name_plural = _("dotační programy")
+        ordering = ["region", "-year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "code"], name="finance_programme_unique_code",
+                                    violation_error_message=_("Program s tímto kódem už v roce existuje.")),
+            models.CheckConstraint(condition=Q(entrustment_from__lte=models.F("entrustment_to")),
+                                   name="finance_programme_entrustment_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.entrustment_from and self.entrustment_to and self.entrustment_from > self.entrustment_to:
+            raise ValidationError({"entrustment_to": _("Pověření musí končit nejdříve v roce, kdy začíná.")})
+        if self.entrustment_to and self.entrustment_from and self.entrustment_to - self.entrustment_from > 9:
+            raise ValidationError({"entrustment_to": _("Pověření může trvat nejvýše 10 let.")})
+        if self.year and self.entrustment_from and not self.entrustment_from <= self.year <= self.entrustment_to:
+            raise ValidationError({"entrustment_from": _("Rok programu musí ležet v období pověření.")})
+
+    @property
+    def source_field(self) -> str:
+        """The line of a provider's budget that reports this programme's money (for the settlement)."""
+        return "public_state" if self.legal_basis == LegalBasis.STATE_101A else "public_region"
+
+
+class ProgrammeRound(models.Model):
+    """Kolo dotačního programu: rozpočet kola a lhůty žádostí, rozhodnutí, vyúčtování a vratek."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds",
+                                  verbose_name=_("dotační program"))
+    number = models.PositiveSmallIntegerField(_("kolo"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    budget = models.DecimalField(_("rozpočet kola (Kč)"), max_digits=15, decimal_places=0, validators=NON_NEGATIVE)
+    applications_from = models.DateField(_("žádosti od"))
+    applications_to = models.DateField(_("žádosti do"))
+    decisions_by = models.DateField(_("rozhodnutí do"))
+    reports_by = models.DateField(_("vyúčtování do"))
+    refund_due = models.DateField(_("vratky splatné do"), null=True, blank=True,
+                                  help_text=_("Prázdné = 30 dní od výpočtu vyúčtování."))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "programme__region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("kolo dotačního programu")
+        verbose_name_plural = _("kola dotačních programů")
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="finance_round_unique_number",
+                                    violation_error_message=_("Kolo s tímto číslem už v programu existuje.")),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} – {self.number}. kolo"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.applications_from and self.applications_to and self.applications_from > self.applications_to:
+            raise ValidationError({"applications_to": _("Konec příjmu žádostí je před jeho začátkem.")})
+        if self.applications_to and self.decisions_by and self.decisions_by < self.applications_to:
+            raise ValidationError({"decisions_by": _("Rozhodnutí nemůže předcházet konci příjmu žádostí.")})
+
+
+class GrantDecision(models.Model):
+    """Rozhodnutí o poskytnutí dotace nebo veřejnoprávní smlouva pro jednoho poskytovatele ze schváleného
+    rozdělení kola, s Pověřením (akt pověření službou obecného hospodářského zájmu)."""
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="decisions",
+                            verbose_name=_("schválené rozdělení"))
+    programme_round = models.ForeignKey(ProgrammeRound, on_delete=models.PROTECT, related_name="decisions",
+                                        verbose_name=_("kolo dotačního programu"))
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="finance_decisions",
+                                 verbose_name=_("poskytovatel"))
+    instrument = models.CharField(_("forma"), max_length=10, choices=Instrument.choices)
+    number = models.CharField(_("číslo jednací"), max_length=60)
+    entrustment_number = models.CharField(_("číslo pověření"), max_length=60)
+    amount = models.DecimalField(_("dotace celkem (Kč)"), max_digits=15, decimal_places=0, validators=NON_NEGATIVE)
+    issued_on = models.DateField(_("datum vydání"))
+    created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("vytvořil"))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "programme_round__programme__region", "district": None, "orp": None,
+             "provider": "provider", "private": True, "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("rozhodnutí o dotaci")
+        verbose_name_plural = _("rozhodnutí o dotaci")
+        ordering = ["programme_round", "provider__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "provider"], name="finance_decision_unique_provider",
+                                    violation_error_message=_("Poskytovatel už má z tohoto rozdělení rozhodnutí.")),
+            models.UniqueConstraint(fields=["programme_round", "number"], name="finance_decision_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} – {self.provider}"
+
+
+class PaymentInstalment(models.Model):
+    """Splátka dotace podle splátkového kalendáře rozhodnutí."""
+
+    decision = models.ForeignKey(GrantDecision, on_delete=models.CASCADE, related_name="instalments",
+                                 verbose_name=_("rozhodnutí"))
+    order = models.PositiveSmallIntegerField(_("pořadí"))
+    due_on = models.DateField(_("splatnost"))
+    amount = models.DecimalField(_("částka (Kč)"), max_digits=15, decimal_places=0, validators=NON_NEGATIVE)
+
+    SCOPE = GrantDecision.SCOPE | {"region": "decision__programme_round__programme__region",
+                                   "provider": "decision__provider"}
+
+    class Meta:
+        verbose_name = _("splátka")
+        verbose_name_plural = _("splátky")
+        ordering = ["decision", "order"]
+        constraints = [models.UniqueConstraint(fields=["decision", "order"], name="finance_instalment_unique")]
+
+    def __str__(self):
+        return f"{self.decision} / {self.order}"
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", _("výplata dotace")
+    REFUND = "refund", _("přijatá vratka")
+
+
+class Payment(models.Model):
+    """Zaznamenaná platba: výplata dotace poskytovateli nebo vratka přijatá od něj."""
+
+    decision = models.ForeignKey(GrantDecision, on_delete=models.PROTECT, related_name="payments",
+                                 verbose_name=_("rozhodnutí"))
+    kind = models.CharField(_("druh platby"), max_length=10, choices=PaymentKind.choices)
+    paid_on = models.DateField(_("datum platby"))
+    amount = models.DecimalField(_("částka (Kč)"), max_digits=15, decimal_places=0,
+                                 validators=[MinValueValidator(Decimal(1))])
+    reference = models.CharField(_("variabilní symbol / doklad"), max_length=60, blank=True)
+    created_at = models.DateTimeField(_("zaznamenáno"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("zaznamenal"))
+    history = HistoricalRecords()
+
+    SCOPE = PaymentInstalment.SCOPE
+
+    class Meta:
+        verbose_name = _("platba")
+        verbose_name_plural = _("platby")
+        ordering = ["decision", "paid_on", "pk"]
+
+    def __str__(self):
+        return f"{self.decision}: {self.get_kind_display()} {self.amount}"
+
+
+class DecisionSettlement(models.Model):
+    """Roční vyúčtování dotace jednoho rozhodnutí: přeplatek, podíl programu na nadměrné vyrovnávací platbě,
+    vratka a její splatnost (docs/financing.md, vyúčtování dotace)."""
+
+    decision = models.OneToOneField(GrantDecision, on_delete=models.PROTECT, related_name="settlement",
+                                    verbose_name=_("rozhodnutí"))
+    granted = _money(_("dotace podle rozhodnutí"))
+    paid = _money(_("vyplaceno"))
+    used = _money(_("použito v souladu s rozhodnutím"))
+    overpayment = _money(_("přeplatek (nevyčerpáno)"))
+    overcompensation = _money(_("podíl programu na nadměrné vyrovnávací platbě"))
+    refund = _money(_("vratka celkem"))
+    due_on = models.DateField(_("vratka splatná do"), null=True, blank=True)
+    lines = models.JSONField(_("výpočet po službách"), default=list, blank=True)
+    explanation = models.TextField(_("výpočet"), blank=True)
+    computed_at = models.DateTimeField(_("vypočteno"), auto_now=True)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("vypočetl"))
+    history = HistoricalRecords()
+
+    SCOPE = PaymentInstalment.SCOPE
+
+    class Meta:
+        verbose_name = _("vyúčtování dotace")
+        verbose_name_plural = _("vyúčtování dotací")
+        ordering = ["decision"]
+
+    def __str__(self):
+        return f"{self.decision}: {self.refund}"

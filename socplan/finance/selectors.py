@@ -26,7 +26,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from socplan.accounts.immutability import current_approved
 from socplan.accounts.models import Role
-from socplan.accounts.scope import grants, is_region_staff, is_superuser, restrict
+from socplan.accounts.scope import can, grants, is_region_staff, is_superuser, restrict
 from socplan.core.money import czk, format_czk
 from socplan.evaluation.selectors import service_scores
 from socplan.network import selectors as network_selectors
@@ -448,38 +448,48 @@ def latest_runs(user, region, year: int) -> dict[str, AllocationRun | None]:
 
 
 def allocation_rows(user, run: AllocationRun):
-    return restrict(AllocationRow.objects.filter(run=run), user, "view").select_related(
+    """The rows of ``run`` the user may see: kraj staff every row of every run; anyone else (a provider) only
+    its own rows, and only of an allocation in force (computed and superseded runs are proposals and history
+    of the kraj, never shown to providers)."""
+    qs = AllocationRow.objects.filter(run=run)
+    if not can(user, "view", run) and not current_approved(AllocationRun.objects.filter(pk=run.pk)).exists():
+        qs = qs.none()
+    return restrict(qs, user, "view").select_related(
         "service__provider", "district", "orp").defer("district__boundary", "orp__boundary")
 
 
 def own_allocations(user, year: int | None = None):
-    """A provider user's allocation rows (latest run per region, year and mode)."""
-    qs = restrict(AllocationRow.objects.all(), user, "view").select_related("run", "service")
+    """A provider user's allocation rows: only those of allocations in force (approved, not superseded)."""
+    in_force = current_approved(AllocationRun.objects.all())
+    qs = restrict(AllocationRow.objects.filter(run__in=in_force), user, "view").select_related("run", "service")
     if year is not None:
         qs = qs.filter(run__year=year)
-    return qs.order_by("-run__created_at", "service__name")
+    return qs.order_by("-run__year", "service__name")
 
 
-def allocation_in_force(region, year: int) -> AllocationRun | None:
-    """The kraj's binding allocation of the year: the approved run that no later approved run supersedes (runs
-    that were only computed are proposals and bind nobody)."""
-    return (current_approved(AllocationRun.objects.filter(region=_region(region), year=year))
-            .order_by("-approved_at", "-pk").first())
+def allocation_in_force(region, year: int, programme_round=None) -> AllocationRun | None:
+    """The binding allocation of a programme round (or, without a round, the kraj's latest one of the year):
+    the approved run that no later approved run supersedes (runs that were only computed are proposals and
+    bind nobody)."""
+    qs = AllocationRun.objects.filter(region=_region(region), year=year)
+    if programme_round is not None:
+        qs = qs.filter(programme_round=programme_round)
+    return current_approved(qs).order_by("-approved_at", "-pk").first()
 
 
 def allocation_rows_in_force(service_id: int, year: int, *, user=None):
-    """The service's rows in the binding allocation of its kraj and year (restricted when a user is given)."""
+    """The service's rows in the binding allocations of the year — one in force per programme round (and one
+    for allocations outside a programme) — restricted when a user is given."""
     runs = current_approved(AllocationRun.objects.filter(year=year, rows__service_id=service_id)).distinct()
-    run = runs.order_by("-approved_at", "-pk").first()
-    if run is None:
-        return AllocationRow.objects.none()
-    qs = AllocationRow.objects.filter(run=run, service_id=service_id).select_related("run").order_by("key")
+    qs = AllocationRow.objects.filter(run__in=runs, service_id=service_id).select_related("run").order_by(
+        "run_id", "key")
     return restrict(qs, user, "view") if user is not None else qs
 
 
 def allocated_amount(service_id: int, year: int) -> Decimal | None:
-    """The amount allocated to a service in the binding (approved) allocation of its kraj and year; None while
-    no allocation of the year is approved. The one owner of "how much did the service get"."""
+    """The amount allocated to a service in the binding (approved) allocations of its kraj and year (summed over
+    the programme rounds); None while no allocation of the year is approved. The one owner of "how much did the
+    service get"."""
     rows = allocation_rows_in_force(service_id, year)
     if not rows.exists():
         return None

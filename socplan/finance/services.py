@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from socplan.accounts.decisions import DecisionKind, require_decision
-from socplan.accounts.immutability import ApprovedRecordImmutable
+from socplan.accounts.immutability import ApprovedRecordImmutable, current_approved
 from socplan.accounts.scope import require
 from socplan.core.services import model_update
 from socplan.registry.models import ServiceKind
+from socplan.territory.models import Region
 
 from . import engine
 from .engine.params import GROUP_UNIT, Unit
@@ -176,25 +177,37 @@ def finance_rates_scale(*, actor, params: FinanceParams, factor: Decimal, reason
 
 @transaction.atomic
 def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMode.RULES,
-                   note: str = "", comp=None) -> AllocationRun:
+                   note: str = "", comp=None, programme_round=None) -> AllocationRun:
     """Allocate ``budget`` (whole CZK) to the network of the kraj in ``year`` and store the result.
 
     ``comp`` – an already built ``selectors.Computation`` of the same kraj and year (saves recomputing it).
+    ``programme_round`` – the round of a subsidy programme the run belongs to: its budget is the most it may
+    allocate, and kinds the programme does not fund get nothing (``programme_rules.programme_bounds``).
     """
-    from . import selectors
+    from . import programme_rules, selectors
 
     budget = Decimal(budget)
     if budget < 0 or budget != budget.to_integral_value():
         raise ValidationError(_("Rozpočet musí být nezáporná celá částka v Kč."))
     if mode not in AllocationMode.values:
         raise ValidationError(_("Neznámý režim rozdělení."))
+    bounds = None
+    if programme_round is not None:
+        programme = programme_round.programme
+        if (programme.region_id, programme.year) != (region.pk, year):
+            raise ValidationError(_("Kolo programu patří jinému kraji nebo roku."))
+        if budget > programme_round.budget:
+            raise ValidationError(_("Rozpočet %(budget)s Kč převyšuje rozpočet kola %(round)s Kč.") % {
+                "budget": _n(budget), "round": _n(programme_round.budget)})
+        bounds = programme_rules.programme_bounds(programme)
     run = AllocationRun(region=region, year=year, mode=mode, budget=budget, note=note,
+                        programme_round=programme_round,
                         created_by=actor if getattr(actor, "pk", None) else None)
     _guard(actor, "change", run)
     comp = comp or selectors.computation(region, year)
     if comp is None:
         raise ValidationError(_("Pro kraj a rok nejsou parametry financování."))
-    result = selectors.allocate(comp, budget, mode)
+    result = selectors.allocate(comp, budget, mode, bounds=bounds)
     run.total_optimal = result.total_optimal
     run.total_allocated = result.total_allocated
     run.network_source = comp.network.source
@@ -219,26 +232,50 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
 
 
 @transaction.atomic
-def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "") -> AllocationRun:
+def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "", reason: str = "") -> AllocationRun:
     """Approve a stored allocation (``DecisionKind.ALLOCATION_APPROVE``: kraj staff with the right to approve).
 
-    The approved run is immutable and becomes the kraj's allocation of the year: it supersedes the run of the
-    same kraj and year approved before it (``supersedes``; ``current_approved`` gives the one in force)."""
+    The approved run is immutable and becomes the allocation in force of its programme round (or, for a run
+    outside a programme, of its kraj and year). While another approved run is in force there, approving is
+    refused unless ``reason`` says why the new run supersedes it (``supersedes``; ``allocation_in_force``
+    gives the one in force). The round (or the kraj) is row-locked first, so of two approvals at the same
+    moment the second sees the first one's result; the database constraints of ``AllocationRun`` hold the same
+    rule (exactly one approved run in force per round) against any other writer."""
     _decide_guard(actor, DecisionKind.ALLOCATION_APPROVE, run)
+    reason = (reason or "").strip()
+    if len(reason) > 2000:
+        raise ValidationError(_("Důvod nahrazení může mít nejvýše 2000 znaků."))
+    _lock_allocation_scope(run)
     _locked(run)
     if run.is_approved:
         raise ApprovedRecordImmutable(run)
-    previous = (AllocationRun.objects.select_for_update().filter(region_id=run.region_id, year=run.year,
-                                                                 approved_at__isnull=False)
-                .exclude(pk=run.pk).order_by("-approved_at", "-pk").first())
+    same_scope = AllocationRun.objects.select_for_update().filter(
+        region_id=run.region_id, year=run.year, programme_round_id=run.programme_round_id,
+        approved_at__isnull=False).exclude(pk=run.pk)
+    previous = current_approved(same_scope).order_by("-approved_at", "-pk").first()
+    if previous is not None and not reason:
+        raise ValidationError(_("Kolo už má schválené rozdělení (%(run)s). Nové rozdělení je nahradí jen "
+                                "s uvedeným důvodem nahrazení.") % {"run": previous.decision_ref or previous.pk})
     run.state = AllocationState.APPROVED
     run.approved_at = timezone.now()
     run.approved_by = actor if getattr(actor, "pk", None) else None
     run.decision_ref = (decision_ref or "").strip()[:200]
     run.supersedes = previous
-    _audit(run, actor, (_("schváleno") + (f" ({run.decision_ref})" if run.decision_ref else ""))[:100])
+    run.supersede_reason = reason if previous is not None else ""
+    label = _("schváleno, nahrazuje předchozí") if previous is not None else _("schváleno")
+    _audit(run, actor, (label + (f" ({run.decision_ref})" if run.decision_ref else ""))[:100])
     run.save()
     return run
+
+
+def _lock_allocation_scope(run: AllocationRun) -> None:
+    """Row-lock what two approvals of the same scope share: the programme round, or the kraj."""
+    from .models import ProgrammeRound
+
+    if run.programme_round_id is not None:
+        ProgrammeRound.objects.select_for_update().filter(pk=run.programme_round_id).first()
+    else:
+        Region.objects.select_for_update().filter(pk=run.region_id).only("pk").first()
 
 
 # --- provider reports ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cofinancing
+from . import views, views_cofinancing, views_programmes
 
 app_name = "finance"
 urlpatterns = [
@@ -39,4 +39,16 @@ urlpatterns = [
     path("vyuctovani/<str:region>/<int:year>/", views.settlement_list, name="settlement_list"),
     path("vyuctovani/sluzba/<int:service>/<int:year>/", views.settlement_detail, name="settlement_detail"),
     path("vyuctovani/sluzba/<int:service>/<int:year>/vypocet/", views.settlement_edit, name="settlement_edit"),
+    # subsidy programmes: rounds, approval, decisions, payments, settlement
+    path("programy/<str:region>/<int:year>/", views_programmes.programme_list, name="programme_list"),
+    path("program/<int:pk>/", views_programmes.programme_detail, name="programme_detail"),
+    path("kolo/<int:pk>/rozdeleni/", views_programmes.round_run_create, name="round_run_create"),
+    path("kolo/<int:pk>/registr-smluv.csv", views_programmes.register_export, name="register_export"),
+    path("rozdeleni/vypocet/<int:pk>/schvalit/", views_programmes.run_approve, name="run_approve"),
+    path("rozdeleni/vypocet/<int:pk>/rozhodnuti/", views_programmes.decisions_issue, name="decisions_issue"),
+    path("rozhodnuti/<int:pk>/", views_programmes.decision_detail, name="decision_detail"),
+    path("rozhodnuti/<int:pk>/platba/", views_programmes.payment_create, name="payment_create"),
+    path("rozhodnuti/<int:pk>/vyuctovani/", views_programmes.decision_settle, name="decision_settle"),
+    path("program/<int:programme>/poskytovatel/<int:provider>/nadmerna-platba/", views_programmes.overcompensation,
+         name="overcompensation"),
 ]

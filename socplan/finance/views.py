@@ -31,7 +31,7 @@ from socplan.core.years import working_year
 from socplan.registry.models import Service
 from socplan.territory.models import Region
 
-from . import charts, engine, selectors, services
+from . import charts, engine, programme_selectors, selectors, services
 from .adapter import frame_cache
 from .engine.params import GROUP_LABEL, GROUP_UNIT, UNIT_LABEL, Group
 from .forms import (
@@ -144,6 +144,7 @@ def index(request):
     return render(request, "finance/index.html", {
         "regions": regions, "public": public, "own_provider": bool(own),
         "own_allocations": list(selectors.own_allocations(user)[:100]) if own else [],
+        "own_decisions": list(programme_selectors.decisions(user, in_force_only=True)[:100]) if own else [],
         "years": sorted({p.year for p in public}, reverse=True) or [year],
         "working_year": year,
     })

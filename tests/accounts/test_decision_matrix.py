@@ -20,7 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.test import Client
 from rest_framework.test import APIClient
@@ -306,8 +306,11 @@ def test_a_decision_locks_its_row_and_writes_its_history_in_the_same_transaction
 
 def test_a_later_approved_allocation_supersedes_the_earlier_one(seats, world):
     first = finance_services.allocation_run_approve(actor=seats.approver, run=world.run)
-    second = finance_services.allocation_run_approve(actor=seats.approver, run=f.AllocationRunFactory(year=YEAR))
-    assert second.supersedes_id == first.pk
+    later = f.AllocationRunFactory(year=YEAR)
+    with pytest.raises(ValidationError):  # superseding the allocation in force needs a reason
+        finance_services.allocation_run_approve(actor=seats.approver, run=later)
+    second = finance_services.allocation_run_approve(actor=seats.approver, run=later, reason="nový rozpočet")
+    assert second.supersedes_id == first.pk and second.supersede_reason == "nový rozpočet"
     from socplan.accounts.immutability import ApprovedRecordImmutable, current_approved
 
     assert list(current_approved(AllocationRun.objects.filter(year=YEAR))) == [second]

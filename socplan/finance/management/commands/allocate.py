@@ -1,4 +1,5 @@
-"""``socplan allocate --region CZ064 --year 2026 --budget 1063937222 [--mode rules|optimise] [--json] [--save]``
+"""``socplan allocate --region CZ064 --year 2026 --budget 1063937222 [--mode rules|optimise] [--programme CODE
+[--round N]] [--json] [--save]``
 
 Allocates a limited budget to the kraj's network of the year with its stored financing parameters (the same
 selectors and engine as the pages). Without ``--save`` nothing is written; with it the run is stored through
@@ -7,6 +8,10 @@ selectors and engine as the pages). Without ``--save`` nothing is written; with 
 ``--json`` prints ``{"region", "year", "mode", "budget", "total_optimal", "total_allocated", "services":
 [{"service_id", "optimal_support", "allocated"}, …]}`` – amounts as whole-CZK decimal strings, ``service_id`` the
 registry service's primary key (with ``"part"`` when the network splits a service into parts).
+
+``--programme CODE`` allocates within a subsidy programme of the kraj and year (round ``--round``, default 1):
+kinds the programme does not fund get nothing, ``--budget`` defaults to the round's budget and may not exceed
+it, ``--save`` stores the run as a proposal of the round, and the JSON gains ``"programme"`` and ``"round"``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from ... import engine, selectors, services
 from ...adapter import frame_cache
 from ...api import service_ref
 from ...forms import parse_amount
-from ...models import AllocationMode
+from ...models import AllocationMode, ProgrammeRound
+from ...programme_rules import programme_bounds
 from ...templatetags.finance_tags import TIER_STATUS
 
 
@@ -43,7 +49,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="kód kraje, např. CZ064")
         parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--budget", required=True, help="rozpočet v celých Kč (mezery a podtržítka povoleny)")
+        parser.add_argument("--budget", help="rozpočet v celých Kč (mezery a podtržítka povoleny); s --programme "
+                                             "nejvýše rozpočet kola (výchozí)")
+        parser.add_argument("--programme", help="kód dotačního programu kraje a roku, např. 101a")
+        parser.add_argument("--round", type=int, default=1, help="číslo kola programu (výchozí 1)")
         parser.add_argument("--mode", choices=AllocationMode.values, default=AllocationMode.RULES)
         parser.add_argument("--json", action="store_true", help="strojově čitelný výstup (JSON)")
         parser.add_argument("--save", action="store_true", help="uložit rozdělení do databáze")
@@ -53,18 +62,24 @@ class Command(BaseCommand):
         region = Region.objects.filter(code=opts["region"]).defer("boundary").first()
         if region is None:
             raise CommandError(f"Neznámý kraj {opts['region']!r}.")
+        year, mode = opts["year"], opts["mode"]
+        rnd = _round(region, year, opts["programme"], opts["round"]) if opts["programme"] else None
+        if opts["budget"] is None and rnd is None:
+            raise CommandError("Zadejte --budget (nebo --programme, jehož kolo má rozpočet).")
         try:
-            budget = parse_amount(opts["budget"], whole=True)
+            budget = parse_amount(opts["budget"], whole=True) if opts["budget"] is not None else rnd.budget
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         if budget < 0:
             raise CommandError("Rozpočet nesmí být záporný.")
-        year, mode = opts["year"], opts["mode"]
+        if rnd is not None and budget > rnd.budget:
+            raise CommandError(f"Rozpočet {format_czk(budget)} převyšuje rozpočet kola {format_czk(rnd.budget)}.")
+        bounds = programme_bounds(rnd.programme) if rnd is not None else None
         with frame_cache():
             comp = selectors.computation(region, year)
             if comp is None:
                 raise CommandError(f"Kraj {region.code} nemá parametry financování na rok {year}.")
-            result = selectors.allocate(comp, budget, mode)
+            result = selectors.allocate(comp, budget, mode, bounds=bounds)
             run = None
             if opts["save"]:
                 actor = None
@@ -72,11 +87,16 @@ class Command(BaseCommand):
                     actor = get_user_model().objects.filter(username=opts["user"]).first()
                     if actor is None:
                         raise CommandError(f"Neznámý uživatel {opts['user']!r}.")
-                run = services.allocation_run(actor=actor, region=region, year=year, budget=budget, mode=mode,
-                                              comp=comp, note="socplan allocate")
+                try:
+                    run = services.allocation_run(actor=actor, region=region, year=year, budget=budget, mode=mode,
+                                                  comp=comp, note="socplan allocate", programme_round=rnd)
+                except ValidationError as exc:
+                    raise CommandError(" ".join(exc.messages)) from None
         if opts["json"]:
-            self.stdout.write(json.dumps(allocation_json(comp, result, region=region.code, year=year),
-                                         ensure_ascii=False))
+            doc = allocation_json(comp, result, region=region.code, year=year)
+            if rnd is not None:
+                doc["programme"], doc["round"] = rnd.programme.code, rnd.number
+            self.stdout.write(json.dumps(doc, ensure_ascii=False))
             return
         self.stdout.write(f"{region.name} {year}, režim {AllocationMode(mode).label}")
         if comp.network.source == "registry":
@@ -90,3 +110,11 @@ class Command(BaseCommand):
                               f"({TIER_STATUS.get(t.status, t.status)}{coef})")
         if run is not None:
             self.stdout.write(f"Uloženo jako rozdělení č. {run.pk}.")
+
+
+def _round(region, year: int, code: str, number: int) -> ProgrammeRound:
+    rnd = ProgrammeRound.objects.select_related("programme").filter(
+        programme__region=region, programme__year=year, programme__code=code, number=number).first()
+    if rnd is None:
+        raise CommandError(f"Kraj {region.code} nemá v roce {year} program {code!r} s {number}. kolem.")
+    return rnd

@@ -1,0 +1,32 @@
+"""Forms of the programme pages: a round's allocation run, its approval (or superseding) and a payment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import AmountField
+from .models import AllocationMode, PaymentKind
+
+
+class RoundRunForm(forms.Form):
+    budget = AmountField(label=_("rozpočet kola (Kč)"), min_value=Decimal(0))
+    mode = forms.ChoiceField(label=_("režim"), choices=AllocationMode.choices, initial=AllocationMode.RULES)
+    note = forms.CharField(label=_("poznámka"), max_length=500, required=False)
+
+
+class ApproveRunForm(forms.Form):
+    decision_ref = forms.CharField(label=_("usnesení / rozhodnutí"), max_length=200, required=False)
+    reason = forms.CharField(label=_("důvod nahrazení (jen nahrazuje-li platné rozdělení)"), max_length=2000,
+                             required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PaymentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("druh platby"), choices=PaymentKind.choices)
+    paid_on = forms.DateField(label=_("datum platby"), initial=dt.date.today,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    amount = AmountField(label=_("částka (Kč)"), min_value=Decimal(1))
+    reference = forms.CharField(label=_("variabilní symbol / doklad"), max_length=60, required=False)

@@ -1,0 +1,231 @@
+"""Writes of subsidy programmes (dotační programy): programmes and rounds, the decisions issued from a round's
+approved allocation, their payment schedules, payments and refunds, and the yearly settlement of a decision.
+
+One keyword-only function per domain action, atomic, checking the actor through the permission layer and
+writing the history in the same transaction (``actor=None`` is the system: demo loader, commands).
+Issuing decisions is part of the allocation decision (``DecisionKind.ALLOCATION_APPROVE``); recording payments
+and settling is the kraj staff's ``change``. Rules and formulas: docs/financing.md ("Programmes").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from socplan.accounts.decisions import DecisionKind
+from socplan.accounts.immutability import current_approved
+from socplan.core.money import largest_remainder
+from socplan.registry.models import Provider
+
+from . import engine
+from .grant_settlement import GrantLine, settle_grant
+from .models import (
+    SCHEDULE_INSTALMENTS,
+    AllocationRow,
+    AllocationRun,
+    DecisionSettlement,
+    GrantDecision,
+    Payment,
+    PaymentInstalment,
+    PaymentKind,
+    Programme,
+    ProgrammeRound,
+)
+from .services import _audit, _decide_guard, _guard, _n, settlement_basis, year_account
+
+ZERO = Decimal(0)
+MAX_AMOUNT = Decimal(10) ** 13  # bounded money input (the columns hold 15 digits)
+ADVANCE_DAY = 20  # advances fall due on the 20th of the quarter's (half-year's) first month …
+FIRST_ADVANCE_DAYS = 21  # … but never earlier than three weeks after the decision
+DEFAULT_REFUND_DAYS = 30
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+# --- programmes and rounds ----------------------------------------------------------------------------------
+
+PROGRAMME_FIELDS = ("code", "name", "legal_basis", "budget", "instrument", "payment_schedule", "damping_max_drop",
+                    "profit_rate", "carry_over_limit", "entrustment_from", "entrustment_to", "conditions",
+                    "illustrative", "note")
+
+
+@transaction.atomic
+def programme_create(*, actor, region, year: int, kinds=(), **data) -> Programme:
+    """A subsidy programme of the kraj and year (``kinds``: the eligible kinds; none = every kind)."""
+    unknown = set(data) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown programme fields: {sorted(unknown)}")
+    programme = Programme(region=region, year=year, **data)
+    _guard(actor, "change", programme)
+    programme.full_clean()
+    _audit(programme, actor, _("program založen"))
+    programme.save()
+    programme.kinds.set(kinds)
+    return programme
+
+
+@transaction.atomic
+def programme_round_create(*, actor, programme: Programme, number: int, budget, applications_from: dt.date,
+                           applications_to: dt.date, decisions_by: dt.date, reports_by: dt.date,
+                           refund_due: dt.date | None = None) -> ProgrammeRound:
+    """A round of a programme; the rounds' budgets together stay within the programme's budget."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    rnd = ProgrammeRound(programme=programme, number=number, budget=Decimal(budget),
+                         applications_from=applications_from, applications_to=applications_to,
+                         decisions_by=decisions_by, reports_by=reports_by, refund_due=refund_due)
+    _guard(actor, "change", rnd)
+    rnd.full_clean()
+    used = programme.rounds.aggregate(s=Sum("budget"))["s"] or ZERO
+    if used + rnd.budget > programme.budget:
+        raise ValidationError({"budget": _("Rozpočty kol (%(sum)s Kč) by přesáhly rozpočet programu %(budget)s Kč.")
+                               % {"sum": _n(used + rnd.budget), "budget": _n(programme.budget)}})
+    _audit(rnd, actor, _("kolo založeno"))
+    rnd.save()
+    return rnd
+
+
+# --- decisions ----------------------------------------------------------------------------------------------
+
+def instalment_plan(amount: Decimal, schedule: str, year: int, issued_on: dt.date) -> list[tuple[dt.date, Decimal]]:
+    """Advances of ``amount``: equal whole crowns (the first ones carry the remainder, so they add up exactly)
+    on the 20th of January, April, July, October (quarterly) or January and July (half-yearly), each at least
+    three weeks after the decision; a single payment three weeks after it."""
+    n = SCHEDULE_INSTALMENTS[schedule]
+    parts = largest_remainder(amount, [1] * n) if amount else [ZERO] * n
+    months = {4: (1, 4, 7, 10), 2: (1, 7), 1: (None,)}[n]
+    earliest = issued_on + dt.timedelta(days=FIRST_ADVANCE_DAYS)
+    dates = [max(dt.date(year, m, ADVANCE_DAY), earliest) if m else earliest for m in months]
+    return list(zip(dates, parts, strict=True))
+
+
+@transaction.atomic
+def decisions_issue(*, actor, run: AllocationRun, issued_on: dt.date | None = None) -> list[GrantDecision]:
+    """Issue a decision (or public-law contract) with its Pověření and payment schedule to every provider with
+    a non-zero amount in ``run`` — the approved allocation in force of a programme round. Each decision's
+    amount is the sum of its services' rows of the run, to the crown."""
+    _decide_guard(actor, DecisionKind.ALLOCATION_APPROVE, run)
+    if run.programme_round_id is None:
+        raise ValidationError(_("Rozhodnutí se vydávají z rozdělení kola dotačního programu."))
+    rnd = ProgrammeRound.objects.select_for_update().select_related("programme").get(pk=run.programme_round_id)
+    in_force = current_approved(AllocationRun.objects.filter(programme_round=rnd)).filter(pk=run.pk).exists()
+    if not in_force:
+        raise ValidationError(_("Rozhodnutí lze vydat jen ze schváleného rozdělení, které platí."))
+    if GrantDecision.objects.filter(run=run).exists():
+        raise ValidationError(_("Rozhodnutí z tohoto rozdělení už byla vydána."))
+    programme = rnd.programme
+    issued_on = issued_on or timezone.localdate()
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for provider_id, allocated in AllocationRow.objects.filter(run=run).values_list("service__provider_id",
+                                                                                   "allocated"):
+        totals[provider_id] += allocated
+    by_id = Provider.objects.in_bulk([p for p, a in totals.items() if a > 0])
+    seq = GrantDecision.objects.filter(programme_round=rnd).count()
+    out = []
+    for provider in sorted(by_id.values(), key=lambda p: (p.name, p.pk)):
+        seq += 1
+        decision = GrantDecision(
+            run=run, programme_round=rnd, provider=provider, instrument=programme.instrument,
+            number=f"{programme.code.upper()}/{programme.year}/{rnd.number}/{seq:04d}",
+            entrustment_number=f"POV/{programme.code.upper()}/{provider.ico}/{programme.entrustment_from}-"
+                               f"{programme.entrustment_to}",
+            amount=totals[provider.pk], issued_on=issued_on, created_by=_user(actor))
+        _audit(decision, actor, _("rozhodnutí vydáno"))
+        decision.save()
+        PaymentInstalment.objects.bulk_create([
+            PaymentInstalment(decision=decision, order=i, due_on=due, amount=amt)
+            for i, (due, amt) in enumerate(instalment_plan(decision.amount, programme.payment_schedule,
+                                                           programme.year, issued_on), start=1)])
+        out.append(decision)
+    return out
+
+
+# --- payments -----------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def payment_record(*, actor, decision: GrantDecision, kind: str, paid_on: dt.date, amount,
+                   reference: str = "") -> Payment:
+    """Record a payment of the subsidy or a refund received. Payments never exceed the decision's amount, a
+    refund never exceeds what was paid net of earlier refunds."""
+    decision = GrantDecision.objects.select_for_update().get(pk=decision.pk)
+    payment = Payment(decision=decision, kind=kind, paid_on=paid_on, amount=Decimal(amount),
+                      reference=(reference or "").strip(), created_by=_user(actor))
+    _guard(actor, "change", payment)
+    if payment.amount != payment.amount.to_integral_value() or not 0 < payment.amount < MAX_AMOUNT:
+        raise ValidationError({"amount": _("Částka musí být kladná celá částka v Kč.")})
+    if not dt.date(2000, 1, 1) <= paid_on <= dt.date(2100, 12, 31):
+        raise ValidationError({"paid_on": _("Datum platby musí ležet v letech 2000–2100.")})
+    payment.full_clean()
+    paid, refunded = paid_and_refunded(decision)
+    if kind == PaymentKind.PAYMENT and paid + payment.amount > decision.amount:
+        raise ValidationError({"amount": _("Výplaty (%(sum)s Kč) by přesáhly dotaci podle rozhodnutí %(amount)s Kč.")
+                               % {"sum": _n(paid + payment.amount), "amount": _n(decision.amount)}})
+    if kind == PaymentKind.REFUND and refunded + payment.amount > paid:
+        raise ValidationError({"amount": _("Vratky (%(sum)s Kč) by přesáhly vyplacenou částku %(paid)s Kč.")
+                               % {"sum": _n(refunded + payment.amount), "paid": _n(paid)}})
+    _audit(payment, actor, str(payment.get_kind_display()))
+    payment.save()
+    return payment
+
+
+def paid_and_refunded(decision: GrantDecision) -> tuple[Decimal, Decimal]:
+    sums = dict(decision.payments.values_list("kind").annotate(s=Sum("amount")).values_list("kind", "s"))
+    return sums.get(PaymentKind.PAYMENT, ZERO), sums.get(PaymentKind.REFUND, ZERO)
+
+
+# --- settlement ---------------------------------------------------------------------------------------------
+
+def grant_lines(decision: GrantDecision) -> list[GrantLine]:
+    """The decision's services with the figures of their approved actual budgets (the settlement's inputs)."""
+    programme = decision.programme_round.programme
+    granted: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    services = {}
+    for row in AllocationRow.objects.filter(run=decision.run, service__provider=decision.provider).select_related(
+            "service"):
+        granted[row.service_id] += row.allocated
+        services[row.service_id] = row.service
+    params = engine.SettlementParams(reasonable_profit_rate=programme.profit_rate)
+    lines, missing = [], []
+    for sid, service in sorted(services.items()):
+        basis = settlement_basis(service, programme.year)
+        if basis is None:
+            missing.append(service.name)
+            continue
+        year = engine.settle_year(year_account(basis), params)
+        lines.append(GrantLine(sid, service.name, granted[sid], getattr(basis, programme.source_field),
+                               basis.public_money, year.overcompensation))
+    if missing:
+        raise ValidationError(_("Vyúčtovat nelze: služby bez schválené skutečnosti rozpočtu roku %(year)s: "
+                                "%(names)s.") % {"year": programme.year, "names": ", ".join(missing)})
+    return lines
+
+
+@transaction.atomic
+def decision_settle(*, actor, decision: GrantDecision) -> DecisionSettlement:
+    """Compute (or recompute) the yearly settlement of a decision: overpayment, the programme's part of the
+    overcompensation, the refund and its due date (the round's date, else 30 days from today)."""
+    decision = GrantDecision.objects.select_for_update().select_related("programme_round__programme").get(
+        pk=decision.pk)
+    settlement = DecisionSettlement.objects.filter(decision=decision).first() or DecisionSettlement(decision=decision)
+    _guard(actor, "change", settlement)
+    paid, refunded = paid_and_refunded(decision)
+    result = settle_grant(grant_lines(decision), paid)
+    for name in ("granted", "paid", "used", "overpayment", "overcompensation", "refund"):
+        setattr(settlement, name, getattr(result, name))
+    settlement.lines = [r.as_dict() for r in result.lines]
+    settlement.explanation = result.explain()
+    rnd = decision.programme_round
+    settlement.due_on = (rnd.refund_due or timezone.localdate() + dt.timedelta(days=DEFAULT_REFUND_DAYS)
+                         ) if result.refund else None
+    settlement.computed_by = _user(actor)
+    _audit(settlement, actor, _("vyúčtování dotace vypočteno"))
+    settlement.save()
+    return settlement
