@@ -285,6 +285,7 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socplan <socplan@localhost>")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))  # EMAIL_BACKEND=…filebased…
 # The address of the site in e-mails (links to the page and to unsubscribe).
 SOCPLAN_BASE_URL = os.environ.get("SOCPLAN_BASE_URL", "http://127.0.0.1:8000")
 # Reminders go this many days before a deadline (comment periods, milestones, reports).

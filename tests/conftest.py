@@ -358,7 +358,9 @@ def demo_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("server")
     db_url, drop = _server_database(tmp)
     env = {**os.environ, "DATABASE_URL": db_url, "SOCPLAN_DATA_DIR": str(tmp), "DEBUG": "0",
-           "SOCPLAN_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+           "SOCPLAN_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+           # the server's e-mails are files in `.outbox` (one per message), for the tests to read
+           "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(tmp / "outbox")}
     cli = [sys.executable, "-m", "socplan.cli"]
     out = _demo_prepared(tmp, env, [*cli, "demo", "--no-serve"], cached=db_url.startswith("sqlite:"))
     # The demo prints its logins ("user  password  role"); the first one is the region administrator.
@@ -376,7 +378,9 @@ def demo_server(tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("socplan server did not start: " + (tmp / "server.log").read_text()[-2000:])
-    yield DemoServer(base, [tuple(x) for x in logins])
+    server = DemoServer(base, [tuple(x) for x in logins])
+    server.outbox = tmp / "outbox"
+    yield server
     proc.terminate()
     proc.wait(10)
     drop()

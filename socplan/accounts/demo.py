@@ -82,6 +82,8 @@ def _user(username, first_name="", last_name="", **flags):
     User = get_user_model()
     user, _ = User.objects.get_or_create(username=username)
     user.first_name, user.last_name = first_name, last_name
+    # a made-up address (.invalid never delivers): the demo's notification e-mails go to the console
+    user.email = user.email or f"{username}@socplan-demo.invalid"
     for key, value in flags.items():
         setattr(user, key, value)
     user.is_active = True

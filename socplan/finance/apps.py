@@ -20,6 +20,13 @@ class FinanceConfig(AppConfig):
         # the network's co-financing condition reads the required shares through this (dependency inversion)
         register_cofinancing_source(_CofinancingSource())
 
+        from socplan.attachments.registry import attachment_parent_register, scoped
+
+        from .models import GrantDecision, ProviderBudget, UnitReport
+
+        for model in (ProviderBudget, UnitReport, GrantDecision):
+            attachment_parent_register(scoped(model))
+
 
 # The selectors and the trace import numpy and pandas (and the finance engine); start-up (every command, every
 # worker) must not pay for them, so what is registered here imports them at the first use.

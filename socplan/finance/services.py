@@ -25,6 +25,7 @@ from socplan.registry.models import ServiceKind
 from socplan.territory.models import Region
 
 from . import engine
+from . import inbox as notices
 from .engine.params import GROUP_UNIT, Unit
 from .models import (
     TERM_ORDER,
@@ -265,6 +266,7 @@ def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "",
     label = _("schváleno, nahrazuje předchozí") if previous is not None else _("schváleno")
     _audit(run, actor, (label + (f" ({run.decision_ref})" if run.decision_ref else ""))[:100])
     run.save()
+    notices.allocation_approved(run, actor=actor)
     return run
 
 
@@ -456,6 +458,7 @@ def provider_report_submit(*, actor, report):
     report.version += 1
     _audit(report, actor, _("předloženo ke kontrole"))
     report.save()
+    notices.report_submitted(report, actor=actor)
     return report
 
 
@@ -485,6 +488,7 @@ def provider_report_return(*, actor, report, reason: str):
     report.version += 1
     _audit(report, actor, (_("vráceno k opravě: %(reason)s") % {"reason": reason.strip()})[:100])
     report.save()
+    notices.report_returned(report, actor=actor)
     return report
 
 
@@ -502,6 +506,7 @@ def provider_report_approve(*, actor, report):
     report.version += 1
     _audit(report, actor, _("schváleno"))
     report.save()
+    notices.report_approved(report, actor=actor)
     return report
 
 

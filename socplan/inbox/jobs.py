@@ -21,7 +21,7 @@ from .selectors import deadlines
 def reminders_send(today=None) -> int:
     today = today or timezone.localdate()
     sent = 0
-    for d in deadlines(today - timedelta(days=1)):
+    for d in deadlines(today - timedelta(days=7)):  # a week to notice a missed deadline (worker down)
         days = d.remind_days if d.remind_days is not None else settings.SOCPLAN_REMIND_DAYS
         if d.due < today:
             sent += len(notify(d.user_ids, actor=None, text=_("Termín uplynul: %(t)s") % {"t": d.title}, url=d.url,

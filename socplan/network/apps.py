@@ -15,3 +15,9 @@ class NetworkConfig(AppConfig):
         from .contracts import check_cofinancing_source
 
         checks.register(check_cofinancing_source)
+
+        from socplan.attachments.registry import attachment_parent_register, scoped
+
+        from .models import DevelopmentRequest
+
+        attachment_parent_register(scoped(DevelopmentRequest))
