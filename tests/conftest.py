@@ -263,13 +263,14 @@ def _pg_restore() -> None:
 
     tables = _pg_tables()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("TRUNCATE " + ", ".join(f'public."{t}"' for t in tables))
+        cur.execute("TRUNCATE " + ", ".join(f'public."{t}"' for t in tables) + " CASCADE")
         for table in tables:
             cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
                         "AND table_name = %s AND is_generated = 'NEVER' ORDER BY ordinal_position", [table])
             cols = ", ".join(f'"{c}"' for (c,) in cur.fetchall())
             cur.execute(f'INSERT INTO public."{table}" ({cols}) SELECT {cols} FROM {_PG_SCHEMA}."{table}"')
-        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in set(tables)]
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cur.execute(sql)
 
 
