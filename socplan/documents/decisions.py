@@ -10,15 +10,25 @@ programme marked illustrative prints so on every page it reaches.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socplan.core.money import format_czk, format_number
 from socplan.core.render.blocks import CZK, Column, Document, Heading, KeyValues, Paragraph, Table
-from socplan.finance import programme_selectors
 from socplan.finance.models import GrantDecision, Instrument
-from socplan.finance.programme_selectors import DecisionData
 
 from .builders import BuiltDocument, document_builder
 from .word_templates import WordTemplate, register, render_word
+
+if TYPE_CHECKING:
+    from socplan.finance.programme_selectors import DecisionData
+
+
+def _programme_selectors():
+    # imported at the first use: this module registers document builders at start-up, and the programme
+    # selectors bring the finance engine (numpy, pandas), which start-up must not pay for
+    from socplan.finance import programme_selectors
+
+    return programme_selectors
 
 WORD_DIR = Path(__file__).parent / "word"
 SYNTHETIC_NOTE = ("Ilustrativní data: program, částky a poskytovatelé jsou smyšlené (ukázka) – "
@@ -92,11 +102,11 @@ def entrustment_context(data: DecisionData) -> dict:
 
 
 def decision_docx(decision: GrantDecision) -> bytes:
-    return render_word(DECISION_TEMPLATE.name, decision_context(programme_selectors.decision_data(decision)))
+    return render_word(DECISION_TEMPLATE.name, decision_context(_programme_selectors().decision_data(decision)))
 
 
 def entrustment_docx(decision: GrantDecision) -> bytes:
-    return render_word(ENTRUSTMENT_TEMPLATE.name, entrustment_context(programme_selectors.decision_data(decision)))
+    return render_word(ENTRUSTMENT_TEMPLATE.name, entrustment_context(_programme_selectors().decision_data(decision)))
 
 
 # --- PDF through the document pipeline ----------------------------------------------------------------------
@@ -148,7 +158,7 @@ def entrustment_document(data: DecisionData) -> Document:
 
 
 def _can_view(user, object_id: int) -> bool:
-    return programme_selectors.decisions(user).filter(pk=object_id).exists()
+    return _programme_selectors().decisions(user).filter(pk=object_id).exists()
 
 
 def _stem(decision: GrantDecision, prefix: str) -> str:
@@ -160,11 +170,12 @@ def _stem(decision: GrantDecision, prefix: str) -> str:
 @document_builder("finance.decision", title="Rozhodnutí o dotaci", can_view=_can_view)
 def build_decision(object_id: int) -> BuiltDocument:
     decision = GrantDecision.objects.get(pk=object_id)
-    return BuiltDocument(decision_document(programme_selectors.decision_data(decision)), _stem(decision, "rozhodnuti"))
+    return BuiltDocument(decision_document(_programme_selectors().decision_data(decision)),
+                         _stem(decision, "rozhodnuti"))
 
 
 @document_builder("finance.entrustment", title="Pověření", can_view=_can_view)
 def build_entrustment(object_id: int) -> BuiltDocument:
     decision = GrantDecision.objects.get(pk=object_id)
-    return BuiltDocument(entrustment_document(programme_selectors.decision_data(decision)),
+    return BuiltDocument(entrustment_document(_programme_selectors().decision_data(decision)),
                          _stem(decision, "povereni"))
