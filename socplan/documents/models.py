@@ -74,3 +74,28 @@ class GeneratedDocument(models.Model):
     @property
     def content_type(self) -> str:
         return CONTENT_TYPES[self.format]
+
+
+class WordTemplateVersion(models.Model):
+    """An edited Word template uploaded by a kraj administrator (`socplan.documents.word_templates`).
+
+    Versions are kept as history: the newest version with `active` set is the template in force; resetting to the
+    shipped default clears `active` on all of them (nothing is deleted)."""
+
+    name = models.CharField(_("šablona"), max_length=100, db_index=True)
+    content = models.BinaryField(_("soubor DOCX"))
+    filename = models.CharField(_("název nahraného souboru"), max_length=200)
+    sha256 = models.CharField(_("otisk souboru (SHA-256)"), max_length=64)
+    placeholders = models.JSONField(_("použité údaje"), default=list)
+    active = models.BooleanField(_("platná"), default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("nahrál"))
+    uploaded_at = models.DateTimeField(_("nahráno"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verze šablony Word")
+        verbose_name_plural = _("verze šablon Word")
+        ordering = ["name", "-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

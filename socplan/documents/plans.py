@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.urls import reverse
 
+from socplan.core.czech import CAPACITY_FORMS
+from socplan.core.czech import plural as czech_plural
+from socplan.core.models import Source
 from socplan.core.render.blocks import (
     CZK,
     DECIMAL,
@@ -34,7 +37,7 @@ from socplan.core.render.blocks import (
     Toc,
 )
 from socplan.core.render.charts import bar_chart_svg, stacked_bar_svg
-from socplan.core.render.typography import cz_czk
+from socplan.core.render.typography import cz_czk, cz_number
 from socplan.planning import selectors
 from socplan.planning.engine import STATES
 from socplan.planning.labels import STATE_COLORS
@@ -77,11 +80,12 @@ def network_table(region, year: int, orp=None) -> tuple[Table, str]:
     if not rows:
         return registry_network_table(region, year, orp)
     forms = _main_forms(rows, year)
-    data = [_network_cells(r, forms) for r in rows]
+    all_orps = region.orps.count()
+    data = [_network_cells(r, forms, all_orps) for r in rows]
     note = f"Síť sociálních služeb na rok {year}: aktuální verze sítě z modulu Síť služeb (kapacita; úroveň sítě)."
     title = f"Síť sociálních služeb na rok {year}" + (f" – ORP {orp.name}" if orp is not None else "")
     return Table(NETWORK_COLUMNS, data, title=title, id="network", small=True, note=note,
-                 totals=[f"Celkem {len(data)} služeb", "", "", "", "", "", ""]), note
+                 totals=[f"Celkem {services(len(data))}", "", "", "", "", "", ""]), note
 
 
 def _main_forms(rows: list[NetworkRow], year: int) -> dict[int, str]:
@@ -94,11 +98,34 @@ def _main_forms(rows: list[NetworkRow], year: int) -> dict[int, str]:
     return {sid: names[c.form] for sid, c in service_capacities(ids, year).items() if c.form is not None}
 
 
-def _network_cells(r: NetworkRow, main_forms: dict[int, str]) -> list:
+def services(n: int) -> str:
+    """ "1 služba", "3 služby", "547 služeb" (Czech plural after a number)."""
+    return f"{cz_number(n)} {czech_plural(n, 'služba', 'služby', 'služeb')}"
+
+
+def unit_form(count, unit: str) -> str:
+    """The capacity unit in its Czech form after `count` ("1 lůžko", "36 lůžek"); a unit the grammar does not
+    know is kept as it is."""
+    for forms in CAPACITY_FORMS.values():
+        if unit in forms:
+            return czech_plural(count, *forms)
+    return unit
+
+
+def orp_scope(orps: tuple[str, ...], orp: str, all_orps: int) -> str:
+    """The ORP cell: the ORP names, or "celý kraj" for an entry that covers every ORP of the kraj (21 names in
+    one cell made the network table three times as long)."""
+    if all_orps and len(orps) >= all_orps:
+        return "celý kraj"
+    return orp
+
+
+def _network_cells(r: NetworkRow, main_forms: dict[int, str], all_orps: int = 0) -> list:
     provider = f"{r.provider} (IČO {r.provider_ico})" if r.provider_ico else r.provider
-    capacity = f"{r.capacity} {r.capacity_unit}".strip() + (f"; {r.tier}" if r.tier else "")
+    capacity = f"{cz_number(r.capacity)} {unit_form(r.capacity, r.capacity_unit)}".strip() + (
+        f"; {r.tier}" if r.tier else "")
     form = r.form or main_forms.get(r.service_id, "")
-    return [r.identifier, r.service, provider, r.kind, form, capacity, r.orp]
+    return [r.identifier, r.service, provider, r.kind, form, capacity, orp_scope(r.orps, r.orp, all_orps)]
 
 
 def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
@@ -119,7 +146,7 @@ def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
         for f in s.forms.all():
             for c in f.capacities.all():
                 caps[c.capacity_type.unit or c.capacity_type.name] += c.count
-        capacity = "; ".join(f"{n} {unit}" for unit, n in caps.items())
+        capacity = "; ".join(f"{cz_number(n)} {unit_form(n, unit)}" for unit, n in caps.items())
         orps = ", ".join(sorted({a.orp.name for a in s.areas.all() if a.orp_id}))
         rows.append([s.identifier or "", s.name, f"{s.provider.name} (IČO {s.provider.ico})",
                      str(s.kind), forms, capacity, orps])
@@ -127,7 +154,7 @@ def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
             f"v roce {year} podle registru, s jejich registrovanou kapacitou.")
     title = f"Síť sociálních služeb na rok {year}" + (f" – ORP {orp.name}" if orp is not None else "")
     return Table(NETWORK_COLUMNS, rows, title=title, id="network", small=True, note=note,
-                 totals=[f"Celkem {len(rows)} služeb", "", "", "", "", "", ""]), note
+                 totals=[f"Celkem {services(len(rows))}", "", "", "", "", "", ""]), note
 
 
 def financial_blocks(plan: Plan, year: int, orp=None) -> list:
@@ -280,7 +307,8 @@ def _settlement_blocks(plan: Plan) -> list:
              c.get_resolution_display(), c.reasoning] for c in selectors.settlement_rows(plan)]
     counts = selectors.comment_counts(plan)
     return [Heading("Vypořádání připomínek", 1),
-            Paragraph(f"K návrhu plánu bylo podáno {counts['total']} připomínek: akceptováno "
+            Paragraph(f"K návrhu plánu {czech_plural(counts['total'], 'byla podána', 'byly podány', 'bylo podáno')} "
+                      f"{counts['total']} {czech_plural(counts['total'], 'připomínka', 'připomínky', 'připomínek')}: akceptováno "
                       f"{counts[Resolution.ACCEPTED]}, akceptováno částečně {counts[Resolution.PARTLY]}, "
                       f"neakceptováno {counts[Resolution.REJECTED]}."),
             Table([Column("Autor", width=1.6), Column("K části", width=1.3), Column("Připomínka", width=3.5),
@@ -301,6 +329,25 @@ def _needs_blocks(plan: Plan) -> list:
             Paragraph("Celková kapacita, kterou území ORP podle komunitního plánování v jednotlivých letech "
                       "potřebuje (ne jen přírůstek)."),
             Table(cols, rows, title="Potřebná kapacita podle druhů služeb a let", id="needs")]
+
+
+SYNTHETIC_NOTE = "Upozornění: dokument obsahuje syntetická (ilustrativní) vstupní data, nejde o skutečné údaje."
+
+
+def has_synthetic_inputs(plan: Plan, year: int) -> bool:
+    """Whether any input of the plan's document is synthetic: services of the kraj from the demo generator, or
+    illustrative financing parameters of the year (then every page says so)."""
+    from socplan.finance.selectors import params_for
+
+    if Service.objects.filter(region=plan.region, source=Source.SYNTHETIC).exists():
+        return True
+    params = params_for(plan.region, year)
+    return params is not None and params.illustrative
+
+
+def footer_note(plan: Plan, year: int, status: str) -> str:
+    note = f"socplan · {status}"
+    return f"{SYNTHETIC_NOTE} · {note}" if has_synthetic_inputs(plan, year) else note
 
 
 def plan_document(plan: Plan) -> Document:
@@ -345,7 +392,7 @@ def plan_document(plan: Plan) -> Document:
     year = plan.year_from
     blocks.append(Heading("Síť sociálních služeb", 1))
     net, _note = network_table(plan.region, year, plan.orp if plan.orp_id else None)
-    blocks.append(Paragraph(f"Síť sociálních služeb na první rok plánu ({year}) zahrnuje {len(net.rows)} služeb."))
+    blocks.append(Paragraph(f"Síť sociálních služeb na první rok plánu ({year}) zahrnuje {services(len(net.rows))}."))
     blocks.append(net)
     blocks.append(Heading("Finanční kapitola", 1))
     blocks.extend(financial_blocks(plan, year, plan.orp if plan.orp_id else None))
@@ -355,7 +402,7 @@ def plan_document(plan: Plan) -> Document:
         blocks.extend(_settlement_blocks(plan))
     return Document(title=plan.title, subtitle=f"{kind} · {plan.area_name} · {plan.period_label}", meta=meta,
                     blocks=blocks, running_title=f"{plan.title}",
-                    footer_note=f"socplan · {plan.get_status_display()}")
+                    footer_note=footer_note(plan, year, plan.get_status_display()))
 
 
 def action_plan_document(ap: ActionPlan) -> Document:
@@ -389,7 +436,7 @@ def action_plan_document(ap: ActionPlan) -> Document:
         meta.append(("Schváleno", f"{ap.approved_on.day}. {ap.approved_on.month}. {ap.approved_on.year}"
                      + (f", {ap.approval_ref}" if ap.approval_ref else "")))
     return Document(title=ap.title, subtitle=f"Akční plán · {plan.area_name} · {year}", meta=meta, blocks=blocks,
-                    running_title=ap.title, footer_note=f"socplan · {ap.get_status_display()}")
+                    running_title=ap.title, footer_note=footer_note(plan, year, ap.get_status_display()))
 
 
 def _development_blocks(plan: Plan, year: int) -> list:
@@ -397,7 +444,10 @@ def _development_blocks(plan: Plan, year: int) -> list:
 
     rows = admitted_requests(plan.region, year, plan.orp if plan.orp_id else None)
     data = [[r.title, r.provider, r.kind, r.orp, r.capacity, r.measure_code, r.expected_cost] for r in rows]
-    return [Paragraph(f"Do sítě na rok {year} bylo zařazeno {len(data)} rozvojových záměrů."),
+    n = len(data)
+    verb = czech_plural(n, "byl zařazen", "byly zařazeny", "bylo zařazeno")
+    noun = czech_plural(n, "rozvojový záměr", "rozvojové záměry", "rozvojových záměrů")
+    return [Paragraph(f"Do sítě na rok {year} {verb} {n} {noun}."),
             Table([Column("Záměr", width=3), Column("Poskytovatel", width=2), Column("Druh", width=2),
                    Column("ORP", width=1.2), Column("Kapacita", INT, width=0.9), Column("Opatření", width=0.9),
                    Column("Roční náklady", CZK, width=1.4)], data, title=f"Rozvojové záměry zařazené do sítě na rok {year}",

@@ -32,7 +32,7 @@ from .builders import BUILDERS
 from .models import DocumentFormat, GeneratedDocument, RenderStatus
 
 # Bump when the print CSS or the renderers change, so stored renderings are not reused.
-RENDERER_VERSION = "2"  # 2: XLSX cells go through socplan.core.render.safe_cells (no formulas)
+RENDERER_VERSION = "3"  # 2: XLSX cells through safe_cells (no formulas); 3: PDF laid out by Typst
 
 
 DEFAULT_RENDER_SECONDS = 60  # a download (below a web worker's timeout)

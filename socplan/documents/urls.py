@@ -3,12 +3,19 @@ to the plan pages (/planovani/…), where they have always been."""
 
 from django.urls import path
 
-from . import views, views_decisions
+from . import views, views_decisions, views_templates
 
 app_name = "documents"
 urlpatterns = [
     path("dokumenty/", views.index, name="index"),
     path("dokumenty/vytvorit/", views.generate, name="generate"),
+    path("dokumenty/financni-kapitola/<int:pk>/dokument.<str:fmt>", views.chapter_document,
+         name="chapter_document"),
+    path("dokumenty/sablony/", views_templates.word_templates, name="word_templates"),
+    path("dokumenty/sablony/<str:name>/<str:which>.docx", views_templates.word_template_file,
+         name="word_template_file"),
+    path("dokumenty/sablony/<str:name>/nahrat/", views_templates.word_template_upload_view,
+         name="word_template_upload"),
     path("dokumenty/<int:pk>/", views.download, name="download"),
     path("dokumenty/<int:pk>/<str:filename>", views.download, name="download_named"),
     path("planovani/plan/<int:pk>/dokument.<str:fmt>", views.plan_document, name="plan_document"),

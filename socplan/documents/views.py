@@ -23,7 +23,7 @@ from .services import DocumentUnavailable, document_render
 BUSY_RETRY_AFTER = 30  # seconds: how long a client should wait while another request renders the document
 
 # Builders register their section title in Czech (the documents themselves are Czech); the page translates it.
-SECTION_TITLES = (gettext_noop("Plány"), gettext_noop("Akční plány"))
+SECTION_TITLES = (gettext_noop("Plány"), gettext_noop("Akční plány"), gettext_noop("Finanční kapitoly"))
 
 
 def index(request):
@@ -116,3 +116,12 @@ def plan_document(request, pk, fmt):
 def action_plan_document(request, pk, fmt):
     ap = get_scoped_object(request, ActionPlan, "view", pk=pk)
     return _document(request, "planning.action_plan", ap.pk, fmt)
+
+
+def chapter_document(request, pk, fmt):
+    """The financial chapter of a kraj and year (public, as its web page); `pk` is the year's financing parameters."""
+    from .finance_chapter import _can_view
+
+    if not _can_view(request.user, pk):
+        raise Http404
+    return _document(request, "finance.chapter", pk, fmt)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from socplan.documents.plans import action_plan_document, network_table
+from socplan.documents.plans import action_plan_document, network_table, orp_scope, services, unit_form
 from socplan.network.models import DevelopmentRequest, RequestState
 from socplan.network.selectors import admitted_requests, network_rows, requests_for_measure
 from socplan.planning.services import action_plan_create
@@ -50,9 +50,22 @@ def test_network_table_cells_are_the_network_rows(world):
     assert cells == [
         "9876543", row.service, f"{row.provider} (IČO {row.provider_ico})", row.kind,
         "ambulantní",  # the service's main form in the year (registry rule), not an empty cell
-        f"12 {row.capacity_unit}; {row.tier}", row.orp,
+        f"12 {unit_form(12, row.capacity_unit)}; {row.tier}", row.orp,
     ]
-    assert table.totals[0] == f"Celkem {len(rows)} služeb"
+    assert table.totals[0] == f"Celkem {services(len(rows))}"
+
+
+def test_capacity_units_and_counts_take_their_czech_plural():
+    assert [f"{n} {unit_form(n, 'lůžko')}" for n in (1, 3, 36)] == ["1 lůžko", "3 lůžka", "36 lůžek"]
+    assert [f"{n} {unit_form(n, 'klient')}" for n in (1, 2, 12)] == ["1 klient", "2 klienti", "12 klientů"]
+    assert unit_form(7, "osob") == "osob"  # a unit the grammar does not know stays as it is
+    assert [services(n) for n in (1, 4, 547, 1063)] == ["1 služba", "4 služby", "547 služeb", "1\xa0063 služeb"]
+
+
+def test_an_entry_covering_every_orp_of_the_kraj_is_named_as_the_whole_kraj():
+    names = tuple(f"ORP {i}" for i in range(21))
+    assert orp_scope(names, ", ".join(names), 21) == "celý kraj"
+    assert orp_scope(names[:2], "ORP 0, ORP 1", 21) == "ORP 0, ORP 1"
 
 
 def test_network_table_of_an_orp_keeps_its_entries_only(world):

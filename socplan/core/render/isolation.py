@@ -11,7 +11,7 @@ child process and returns `Rendered(content, seconds, peak_rss)`, or raises `Ren
 - `peak_rss` is the child's own peak resident memory (`ru_maxrss`), measured in the child when it finishes.
 
 Children are forked from a *forkserver*: a small single-threaded process started on first use, which has the
-renderers (WeasyPrint, python-docx, openpyxl) imported already. A child therefore starts in milliseconds, does
+renderers (Typst, WeasyPrint, python-docx, openpyxl) imported already. A child therefore starts in milliseconds, does
 not inherit the threads, locks or database connections of the web worker, and its memory limit counts only
 what the rendering itself uses on top of the renderers.
 """
@@ -24,7 +24,8 @@ import time
 from dataclasses import dataclass
 
 PRELOAD = ["socplan.core.render.isolation", "socplan.core.render.pdf", "socplan.core.render.word",
-           "socplan.core.render.spreadsheet", "weasyprint", "docx", "openpyxl"]
+           "socplan.core.render.spreadsheet", "socplan.core.render.typst_pdf", "weasyprint", "typst",
+           "docx", "openpyxl"]
 FORMATS = ("pdf", "docx", "xlsx")
 
 

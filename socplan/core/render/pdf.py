@@ -1,5 +1,5 @@
-"""PDF output through WeasyPrint: `pdf_from_html(html, base_url)` for any print HTML, and `document_html` /
-`document_pdf` for a `blocks.Document`.
+"""PDF output: `pdf_from_html(html, base_url)` (WeasyPrint) for any print HTML; `document_pdf` for a
+`blocks.Document` (Typst, `socplan.core.render.typst_pdf`) and `document_html`, its HTML form.
 
 Print CSS (`PRINT_CSS`, applied to every PDF): A4, DejaVu fonts (Czech diacritics), Czech hyphenation
 (`lang="cs"`), running header with the document title and the current chapter (`string-set`), page numbers
@@ -208,4 +208,13 @@ def document_html(doc: Document) -> str:
 
 
 def document_pdf(doc: Document) -> bytes:
+    """The PDF of a `Document`: laid out by Typst (`socplan.core.render.typst_pdf`; why: docs/documents.md).
+    `document_html` stays the HTML form of the same document (web preview, `weasyprint_document_pdf`)."""
+    from .typst_pdf import document_pdf as typst_document_pdf
+
+    return typst_document_pdf(doc)
+
+
+def weasyprint_document_pdf(doc: Document) -> bytes:
+    """The same document through WeasyPrint (the previous engine; kept for the engine benchmark)."""
     return pdf_from_html(document_html(doc))
