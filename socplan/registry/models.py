@@ -385,6 +385,11 @@ class Facility(VersionedModel, ProvenanceModel):
     address = models.CharField(_("adresa"), max_length=300, blank=True)
     address_point = models.PositiveBigIntegerField(_("kód adresního místa RÚIAN"), null=True, blank=True,
                                                    db_index=True)
+    confidential = models.BooleanField(
+        _("utajená adresa"), default=False,
+        help_text=_("Adresa je utajená (např. azylový dům pro osoby ohrožené násilím): veřejně se ukazuje jen obec "
+                    "a kontakt. Import z registru (utajenaAdresa) ulici, čísla ani PSČ neukládá."),
+    )
     municipality = models.ForeignKey("territory.Municipality", on_delete=models.PROTECT, related_name="facilities",
                                      null=True, blank=True, verbose_name=_("obec"))
     lat = models.FloatField(_("zeměpisná šířka"), null=True, blank=True,

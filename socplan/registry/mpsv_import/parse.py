@@ -22,7 +22,8 @@ Rules (also in docs/registry.md):
 - Repaired with a warning (record imported): facility still open although the service ended (its end is
   set to the service's end); duplicate facilities (same name, address point, from, to) collapsed; facility
   without an address point kept without one; facility municipality code unknown to the territory tables
-  (kept without municipality); form not allowed for the kind by the shipped table (kept, only warned);
+  (kept without municipality); a facility with a confidential address (`utajenaAdresa`) keeps only its obec
+  (street, numbers, PSČ and address point are dropped, its name never names the service); form not allowed for the kind by the shipped table (kept, only warned);
   the same capacity type repeated in one form (the largest count is kept: capacities are maxima); a free text
   (name, address, note, web, e-mail, phone) longer than its column is cut to it.
 """
@@ -85,6 +86,7 @@ class FacilityRec:
     municipality_code: str | None
     valid_from: date | None
     valid_to: date | None
+    confidential: bool = False  # `utajenaAdresa`: only the obec is kept (street, numbers, PSČ never stored)
 
     @property
     def key(self) -> tuple:
@@ -513,12 +515,16 @@ def _parse_facilities(items: list, service_to: date | None, ctx: _Ctx) -> tuple[
         if f_from and f_to and f_to < f_from:
             raise RecordError(f"zařízení „{name}“ končí {f_to} dříve, než začíná {f_from}", f"{where}.poskytujeDo")
         addr = item.get("adresa") if isinstance(item.get("adresa"), dict) else {}
+        confidential = _flag(item.get("utajenaAdresa")) or _flag(addr.get("utajenaAdresa"))
+        if confidential:
+            # A confidential address (shelters for people at risk) is never stored: only its obec.
+            addr = {"obec": addr.get("obec")}
         point = _as_int(addr.get("kodAdresnihoMista"))
         if point is not None and point > ctx.columns.integer["facility.address_point"]:
             raise RecordError(f"kód adresního místa {point} je mimo rozsah", f"{where}.adresa.kodAdresnihoMista")
         if point is not None and point <= 0:
             point = None
-        if point is None:
+        if point is None and not confidential:
             warnings.append("zarizeni_bez_adresniho_mista")
         muni = _obec_code(addr.get("obec"))
         if muni is not None and muni not in lookups.municipality_codes:
@@ -533,7 +539,7 @@ def _parse_facilities(items: list, service_to: date | None, ctx: _Ctx) -> tuple[
         number = "/".join(x for x in (house, orient) if x)
         address = ", ".join(x for x in (" ".join(x for x in (street, number) if x), psc) if x)
         rec = FacilityRec(name or "(bez názvu)", street, house, orient, psc,
-                          address[:ctx.columns.text["facility.address"]], point, muni, f_from, f_to)
+                          address[:ctx.columns.text["facility.address"]], point, muni, f_from, f_to, confidential)
         if rec.key in out:
             warnings.append("zarizeni_duplicitni")
             continue
@@ -546,7 +552,7 @@ def _parse_facilities(items: list, service_to: date | None, ctx: _Ctx) -> tuple[
                 warnings.append("zarizeni_otevrene_po_ukonceni_sluzby")
                 f_to = service_to if (f.valid_from is None or f.valid_from <= service_to) else f.valid_from
                 f = FacilityRec(f.name, f.street, f.house_number, f.orientation_number, f.postcode, f.address,
-                                f.address_point, f.municipality_code, f.valid_from, f_to)
+                                f.address_point, f.municipality_code, f.valid_from, f_to, f.confidential)
             capped.append(f)
         facilities = capped
     # After capping, two facilities may share a key again: keep the first.
@@ -577,11 +583,21 @@ def _area_municipalities(items: Iterable, lookups: Lookups) -> set[str]:
 
 
 def _service_name(facilities: tuple[FacilityRec, ...], provider: ProviderRec, kind_id: str) -> str:
-    """Open data carry no service name: the name of its first facility, else the provider's name."""
+    """Open data carry no service name: the name of its first facility whose address is not confidential
+    (the name of a shelter may say where it is), else the provider's name."""
     for f in facilities:
-        if f.name and f.name != "(bez názvu)":
+        if f.name and f.name != "(bez názvu)" and not f.confidential:
             return f.name
     return provider.name
+
+
+def _flag(value) -> bool:
+    """A yes/no of the open data: true, 1, "1", "true", "ano"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in ("1", "true", "ano")
 
 
 WARNING_LABELS = {

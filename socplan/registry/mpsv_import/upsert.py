@@ -185,7 +185,7 @@ def _facility_values(f, ctx: _Ctx) -> dict:
         "name": f.name, "street": f.street, "house_number": f.house_number,
         "orientation_number": f.orientation_number, "postcode": f.postcode, "address": f.address,
         "address_point": f.address_point, "municipality_id": muni[0] if muni else None,
-        "valid_from": f.valid_from, "valid_to": f.valid_to,
+        "valid_from": f.valid_from, "valid_to": f.valid_to, "confidential": f.confidential,
     }
 
 
