@@ -259,6 +259,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # writes to a versioned record: If-Match, 412, 428 and the ETag header (socplan/core/api_locking.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "socplan.core.api_locking.schema_preconditions"],
     # Several apps have fields named kind/source/status with different choice sets: name them explicitly.
     "ENUM_NAME_OVERRIDES": {
         "PlanKindEnum": "socplan.planning.models.PlanKind",

@@ -227,7 +227,7 @@ def test_the_entry_of_an_admitted_request_cannot_be_removed_from_the_draft():
 
     api = APIClient(raise_request_exception=False)
     api.force_login(officer)
-    answer = api.delete(f"/api/v1/network/entries/{entry.pk}/")
+    answer = api.delete(f"/api/v1/network/entries/{entry.pk}/", HTTP_IF_MATCH=f'"{entry.version}"')
     assert answer.status_code in (400, 409), (answer.status_code, answer.content[:300])
     page = Client(raise_request_exception=False)
     page.force_login(officer)

@@ -27,6 +27,8 @@ from django.shortcuts import get_object_or_404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from socplan.core.api_locking import VersionPreconditionMixin
+
 from .scope import can, can_any, grants, is_superuser, model_scope, restrict
 
 WRITE_NAME_SUFFIXES = ("_edit", "_create", "_delete", "_update", "_approve", "_add")
@@ -226,9 +228,10 @@ def _with_data(instance, model, data: dict):
     return obj
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(VersionPreconditionMixin):
     """Mix into a DRF (Model)ViewSet: lists and details show only visible rows; writes are checked on the
-    stored object *and* on the new state (a provider cannot create or move rows outside its own scope)."""
+    stored object *and* on the new state (a provider cannot create or move rows outside its own scope); a
+    write to a versioned record needs its ETag in If-Match (`socplan.core.api_locking`)."""
 
     permission_classes = [ScopedPermission]
     scoped_write = True

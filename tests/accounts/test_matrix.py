@@ -313,8 +313,12 @@ def _api_attempt(client, endpoint, method, obj, payload):
             type(obj)._default_manager.filter(pk=obj.pk).delete()
             body = {k: v for k, v in payload.items() if k not in ("id", "pk")}
         before = fingerprint()
+        headers = {}
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        if endpoint.kwarg_names and stored is not None and hasattr(stored, "version"):
+            headers["HTTP_IF_MATCH"] = f'"{stored.version}"'  # a write names the version it read
         response = getattr(client, method)(path, data=json.dumps(body) if body is not None else None,
-                                           content_type="application/json")
+                                           content_type="application/json", **headers)
         changed = fingerprint() != before
         transaction.set_rollback(True)
     return response, changed

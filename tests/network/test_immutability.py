@@ -93,10 +93,11 @@ def test_api_write_on_an_approved_entry_is_a_conflict(client, users, approved_en
     client.force_login(users.approver)
     before = snapshot(approved_entry)
     url = f"/api/v1/network/entries/{approved_entry.pk}/"
-    resp = client.patch(url, {"capacity": 999}, content_type="application/json")
+    etag = client.get(url)["ETag"]  # a write names the version it read (If-Match)
+    resp = client.patch(url, {"capacity": 999}, content_type="application/json", HTTP_IF_MATCH=etag)
     assert resp.status_code == 409
     assert resp.json()["detail"] == "Schválený záznam nelze měnit ani mazat; změna vytvoří jeho novou verzi."
-    assert client.delete(url).status_code == 409
+    assert client.delete(url, HTTP_IF_MATCH=etag).status_code == 409
     resp = client.post("/api/v1/network/entries/", {
         "network": approved_entry.network_id, "service": approved_entry.service_id, "tier": approved_entry.tier_id,
         "capacity": 1, "fte": "1.00"}, content_type="application/json")
@@ -110,7 +111,7 @@ def test_api_write_on_a_draft_entry_works_and_is_scoped(client, users, draft):
     client.force_login(users.orp_blansko)
     assert client.patch(url, {"capacity": 77}, content_type="application/json").status_code == 403
     client.force_login(users.officer)
-    resp = client.patch(url, {"capacity": 77}, content_type="application/json")
+    resp = client.patch(url, {"capacity": 77}, content_type="application/json", HTTP_IF_MATCH=client.get(url)["ETag"])
     assert resp.status_code == 200 and resp.json()["capacity"] == 77
     e.refresh_from_db()
     assert e.capacity == 77 and e.history.first().history_user == users.officer
@@ -132,9 +133,10 @@ def test_admin_shows_approved_entries_read_only_and_refuses_changes(client, user
     assert 'name="_save"' not in client.get(v_url).content.decode()
     assert client.post(v_url, {"title": "x"}).status_code == 403
     assert snapshot(approved_entry) == before
-    # a draft entry is editable in the admin
+    # a draft entry is read-only in the admin too: the network pages and API edit it through the services
     draft_url = reverse("admin:network_networkentry_change", args=[draft.entries[0].pk])
-    assert 'name="_save"' in client.get(draft_url).content.decode()
+    assert 'name="_save"' not in client.get(draft_url).content.decode()
+    assert client.post(draft_url, {"tier": approved_entry.tier_id, "capacity": 5}).status_code == 403
 
 
 def test_service_level_amendment_keeps_the_original(users, demo):
