@@ -62,6 +62,11 @@ class DomainReadOnlyAdmin(SimpleHistoryAdmin):
         return {}
 
     # A forced POST (the change form, the history "revert" form, a bulk delete) never writes.
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         raise PermissionDenied
 

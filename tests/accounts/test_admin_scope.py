@@ -80,7 +80,10 @@ def test_other_kraj_admin_writes_nothing(zlk_admin, world):
     ]
     for url, data in attempts:
         resp = c.post(url, data)
-        assert resp.status_code in (302, 403, 404), (url, resp.status_code)
+        # refused (403), or not found in their scope (302 to the admin index); the change list offers no action,
+        # so a posted bulk delete just shows the list again (200) – in every case nothing is written
+        assert resp.status_code in ((200, 302, 403) if url.endswith("/staffing/") else (302, 403, 404)), \
+            (url, resp.status_code)
         assert _snapshot() == before, url
     assert Staffing.objects.filter(pk=staffing_b.pk, fte_direct=Decimal("47.25")).exists()
 
