@@ -111,6 +111,22 @@ def _scaled(value: Decimal, scale: Decimal | None) -> Decimal:
     return (value * scale).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def finance_params_frozen(params: FinanceParams) -> bool:
+    """Has an approved allocation of the kraj and year been computed with these parameters and rates?"""
+    return AllocationRun.objects.filter(region_id=params.region_id, year=params.year,
+                                        approved_at__isnull=False).exists()
+
+
+def _require_params_unused(params: FinanceParams) -> None:
+    """Parameters are frozen once an approved allocation used them: the allocation in force must stay explainable
+    by the rates it was computed with."""
+    if finance_params_frozen(params):
+        raise ValidationError(
+            _("Parametry financování na rok %(year)s už použilo schválené rozdělení, proto je nelze měnit: "
+              "schválené rozdělení musí dál odpovídat normativům, se kterými bylo spočteno.") % {"year": params.year},
+            code="params_frozen")
+
+
 @transaction.atomic
 def finance_params_update(*, actor, params: FinanceParams, data: dict, rates: dict[int, dict] | None = None,
                           expected_version: int | None = None) -> FinanceParams:
@@ -121,6 +137,7 @@ def finance_params_update(*, actor, params: FinanceParams, data: dict, rates: di
     """
     _guard(actor, "change", params)
     stored = FinanceParams.objects.select_for_update().get(pk=params.pk)
+    _require_params_unused(stored)
     if expected_version is not None and stored.version != expected_version:
         model_update(instance=stored, data=data, actor=actor, expected_version=expected_version)  # raises StaleEdit
     changed_rates = False
@@ -162,6 +179,7 @@ def finance_params_copy_to_year(*, actor, params: FinanceParams, year: int) -> F
 def finance_rates_scale(*, actor, params: FinanceParams, factor: Decimal, reason: str = "") -> int:
     """Multiply every money rate of ``params`` by ``factor`` (haléře, half up). Returns the rates changed."""
     _guard(actor, "change", params)
+    _require_params_unused(FinanceParams.objects.select_for_update().get(pk=params.pk))
     n = 0
     for rate in params.rates.all():
         data = {f: _scaled(getattr(rate, f), factor) for f in ("normative", "user_fee", "health_insurance")}

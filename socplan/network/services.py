@@ -168,10 +168,28 @@ def parameters_ensure(*, actor, region, year: int) -> NetworkParameters:
     return existing or network_parameters_create(actor=actor, region=region, year=year)
 
 
+def parameters_frozen(parameters: NetworkParameters) -> bool:
+    """Has an approved network version of the kraj and year used these parameters (tiers, conditions, rates)?"""
+    return NetworkVersion.objects.filter(region_id=parameters.region_id, year=parameters.year,
+                                         approved_at__isnull=False).exists()
+
+
+def _require_parameters_unused(parameters: NetworkParameters) -> None:
+    """Parameters are frozen once an approved network used them: the approved version keeps showing the tier names,
+    conditions and rates it was approved with (its entries point at these rows)."""
+    locked = NetworkParameters.objects.select_for_update().get(pk=parameters.pk)
+    if parameters_frozen(locked):
+        raise ValidationError(
+            _("Nastavení sítě na rok %(year)s už použila schválená verze sítě, proto je nelze měnit: schválená síť "
+              "musí dál ukazovat úrovně, podmínky a sazby, se kterými byla schválena.") % {"year": locked.year},
+            code="parameters_frozen")
+
+
 @transaction.atomic
 def network_parameters_update(*, actor, parameters: NetworkParameters, data: dict,
                               expected_version: int | None = None) -> NetworkParameters:
     require(actor, "change", parameters)
+    _require_parameters_unused(parameters)
     obj, _changed = model_update(instance=parameters, data=data, actor=actor, expected_version=expected_version,
                                  reason=_("úprava nastavení sítě"))
     return obj
@@ -182,12 +200,14 @@ def tier_create(*, actor, parameters: NetworkParameters, code: str, name: str, d
                 funded: bool = True, order: int = 0) -> Tier:
     tier = Tier(parameters=parameters, code=code, name=name, description=description, funded=funded, order=order)
     require(actor, "change", tier)
+    _require_parameters_unused(parameters)
     return _save(tier, actor, _("nová úroveň sítě"))
 
 
 @transaction.atomic
 def tier_update(*, actor, tier: Tier, data: dict, expected_version: int | None = None) -> Tier:
     require(actor, "change", tier)
+    _require_parameters_unused(tier.parameters)
     obj, _changed = model_update(instance=tier, data=data, actor=actor, expected_version=expected_version,
                                  reason=_("úprava úrovně sítě"))
     return obj
@@ -196,6 +216,7 @@ def tier_update(*, actor, tier: Tier, data: dict, expected_version: int | None =
 @transaction.atomic
 def condition_rule_update(*, actor, rule: ConditionRule, data: dict, expected_version: int | None = None):
     require(actor, "change", rule)
+    _require_parameters_unused(rule.parameters)
     obj, _changed = model_update(instance=rule, data=data, actor=actor, expected_version=expected_version,
                                  reason=_("úprava podmínky vstupu"))
     return obj
@@ -207,6 +228,7 @@ def kind_parameter_create(*, actor, parameters: NetworkParameters, kind, form=No
     kp = KindParameter(parameters=parameters, kind=kind, form=form, tier=tier, cofinancing_rate=cofinancing_rate,
                        optimal_cost=optimal_cost, points_threshold=points_threshold)
     require(actor, "change", kp)
+    _require_parameters_unused(parameters)
     return _save(kp, actor, _("nový parametr druhu služby"))
 
 
@@ -214,6 +236,7 @@ def kind_parameter_create(*, actor, parameters: NetworkParameters, kind, form=No
 def kind_parameter_update(*, actor, kind_parameter: KindParameter, data: dict,
                           expected_version: int | None = None) -> KindParameter:
     require(actor, "change", kind_parameter)
+    _require_parameters_unused(kind_parameter.parameters)
     obj, _changed = model_update(instance=kind_parameter, data=data, actor=actor, expected_version=expected_version,
                                  reason=_("úprava parametru druhu služby"))
     return obj
@@ -222,6 +245,7 @@ def kind_parameter_update(*, actor, kind_parameter: KindParameter, data: dict,
 @transaction.atomic
 def kind_parameter_delete(*, actor, kind_parameter: KindParameter) -> None:
     require(actor, "delete", kind_parameter)
+    _require_parameters_unused(kind_parameter.parameters)
     _audit(kind_parameter, actor, _("parametr druhu služby odstraněn"))
     kind_parameter.delete()
 

@@ -813,7 +813,11 @@ def network_kindparameter_delete(request, pk):
     k = get_scoped_object(request, KindParameter.objects.select_related("parameters__region"), "delete", pk=pk)
     back = _params_url(k.parameters)
     if request.method == "POST":
-        services.kind_parameter_delete(actor=request.user, kind_parameter=k)
+        try:
+            services.kind_parameter_delete(actor=request.user, kind_parameter=k)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
         return redirect(back)
     return render(request, "network/confirm.html", {"title": _("Odstranit parametr"), "object": k, "back": back,
                                                     "question": _("Opravdu odstranit parametr „%(k)s“?") % {"k": k}})
