@@ -10,9 +10,11 @@ number or date of the column's accessor, or the text the page shows without HTML
 from __future__ import annotations
 
 import datetime
+import html
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.utils.html import strip_tags
 from django_tables2.data import TableQuerysetData
 from django_tables2.utils import OrderBy
 
@@ -78,7 +80,8 @@ def _plain(value):
         return "" if value is None else value
     if isinstance(value, int | float | Decimal | datetime.date):
         return value
-    return str(value).strip()
+    # a render_<column> method returns HTML (links, badges): the export holds its text
+    return " ".join(html.unescape(strip_tags(str(value))).split())
 
 
 def _raw(bound_column, record):
