@@ -33,8 +33,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
+import simplemma
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
@@ -43,11 +45,13 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Czech stop words, folded (no diacritics): never useful as search terms, and as prefixes they would match
 # far too much ("pro" → "provoz", "na" → "nabidka").
 STOP_WORDS = frozenset("""
-a aby ale ani at az bez by byl byla byli bylo byt co do for i jak jako je jeho jej jeji jejich jen jsem jsi
+a aby ale ani at az by byl byla byli bylo byt co do for i jak jako je jeho jej jeji jejich jen jsem jsi
 jsme jste jsou k kam kde kdo kdyz ke ktera ktere kteri ktery kvuli ma mam mame mate me mi mit mne mu muj my
 na nad nam nas ne nebo nez ni o od ode po pod pokud pro proc proto pred pres pri s se si sve svuj ta tak
 take takze tam te tedy ten to tom tu ty u uz v ve vam vas vsak z za ze
+the of and with in to my am an is are
 """.split())
+# "bez" (without) is no stop word: "bez domova" must not find "domov pro seniory".
 
 # Case endings, longest first, with the minimum word length (in characters, folded) at which they are
 # stripped.  Folded forms of Dolamic & Savoy's light stemmer (several accented endings fold to one).
@@ -107,16 +111,60 @@ def words(text: str) -> list[str]:
     return fold(text).split()
 
 
+_RAW_WORD = re.compile(r"[^\W_]+")
+
+
+def raw_words(text: str) -> list[str]:
+    """Lower-case words with their diacritics (what the lemmatiser needs)."""
+    return _RAW_WORD.findall(unicodedata.normalize("NFC", str(text or "")).lower())
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The Czech lemma of a lower-case word (simplemma's dictionary; the word itself when unknown):
+    "bezdomovci" → "bezdomovec", "službách" → "služba", "Praze" → "praha"."""
+    try:
+        return simplemma.lemmatize(word, lang="cs").lower()
+    except ValueError:  # simplemma refuses some inputs (e.g. too long tokens): keep the word
+        return word
+
+
+@lru_cache(maxsize=65536)
+def variants(word: str) -> tuple[str, ...]:
+    """The search forms of one raw word: its folded stem and the folded stem of its lemma (one or two).
+    Both the index and the query use them, so a query word matches when any of its forms starts a word of
+    the index; the lemma joins forms the light stemmer keeps apart (bezdomovci / bezdomovec)."""
+    folded = fold(word)
+    if not folded or folded in STOP_WORDS:
+        return ()
+    out = [stem(w) for w in folded.split()]
+    if len(out) == 1 and not folded.isdigit():
+        by_lemma = stem(fold(lemma(word)))
+        if by_lemma and by_lemma not in out:
+            out.append(by_lemma)
+    return tuple(out)
+
+
 def index_text(parts: Iterable[str]) -> str:
-    """The stored search text of a record: distinct stems of all its words, with a leading and a trailing
-    space so that `LIKE '% term%'` finds a term at the start of any word."""
+    """The stored search text of a record: distinct search forms (`variants`) of all its words, with a
+    leading and a trailing space so that `LIKE '% term%'` finds a term at the start of any word."""
     seen: dict[str, None] = {}
     for part in parts:
-        for w in words(part):
-            if w in STOP_WORDS:
-                continue
-            seen.setdefault(stem(w), None)
+        for w in raw_words(part):
+            for v in variants(w):
+                seen.setdefault(v, None)
     return " " + " ".join(seen) + " " if seen else " "
+
+
+def query_groups(q: str, max_terms: int = 8) -> list[tuple[str, ...]]:
+    """The query as groups of alternatives: one group per word (stop words dropped), the word matches when
+    one of its forms does."""
+    groups: list[tuple[str, ...]] = []
+    for w in raw_words(q):
+        v = variants(w)
+        if v and v not in groups:
+            groups.append(v)
+    return groups[:max_terms]
 
 
 def query_terms(q: str, max_terms: int = 8) -> list[str]:

@@ -293,7 +293,10 @@ def _service(e: CatalogueEntry, rel: dict, base_url: str, region_names: dict[str
                 "country": "CZ", "address_type": "physical",
             }],
         }
-        if p.lat is not None and p.lon is not None:
+        if p.confidential:
+            # only the obec: no street, no postal code, no point (the catalogue keeps the obec's point)
+            location["description"] = "Adresa je utajená; domluvte se se službou telefonicky nebo e-mailem."
+        elif p.lat is not None and p.lon is not None:
             location["latitude"], location["longitude"] = p.lat, p.lon
         if p.municipality_code:
             location["external_identifier"] = p.municipality_code

@@ -12,6 +12,7 @@ The rows are derived data: `socplan.catalogue.services.catalogue_refresh` rebuil
 services after edits). They are never edited by hand, so they carry no history.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,9 @@ class CataloguePlace(models.Model):
     orp_code = models.CharField(_("kód ORP"), max_length=10, blank=True)
     lat = models.FloatField(_("zeměpisná šířka"), null=True, blank=True)
     lon = models.FloatField(_("zeměpisná délka"), null=True, blank=True)
+    confidential = models.BooleanField(
+        _("utajená adresa"), default=False,
+        help_text=_("Jen obec: název a adresa místa se neukazují, souřadnice jsou souřadnice obce."))
 
     class Meta:
         verbose_name = _("místo v katalogu")
@@ -112,3 +116,30 @@ class CatalogueState(models.Model):
 
     def __str__(self):
         return f"{self.entries} ({self.refreshed_at:%Y-%m-%d %H:%M})" if self.refreshed_at else "—"
+
+
+class FreeCapacityStatement(models.Model):
+    """A provider's statement of free capacity of a service: places free now, the waiting list, the date of
+    the statement. Rows are only added (`free_capacity_state`), never changed: the rows are the history, the
+    newest is shown at once in the catalogue."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="free_capacity_statements",
+                                verbose_name=_("služba"))
+    places_free = models.PositiveIntegerField(_("volná místa"))
+    waiting_list = models.PositiveIntegerField(_("čekatelé v pořadníku"), null=True, blank=True)
+    stated_on = models.DateField(_("údaj ke dni"))
+    created_at = models.DateTimeField(_("zapsáno"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("zapsal"))
+
+    SCOPE = {"region": "service__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": False}
+
+    class Meta:
+        verbose_name = _("údaj o volné kapacitě")
+        verbose_name_plural = _("údaje o volné kapacitě")
+        ordering = ["service", "-stated_on", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["service", "-stated_on"], name="catalogue_free_cap_idx")]
+
+    def __str__(self):
+        return f"{self.service_id}: {self.places_free} ({self.stated_on})"

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from socplan.registry.models import ServiceKind, TargetGroup
 
-from . import cache, engine
+from . import cache, engine, query
 from .models import CatalogueEntry, CataloguePlace
 from .situations import (
     FORM_NAMES,
@@ -60,6 +60,7 @@ class Muni:
     orp_name: str
     lat: float | None
     lon: float | None
+    region_code: str = ""
 
     @property
     def label(self) -> str:
@@ -72,9 +73,10 @@ def _municipality_index() -> tuple[dict[str, Muni], dict[str, list[Muni]]]:
 
     by_code: dict[str, Muni] = {}
     by_name: dict[str, list[Muni]] = {}
-    for code, name, district, orp_code, orp_name, lat, lon in Municipality.objects.values_list(
-            "code", "name", "district__name", "orp__code", "orp__name", "lat", "lon").order_by("name", "code"):
-        m = Muni(code, name, district or "", orp_code or "", orp_name or "", lat, lon)
+    for code, name, district, orp_code, orp_name, lat, lon, region in Municipality.objects.values_list(
+            "code", "name", "district__name", "orp__code", "orp__name", "lat", "lon", "region__code").order_by(
+            "name", "code"):
+        m = Muni(code, name, district or "", orp_code or "", orp_name or "", lat, lon, region or "")
         by_code[code] = m
         by_name.setdefault(engine.fold(name), []).append(m)
     return by_code, by_name
@@ -280,6 +282,7 @@ class SearchResult:
     total: int
     hits: list[Hit]
     municipality: Muni | None = None
+    outside: Muni | None = None  # a place outside the catalogue's region named in the query (left out of it)
 
     @property
     def pages(self) -> int:
@@ -307,10 +310,67 @@ def active_entries():
 def _shared_texts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Texts shared by many services, indexed once: plain description of each kind, wording of each form,
     label of each life situation (code → search text)."""
-    kinds = {code: engine.index_text([p["what"], p["who"]]) for code, p in kinds_plain().items()}
+    en_kinds, en_sits = query.english()
+    kinds = {code: engine.index_text([p["what"], p["who"], en_kinds.get(code, "")])
+             for code, p in kinds_plain().items()}
     forms = {code: engine.index_text([FORM_PLAIN[code], FORM_SHORT[code], FORM_NAMES[code]]) for code in FORM_ORDER}
-    sits = {s.slug: engine.index_text([s.label]) for s in situations()}
+    sits = {s.slug: engine.index_text([s.label, en_sits.get(s.slug, "")]) for s in situations()}
     return kinds, forms, sits
+
+
+@lru_cache(maxsize=1)
+def _kind_names() -> dict[str, str]:
+    """Search text of each kind's own name, Czech and English (for ranking: the kinds a query names)."""
+    en_kinds, _sits = query.english()
+    names = dict(ServiceKind.objects.values_list("code", "name"))
+    return {code: engine.index_text([name, en_kinds.get(code, "")]) for code, name in names.items()}
+
+
+def _group_q(group: tuple[str, ...]) -> Q:
+    """A query word: any of its forms matches."""
+    q = Q()
+    for term in group:
+        q |= _term_q(term)
+    return q
+
+
+def _all_q(groups) -> Q:
+    q = Q()
+    for g in groups:
+        q &= _group_q(g)
+    return q
+
+
+def query_q(parsed: query.ParsedQuery) -> Q:
+    """The condition of a parsed query: every plain word, and for each synonym its words, one of its
+    meanings or one of its kinds."""
+    q = _all_q(parsed.groups)
+    for hit in parsed.synonyms:
+        alt = _all_q(hit.words) if hit.words else Q(pk__in=[])
+        for phrase in hit.synonym.means:
+            if phrase:
+                alt |= _all_q(phrase)
+        if hit.synonym.kinds:
+            alt |= Q(kind_code__in=hit.synonym.kinds)
+        q &= alt
+    return q
+
+
+def kind_order(parsed: query.ParsedQuery, situation_slug: str = "") -> dict[str, int]:
+    """Kinds to list first, best first: the kinds the query's synonyms mean, the kinds whose own name the
+    query names, then the kinds typical for the chosen life situation."""
+    named: list[str] = []
+    if parsed.groups:
+        named = sorted(code for code, text in _kind_names().items()
+                       if all(any(f" {t}" in text for t in g) for g in parsed.groups))
+    # a kind the words name and a synonym means ("domov" + "seniory") comes before the synonym's other kinds
+    order = [k for k in parsed.kinds if k in named] if parsed.kinds and named else []
+    order += [k for k in parsed.kinds if k not in order]
+    order += [c for c in named if c not in order]
+    sit = situation_by_slug(situation_slug) if situation_slug else None
+    if sit:
+        order += [k for k in sit.kinds if k not in order]
+    return {code: i for i, code in enumerate(order)}
 
 
 def _term_q(term: str) -> Q:
@@ -332,8 +392,9 @@ def _term_q(term: str) -> Q:
 
 def _filtered(p: SearchParams):
     qs = active_entries()
-    for term in engine.query_terms(p.q):
-        qs = qs.filter(_term_q(term))
+    parsed = query.parse_query(p.q)
+    if not parsed.empty:
+        qs = qs.filter(query_q(parsed))
     if p.situation:
         qs = qs.filter(situations__contains=f"|{p.situation}|")
     if p.kind:
@@ -376,20 +437,69 @@ def _nearest(entry_ids, m: Muni, radius: float | None = None) -> dict[int, float
     return out
 
 
+def covered_regions() -> frozenset[str]:
+    """The kraje the catalogue covers (of its services in operation)."""
+    return cache.cached(("regions",), lambda: frozenset(
+        active_entries().exclude(region_code="").values_list("region_code", flat=True).distinct()))
+
+
+def place_outside(q: str) -> tuple[Muni | None, str]:
+    """A municipality outside the catalogue's kraje named in the query — the whole query, or a word written
+    with a capital — and the query without it. ("Praha" → Praha, ""; "pečovatelská služba Praha" → Praha,
+    "pečovatelská služba".)"""
+    covered = covered_regions()
+    if not q or not covered:
+        return None, q
+    _by_code, by_name = _municipality_index()
+
+    def outside(text: str) -> Muni | None:
+        found = by_name.get(engine.fold(text))
+        if found and not any(m.region_code in covered for m in found):
+            return found[0]
+        return None
+
+    whole = outside(q)
+    if whole:
+        return whole, ""
+    words = q.split()
+    for i, w in enumerate(words):
+        if len(w) >= 4 and w[:1].isupper():
+            m = outside(w)
+            if m:
+                return m, " ".join(words[:i] + words[i + 1:])
+    return None, q
+
+
 def search(p: SearchParams) -> SearchResult:
+    far, rest = place_outside(p.q)
+    if far is not None:
+        from dataclasses import replace as dc_replace
+
+        result = search(dc_replace(p, q=rest)) if rest.strip() or p.situation or p.obec or p.kind else \
+            SearchResult(dc_replace(p, q=rest), 0, [])
+        result.outside = far
+        return result
     qs = _filtered(p)
     start = (p.page - 1) * p.page_size
     m = municipality(p.obec) if p.obec else None
+    parsed = query.parse_query(p.q)
+    korder = kind_order(parsed, p.situation)
     if m is None:
-        terms = engine.query_terms(p.q)
-        if terms:
+        order_by = ["name", "service_id"]
+        if parsed.groups:
             name_q = Q()
-            for t in terms:
-                name_q &= Q(name_text__contains=f" {t}")
+            for g in parsed.groups:
+                alt = Q()
+                for t in g:
+                    alt |= Q(name_text__contains=f" {t}")
+                name_q &= alt
             qs = qs.annotate(_rank=Case(When(name_q, then=Value(0)), default=Value(1), output_field=IntegerField()))
-            qs = qs.order_by("_rank", "name", "service_id")
-        else:
-            qs = qs.order_by("name", "service_id")
+            order_by.insert(0, "_rank")
+        if korder:
+            qs = qs.annotate(_krank=Case(*[When(kind_code=k, then=Value(i)) for k, i in korder.items()],
+                                         default=Value(len(korder)), output_field=IntegerField()))
+            order_by.insert(0, "_krank")
+        qs = qs.order_by(*order_by)
         # one scan: the page with the total number of matches as a window aggregate
         rows = list(qs.annotate(_total=Window(Count("service_id")))[start:start + p.page_size])
         total = rows[0]._total if rows else (qs.count() if start else 0)
@@ -398,24 +508,27 @@ def search(p: SearchParams) -> SearchResult:
     covers = Case(When(_coverage(m), then=Value(1)), default=Value(0), output_field=IntegerField())
     if p.radius_km is None:
         rows = list(qs.filter(_coverage(m)).annotate(_covers=covers)
-                    .values_list("service_id", "forms", "name", "_covers"))
+                    .values_list("service_id", "forms", "name", "_covers", "kind_code"))
         dist = _nearest([r[0] for r in rows], m)
     else:
         near = _nearest(qs.values("service_id"), m, p.radius_km)
         rows = list(qs.filter(Q(service_id__in=list(near)) | (_coverage(m) & Q(forms__contains="|ter|")))
-                    .annotate(_covers=covers).values_list("service_id", "forms", "name", "_covers"))
+                    .annotate(_covers=covers).values_list("service_id", "forms", "name", "_covers", "kind_code"))
         dist = dict(near)
         far = [r[0] for r in rows if r[0] not in near]
         if far:  # field services based farther away: their distance is shown, not used for the order
             dist.update(_nearest(far, m))
     candidates = {r[0] for r in rows}
     # field services whose declared territory covers the obec come to the client's home
-    home = {eid for eid, forms, _n, cov in rows if cov and "|ter|" in forms}
+    home = {eid for eid, forms, _n, cov, _k in rows if cov and "|ter|" in forms}
     names = {r[0]: r[2] for r in rows}
+    krank = {r[0]: korder.get(r[4], len(korder)) for r in rows}
 
     def order(eid):
+        # the kinds the query or the situation means first, then the distance (a field service covering the
+        # obec comes home: 0 km in a "near me" search)
         d = 0.0 if (p.radius_km is not None and eid in home) else dist.get(eid, math.inf)
-        return (d, names.get(eid, ""), eid)
+        return (krank[eid], d, names.get(eid, ""), eid)
 
     ordered = sorted(candidates, key=order)
     total = len(ordered)

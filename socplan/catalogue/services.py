@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from socplan.core.models import Source
 from socplan.registry.models import (
     Capacity,
     Facility,
@@ -32,11 +33,12 @@ from socplan.registry.models import (
 )
 
 from . import engine
-from .models import CatalogueDetail, CatalogueEntry, CataloguePlace, CatalogueState
+from .models import CatalogueDetail, CatalogueEntry, CataloguePlace, CatalogueState, FreeCapacityStatement
 from .network_link import network_membership
 from .situations import FORM_ORDER, situations
 
 PLACE_LABEL_MAX = 3
+CONFIDENTIAL_NAME = "Místo s utajenou adresou"
 
 
 def _pack(values: Iterable) -> str:
@@ -69,7 +71,8 @@ def _collect(service_ids: list[int] | None) -> dict:
     services = list(narrow(Service.objects.all(), "pk").values_list(
         "pk", "name", "provider__name", "provider__ico", "kind__code", "kind__name", "kind__short_name",
         "valid_from", "valid_to", "region__code", "identifier", "kind__paragraph", "age_note",
-        "phone", "email", "web", "provider__phone", "provider__email", "provider__web").order_by("pk"))
+        "phone", "email", "web", "provider__phone", "provider__email", "provider__web", "source",
+        "verified_at").order_by("pk"))
     forms = defaultdict(list)
     for sid, code, name, continuous in narrow(ServiceForm.objects.all()).values_list(
             "service_id", "form__code", "form__name", "continuous").order_by("service_id", "form__order"):
@@ -92,14 +95,20 @@ def _collect(service_ids: list[int] | None) -> dict:
     for row in narrow(Facility.objects.all()).values_list(
             "pk", "service_id", "name", "street", "house_number", "orientation_number", "postcode", "address",
             "municipality__code", "municipality__name", "municipality__orp__code", "municipality__orp__name",
-            "lat", "lon", "valid_to").order_by("service_id", "name", "pk"):
+            "lat", "lon", "valid_to", "confidential", "municipality__lat", "municipality__lon").order_by(
+            "service_id", "name", "pk"):
         facilities[row[1]].append(row)
     areas = defaultdict(list)
     for row in narrow(ServiceArea.objects.all()).values_list(
             "service_id", "orp__code", "orp__name", "municipality__code", "municipality__name",
             "municipality__orp__code").order_by("service_id", "-share", "pk"):
         areas[row[0]].append(row)
-    return {"services": services, "forms": forms, "capacities": capacities, "groups": groups, "ages": ages,
+    free = {}
+    for sid, places, waiting, stated in narrow(FreeCapacityStatement.objects.all()).order_by(
+            "service_id", "-stated_on", "-created_at", "-pk").values_list(
+            "service_id", "places_free", "waiting_list", "stated_on"):
+        free.setdefault(sid, {"places_free": places, "waiting_list": waiting, "stated_on": stated.isoformat()})
+    return {"free": free, "services": services, "forms": forms, "capacities": capacities, "groups": groups, "ages": ages,
             "facilities": facilities, "areas": areas}
 
 
@@ -107,25 +116,32 @@ def _build(data: dict, network: set[int] | None, today):
     sits = situations()
     entries, places, details = [], [], []
     for (sid, name, provider, ico, kind_code, kind_name, kind_short, vfrom, vto, region, identifier, paragraph,
-         age_note, phone, email, web, pphone, pemail, pweb) in data["services"]:
+         age_note, phone, email, web, pphone, pemail, pweb, source, verified_at) in data["services"]:
         forms = sorted(data["forms"][sid], key=lambda f: FORM_ORDER.index(f[0]) if f[0] in FORM_ORDER else 9)
         group_names = {g for _i, g in data["groups"][sid]}
         situation_list = [s for s in sits if s.matches(kind_code, group_names)]
         facs = [f for f in data["facilities"][sid] if f[14] is None or f[14] >= today]
         area_rows = data["areas"][sid]
         muni_names, orp_codes, muni_codes, orp_names = [], set(), set(), []
-        fac_detail = []
+        fac_detail, searchable_names = [], []
         for f in facs:
             (fid, _s, fname, street, house, orient, postcode, address, mcode, mname, ocode, oname, lat, lon,
-             _vto) = f
-            full_address = _address(street, house, orient, postcode, address, mname or "")[:300]
+             _vto, confidential, mlat, mlon) = f
+            if confidential:
+                # Only the obec of a confidential address is ever shown (its name may say where it is; its
+                # point is the obec's, so distances still work).
+                fname, full_address, lat, lon = CONFIDENTIAL_NAME, mname or "", mlat, mlon
+            else:
+                full_address = _address(street, house, orient, postcode, address, mname or "")[:300]
+                searchable_names.append(fname)
             places.append(CataloguePlace(
                 entry_id=sid, facility_id=fid, name=fname[:255], address=full_address,
                 municipality_code=mcode or "", municipality_name=mname or "", orp_code=ocode or "",
-                lat=lat, lon=lon,
+                lat=lat, lon=lon, confidential=confidential,
             ))
             fac_detail.append({"name": fname, "address": full_address, "municipality": mname or "",
-                               "municipality_code": mcode or "", "orp": oname or "", "lat": lat, "lon": lon})
+                               "municipality_code": mcode or "", "orp": oname or "", "lat": lat, "lon": lon,
+                               "confidential": confidential})
             if mname and mname not in muni_names:
                 muni_names.append(mname)
             if mcode:
@@ -160,7 +176,7 @@ def _build(data: dict, network: set[int] | None, today):
         # wording, life-situation labels) are matched once per query in `selectors` (see docs/catalogue.md).
         search = engine.index_text([
             name, provider, kind_name, kind_short or "", identifier or "", " ".join(sorted(group_names)),
-            " ".join(muni_names), " ".join(orp_names), " ".join(f[2] for f in facs),
+            " ".join(muni_names), " ".join(orp_names), " ".join(searchable_names),
         ])
         caps = data["capacities"][sid]
         detail = {
@@ -176,6 +192,11 @@ def _build(data: dict, network: set[int] | None, today):
             "age_groups": data["ages"][sid],
             "age_note": age_note or "",
             "contact": {"phone": phone or pphone or "", "email": email or pemail or "", "web": web or pweb or ""},
+            # a synthetic demo record says so wherever it is shown (its contacts are never invented)
+            "demo": source == Source.SYNTHETIC,
+            "verified_on": timezone.localdate(verified_at).isoformat() if verified_at else "",
+            # the provider's newest statement of free capacity (published at once; history in the statements)
+            "free_capacity": data["free"].get(sid),
         }
         entries.append(CatalogueEntry(
             service_id=sid, name=name[:255], provider_name=provider[:255], provider_ico=ico, kind_code=kind_code,
@@ -199,7 +220,8 @@ def _digest(entries: list[CatalogueEntry], places: list[CataloguePlace], details
     for d in sorted(details, key=lambda d: d.entry_id):
         h.update(json.dumps([d.entry_id, d.data], sort_keys=True, default=str).encode())
     for p in sorted(places, key=lambda p: (p.entry_id, p.facility_id or 0, p.name)):
-        h.update(repr((p.entry_id, p.facility_id, p.name, p.address, p.municipality_code, p.lat, p.lon)).encode())
+        h.update(repr((p.entry_id, p.facility_id, p.name, p.address, p.municipality_code, p.lat, p.lon,
+                       p.confidential)).encode())
     return h.hexdigest()
 
 

@@ -10,6 +10,7 @@ parameters and kept in a small per-process LRU; only the layout around it is ren
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -25,7 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import cache, exports, files, presenters, printing, selectors
+from .map import places_map_svg
 from .models import CatalogueEntry, CatalogueState
+from .self_service import is_stale
 from .situations import kind_plain, situations, translated
 
 PAGE_CACHE_CONTROL = "private, no-cache"
@@ -192,8 +195,19 @@ def _service_body(pk: int) -> tuple[str, str]:
         "web_url": presenters.web_url(d.get("contact", {}).get("web", "")),
         "network_year": st.network_year if st else None,
         "refreshed_at": st.refreshed_at if st else None,
+        "free": d.get("free_capacity"),
+        "free_date": _iso_date(d.get("free_capacity", {}) and d["free_capacity"]["stated_on"]),
+        "free_stale": bool(d.get("free_capacity")) and is_stale(d["free_capacity"]["stated_on"]),
+        "verified_on": _iso_date(d.get("verified_on")),
+        "map_svg": mark_safe(places_map_svg(
+            d.get("facilities", []),
+            [c for c in page.entry.orp_codes.split("|") if c])),  # noqa: S308 - built from escaped parts
     }
     return page.entry.name, render_to_string("catalogue/_service_body.html", ctx)
+
+
+def _iso_date(text):
+    return date.fromisoformat(text) if text else None
 
 
 def _file_response(request, path, *, content_type: str, filename: str, tag: str, attachment: bool):

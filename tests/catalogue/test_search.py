@@ -53,9 +53,10 @@ def test_life_situation_and_place_find_the_expected_services():
         assert "|pecuji-o-blizkeho|" in e.situations
         assert f"|{BLANSKO}|" in e.municipality_codes or f"|{BLANSKO_ORP}|" in e.orp_codes
         assert e.kind_code in {"40", "39", "44", "41", "46", "45", "42", "37"}
-    # ordered by the distance of the nearest place
-    distances = [h.distance_km for h in result.hits if h.distance_km is not None]
-    assert distances == sorted(distances)
+    # ordered by the situation's order of kinds, then by the distance of the nearest place
+    kinds = ["40", "39", "44", "41", "46", "45", "42", "37"]
+    keys = [(kinds.index(h.entry.kind_code), h.distance_km) for h in result.hits if h.distance_km is not None]
+    assert keys == sorted(keys)
     assert result.municipality.name == "Blansko"
 
 
