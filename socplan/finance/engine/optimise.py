@@ -173,24 +173,27 @@ def _dec(v) -> Decimal:
 
 def binding(result: AllocationResult) -> np.ndarray:
     """Per entry the constraint that bound its amount (keys of :data:`BOUND_LABEL`)."""
-    basis = result.need if result.basis is None else result.basis
-    f = result.lower if result.floor is None else result.floor
     status = {o.tier: o for o in result.tiers}
     out = np.empty(len(result.need), dtype=object)
     for i in range(len(result.need)):
-        o = status[int(result.tier[i])]
-        x, hi = int(result.allocated[i]), int(result.upper[i])
-        full = NEED if hi == int(result.need[i]) else CAP
-        if o.status == "unfunded":
-            out[i] = UNFUNDED
-        elif o.status == "floors_reduced":
-            out[i] = FLOOR_REDUCED
-        elif o.status == "full" or o.coefficient is None:
-            out[i] = full if x == hi else FLOOR
-        else:
-            exact = o.coefficient * int(basis[i])
-            out[i] = FLOOR if exact <= int(f[i]) else full if exact >= hi else LEVEL
+        out[i] = _bound(result, i, status)
     return out
+
+
+def _bound(result: AllocationResult, i: int, status: dict) -> str:
+    basis = result.need if result.basis is None else result.basis
+    f = result.lower if result.floor is None else result.floor
+    o = status[int(result.tier[i])]
+    x, hi = int(result.allocated[i]), int(result.upper[i])
+    full = NEED if hi == int(result.need[i]) else CAP
+    if o.status == "unfunded":
+        return UNFUNDED
+    if o.status == "floors_reduced":
+        return FLOOR_REDUCED
+    if o.status == "full" or o.coefficient is None:
+        return full if x == hi else FLOOR
+    exact = o.coefficient * int(basis[i])
+    return FLOOR if exact <= int(f[i]) else full if exact >= hi else LEVEL
 
 
 def level(result: AllocationResult, tier: int) -> Fraction | None:
@@ -210,7 +213,7 @@ def explain(result: AllocationResult, i: int) -> str:
     what = "stávající síť" if t == 0 else f"rozvojové záměry, priorita {t}"
     lines = [f"Služba {sid} ({what}): optimální podpora {kc(n)}, přiděleno {kc(x)}; váha {num(w)}, "
              f"meze [{kc(f)}; {kc(hi)}]."]
-    b = binding(result)[i]
+    b = _bound(result, i, {o.tier: o for o in result.tiers})
     lam = level(result, t)
     if b == UNFUNDED:
         lines.append("Na tuto vrstvu nezbyly prostředky: dřívější vrstvy nejsou plně pokryty.")
