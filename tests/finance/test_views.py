@@ -133,6 +133,9 @@ def test_allocation_create_and_detail(zlk, zlk_users):
     assert r["Location"] == url("allocation_detail", run.pk)
     detail = c.get(url("allocation_detail", run.pk))
     assert detail.status_code == 200 and "6\xa0853\xa0500\xa0Kč" in text(detail)
+    # a computed run is a proposal: the provider sees nothing of it until it is approved
+    assert client(zlk_users.provider2).get(url("allocation_detail", run.pk)).status_code == 404
+    services.allocation_run_approve(actor=zlk_users.approver, run=run)
     own = client(zlk_users.provider2).get(url("allocation_detail", run.pk))
     assert own.status_code == 200 and [row.service_id for row in own.context["rows"]] == [zlk.b.pk]
     assert "Domov pro seniory" in text(own) and "Osobní asistence" not in text(own)
