@@ -144,6 +144,20 @@ def _shape(path: str) -> str:
     return re.sub(r"\{[^}]*\}", "{}", path)
 
 
+_ERROR_BODY = {"content": {"application/json": {"schema": {
+    "type": "object", "properties": {"detail": {"type": "string"}}}}}}
+
+
+def _common_refusals(path: str, operation: dict) -> None:
+    """The refusals any operation can answer: a bad parameter (400), no permission or no login (403), throttled
+    (429), and for one record one that does not exist or is not visible to the caller (404)."""
+    responses = operation.setdefault("responses", {})
+    for code, text in [("400", "Neplatný požadavek."), ("403", "Nepřihlášený uživatel nebo chybějící oprávnění."),
+                       ("429", "Příliš mnoho požadavků.")] + ([("404", "Záznam neexistuje nebo není vidět.")]
+                                                              if "{" in path else []):
+        responses.setdefault(code, {"description": text, **_ERROR_BODY})
+
+
 def schema_preconditions(result, generator, request, public):
     """drf-spectacular post-processing hook: the If-Match header, 412 and 428 in the OpenAPI schema of every write
     to a versioned record, and the ETag header of its answers."""
@@ -151,6 +165,8 @@ def schema_preconditions(result, generator, request, public):
                  if _versioned_view(callback)}
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
+            if method in ("get", "put", "patch", "delete", "post"):
+                _common_refusals(path, operation)
             if (_shape(path), method) not in versioned or "{" not in path:
                 continue
             responses = operation.setdefault("responses", {})
@@ -166,8 +182,7 @@ def schema_preconditions(result, generator, request, public):
                 "in": "header", "name": "If-Match", "required": required, "schema": {"type": "string"},
                 "description": ("ETag záznamu, který klient četl (např. \"3\"); zastaralý → 412"
                                 + (", chybí → 428." if required else "; bez něj se verze nekontroluje."))})
-            error = {"content": {"application/json": {"schema": {
-                "type": "object", "properties": {"detail": {"type": "string"}}}}}}
+            error = _ERROR_BODY
             responses.setdefault("412", {"description": "Záznam mezitím změnil jiný uživatel.", **error})
             if required:
                 responses.setdefault("428", {"description": "Chybí hlavička If-Match.", **error})

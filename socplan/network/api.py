@@ -210,8 +210,8 @@ class RequestSerializer(serializers.ModelSerializer):
     form = serializers.SlugRelatedField(slug_field="code", read_only=True)
     capacity_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
-    district_tier = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    decision_tier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    district_tier = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    decision_tier = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     network_entry = serializers.SerializerMethodField(
         help_text="Položka sítě, která záměr jmenuje (u zařazeného záměru), a její verze.")
     available_actions = serializers.SerializerMethodField(

@@ -39,7 +39,7 @@ def _int_param(request, name):
 
 
 class PrioritySerializer(serializers.ModelSerializer):
-    target_group_label = serializers.CharField(source="get_target_group_display", read_only=True)
+    target_group_label = serializers.CharField(source="get_target_group_display", read_only=True, allow_null=True)
 
     class Meta:
         model = Priority
@@ -48,7 +48,7 @@ class PrioritySerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    orp = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    orp = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     url = serializers.SerializerMethodField()
@@ -172,7 +172,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    measure_code = serializers.CharField(source="measure.code", read_only=True)
+    measure_code = serializers.CharField(source="measure.code", read_only=True, default=None, allow_null=True)
     plan = serializers.IntegerField(source="measure.plan_id", read_only=True)
     targets = serializers.SerializerMethodField()
     values = serializers.SerializerMethodField()
@@ -234,14 +234,14 @@ class CommentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CapacityNeedSerializer(serializers.ModelSerializer):
-    orp = serializers.CharField(source="plan.orp.code", read_only=True)
-    orp_name = serializers.CharField(source="plan.orp.name", read_only=True)
+    orp = serializers.CharField(source="plan.orp.code", read_only=True, default=None, allow_null=True)
+    orp_name = serializers.CharField(source="plan.orp.name", read_only=True, default=None, allow_null=True)
     plan_status = serializers.CharField(source="plan.status", read_only=True)
     kind = serializers.CharField(source="kind.code", read_only=True)
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     unit = serializers.CharField(source="capacity_type.code", read_only=True)
     unit_label = serializers.CharField(source="capacity_type.unit", read_only=True)
-    measure_code = serializers.CharField(source="measure.code", read_only=True, default=None)
+    measure_code = serializers.CharField(source="measure.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = CapacityNeed

@@ -55,8 +55,8 @@ class RegistryServiceFormSerializer(ProvenanceMixin, serializers.ModelSerializer
 
 
 class RegistryFacilitySerializer(ProvenanceMixin, serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    municipality_name = serializers.CharField(source="municipality.name", read_only=True, default=None)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Facility
@@ -66,10 +66,10 @@ class RegistryFacilitySerializer(ProvenanceMixin, serializers.ModelSerializer):
 
 
 class RegistryAreaSerializer(ProvenanceMixin, serializers.ModelSerializer):
-    orp = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    orp_name = serializers.CharField(source="orp.name", read_only=True, default=None)
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    municipality_name = serializers.CharField(source="municipality.name", read_only=True, default=None)
+    orp = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    orp_name = serializers.CharField(source="orp.name", read_only=True, default=None, allow_null=True)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ServiceArea
