@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .jobs import KINDS, job_enqueue
 from .models import Job
+from .worker import worker_alive
 
 
 def _is_superuser(user) -> bool:
@@ -40,13 +41,14 @@ def startable_kinds(user):
 @login_required
 def job_list(request):
     return render(request, "core/job_list.html",
-                  {"jobs": visible_jobs(request.user)[:100], "kinds": startable_kinds(request.user)})
+                  {"jobs": visible_jobs(request.user)[:100], "kinds": startable_kinds(request.user),
+                   "worker_alive": worker_alive()})
 
 
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
-    return render(request, "core/job_detail.html", {"job": job})
+    return render(request, "core/job_detail.html", {"job": job, "worker_alive": worker_alive()})
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from socplan.accounts.decisions import DecisionKind, may_decide, may_decide_some
 from socplan.accounts.models import Role
-from socplan.accounts.scope import restrict
+from socplan.accounts.scope import grants, restrict
 from socplan.notices.inbox import InboxItem
 from socplan.notices.services import notify, recipients
 
@@ -47,7 +47,11 @@ def inbox_items(user) -> list[InboxItem]:
             if may_decide(user, DecisionKind.REPORT_APPROVE, r):
                 items.append(InboxItem("finance", _("zkontrolovat a schválit nebo vrátit"), report_label(r),
                                        r.get_state_display(), report_url(r)))
-    for r in _reports({"state__in": [ReportState.RETURNED, ReportState.DRAFT]}, user, "change"):
+    # drafts and returned reports wait for the provider's own users (the kraj may edit them too, but does not
+    # finish them)
+    own = [g.provider_id for g in grants(user) if g.role == Role.PROVIDER_USER and g.provider_id]
+    mine = {"state__in": [ReportState.RETURNED, ReportState.DRAFT], "service__provider_id__in": own}
+    for r in (_reports(mine, user, "change") if own else []):
         action = _("opravit a znovu předložit") if r.state == ReportState.RETURNED else _("dokončit a předložit")
         items.append(InboxItem("finance", action, report_label(r), r.get_state_display(), report_url(r)))
     if may_decide_some(user, DecisionKind.ALLOCATION_APPROVE):

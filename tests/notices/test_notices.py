@@ -58,7 +58,7 @@ def test_preferences_off_and_digest(django_capture_on_commit_callbacks):
     assert services.emails_send_digests() == 1
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [digest_user.email]
     assert "První." in mail.outbox[0].body and "Druhé." in mail.outbox[0].body
-    assert "2 nových upozornění" in mail.outbox[0].subject
+    assert "2 nová upozornění" in mail.outbox[0].subject  # Czech plural for 2–4
     # once a day: a new notification waits for tomorrow's digest
     services.notify({digest_user.pk}, actor=None, text="Třetí.")
     assert services.emails_send_digests() == 0
@@ -159,6 +159,7 @@ def test_job_pages_warn_without_a_worker(client):
     cache.delete(worker.HEARTBEAT_KEY)
     assert 'data-testid="worker-warning"' in client.get(reverse("core:job_list")).content.decode()
     worker.heartbeat()
+    assert worker.worker_alive(), cache.get(worker.HEARTBEAT_KEY)
     assert 'data-testid="worker-warning"' not in client.get(reverse("core:job_list")).content.decode()
 
 
