@@ -181,7 +181,14 @@ class ChapterView(APIView):
         "region": serializers.CharField(), "year": serializers.IntegerField(), "title": serializers.CharField(),
         "network_source": serializers.CharField(), "illustrative": serializers.BooleanField(),
         "services": serializers.IntegerField(), "totals": serializers.DictField(child=AMOUNT),
-        "state_need": AMOUNT, "state_share_pct": serializers.CharField(),
+        "state_need": serializers.CharField(help_text="Potřeba ze státního rozpočtu, vypočtená: optimalizované "
+                                                      "náklady − všechny ostatní zdroje podle pravidel (celé Kč)."),
+        "state_share_pct": serializers.CharField(read_only=True, help_text="Vypočtený podíl potřeby ze státního "
+                                                                         "rozpočtu na optimalizovaných nákladech (%)."),
+        "sources": serializers.ListField(child=serializers.DictField(), help_text=(
+            "Každý zdroj optimalizovaných nákladů s pravidlem: source, label, amount (celé Kč), share_pct, rule; "
+            "součet = optimalizované náklady.")),
+        "illustrative_note": serializers.CharField(allow_blank=True),
         "planned_sources": serializers.ListField(child=serializers.DictField()),
         "tables": serializers.DictField()}))
     def get(self, request, region: str, year: int):
@@ -196,6 +203,10 @@ class ChapterView(APIView):
             "totals": {k: str(v) for k, v in ch.totals.items()},
             "state_need": str(ch.state_need), "state_share_pct": str(ch.state_share_pct),
             "optimal_support_pct": str(ch.optimal_support_pct),
+            "sources": [{"source": p["key"], "label": p["label"], "amount": str(p["amount"]),
+                         "share_pct": str(p["pct"]), "rule": p["rule"]} for p in ch.formula_sources],
+            "illustrative_note": ("Ilustrativní (syntetické) parametry financování, ne schválené normativy kraje."
+                                  if ch.illustrative else ""),
             "planned_sources": [{"source": p["key"], "label": p["label"], "share": str(p["share"]),
                                  "amount": str(p["amount"])} for p in ch.planned],
             "tables": {dim: _records(df, dim) for dim, df in ch.tables.items()},

@@ -1,20 +1,19 @@
 """Financing demo of Jihomoravský kraj (CZ064). Idempotent (nothing happens when the demo year's parameters
-exist) and quick. Everything here is **demo data**; the calibration is documented in docs/financing.md §10.
+exist) and quick. Everything here is **demo data** (synthetic, labelled so wherever it reaches a user);
+docs/financing.md §10 describes it.
 
-1. Parameters of the demo year from the illustrative default set, **calibrated**: every money rate
-   (normatives, user-fee and health-insurance rates) is multiplied by one factor
-   ``f = 3 039 820 634 / ON₀`` (rounded to 4 decimals), where ON₀ is the demo network's optimised cost with the
-   default rates, so the network's optimised costs land within 1 % of the seed plan's 3 039 820 634 Kč (the
-   rounding of f leaves ≈ 0.01 %). The planned source shares then take the state share of the seed plan
-   (35 %), the users' and health insurers' shares as the formulas give them for the network (rounded to whole
-   per cent), and the rest split between region and other sources 8 : 20 as in the default set (the
-   municipalities' planned source is the required co-financing, not a share).
+1. Parameters of the demo year: the illustrative default set as documented in ``engine/params.py`` (normatives,
+   occupancies, user-fee and health-insurance rates per kind and group) — no factor computed from a target. The
+   network's optimised cost and the state need (optimised cost − every other source by its rule) are what these
+   rates give; the parameters' note compares them with the seed plan 2015–2017 (3 039 820 634 Kč, 35 %) and says
+   by how much they miss.
 2. Parameters of the previous year: a copy with every money rate × 0.9524 (≈ −5 %), for the year-on-year table.
 3. Co-financing declarations of the municipalities for the network of both years, sized against the required
    shares (the network's illustrative rates × the entries' optimised costs): the one or two largest municipalities
    of each service's main ORP declare the share rounded up to thousands; about 5 % of the services only half,
    about 3 % nothing — so the co-financing pages and the entry conditions show both outcomes.
-4. Allocation runs of the demo year in both modes with the budget = the state-budget need (35 % of ON).
+4. Allocation runs of the demo year in both modes with the budget = 95 % of the computed state need (an
+   assumption of the demo, so that the allocation has to reduce).
 5. Provider reports of the demo provider (the one the demo user "poskytovatel" works for) in every workflow
    state, and a settlement of the previous year with overcompensation.
 """
@@ -34,14 +33,13 @@ from socplan.registry.models import Service
 from socplan.territory.models import Region
 
 from . import selectors, services
-from .adapter import engine_params, frame_cache
+from .adapter import frame_cache
 from .models import AllocationMode, BudgetTerm, FinanceParams, ReportState, UnitKind
 
 SEED_OPTIMISED_COST = Decimal("3039820634")  # JMK plan 2015–2017 (domain.md §5.1)
-SEED_STATE_NEED = Decimal("1063937222")
-STATE_SHARE = Decimal("0.35")
+SEED_STATE_NEED = Decimal("1063937222")  # its state need, 35 % of the optimised cost
 PREVIOUS_YEAR_FACTOR = Decimal("0.9524")
-OTHER_SPLIT = {"region": 8, "other": 20}  # the default set's shares of the rest
+BUDGET_SHARE = Decimal("0.95")  # the demo's state subsidy covers 95 % of the computed state need
 OVERCOMPENSATION_SHARE = Decimal("0.02")
 
 
@@ -49,21 +47,22 @@ def _user(username):
     return get_user_model().objects.filter(username=username, is_active=True).first()
 
 
-def calibration_factor(base_cost: Decimal) -> Decimal:
-    return (SEED_OPTIMISED_COST / base_cost).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+def seed_comparison(on: Decimal, state: Decimal) -> str:
+    """The parameters' note: what the documented illustrative rates give against the seed plan, and by how much
+    they miss (Czech, shown on the parameters page and in the financial chapter)."""
+    from socplan.core.money import format_czk, format_number
 
-
-def calibrated_shares(totals: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Planned source shares: state 35 %, users and health insurance from the formulas (whole per cent), the rest
-    8 : 20 between region and other sources (whole per cent, largest remainder)."""
-    on = totals["optimised_cost"]
-    users = (totals["user_fees"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    health = (totals["health_insurance"] / on).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    rest = (Decimal(1) - STATE_SHARE - users - health) * 100
-    parts = largest_remainder(rest, list(OTHER_SPLIT.values()))
-    out = {"state": STATE_SHARE, "users": users, "health_insurance": health}
-    out.update({k: p / 100 for k, p in zip(OTHER_SPLIT, parts, strict=True)})
-    return out
+    share = (state * 100 / on) if on else Decimal(0)
+    seed_share = SEED_STATE_NEED * 100 / SEED_OPTIMISED_COST
+    return (
+        "Demo: ilustrativní sazby výchozí sady (normativy, obložnosti, úhrady a platby pojišťoven podle druhu a "
+        "skupiny, jak je uvádí dokumentace), žádný koeficient dopočtený z cíle. Optimalizované náklady demo sítě "
+        f"{format_czk(on)} oproti plánu 2015–2017 {format_czk(SEED_OPTIMISED_COST)}: rozdíl "
+        f"{format_czk(on - SEED_OPTIMISED_COST)} ({format_number((on / SEED_OPTIMISED_COST - 1) * 100, 2)} %). "
+        f"Potřeba ze státního rozpočtu vypočtená jako optimalizované náklady − ostatní zdroje podle pravidel "
+        f"{format_czk(state)}, tj. {format_number(share, 2)} % (plán: {format_number(seed_share, 2)} %, "
+        f"{format_czk(SEED_STATE_NEED)}; rozdíl {format_number(share - seed_share, 2)} procentního bodu). "
+        "Ilustrativní (syntetické) hodnoty, ne schválené normativy kraje.")
 
 
 def demo_load() -> dict:
@@ -78,51 +77,43 @@ def demo_load() -> dict:
 
 def _load(region) -> dict:
     out = {}
-    params, comp = _calibrated_params(region)
+    params, comp = _params(region)
     if comp is None:
         return {}
-    out["factor"] = params.note
+    out["note"] = params.note
     prev = services.finance_params_copy_to_year(actor=None, params=params, year=DEMO_YEAR - 1)
     services.finance_rates_scale(actor=None, params=prev, factor=PREVIOUS_YEAR_FACTOR,
                                  reason="demo: normativy předchozího roku (× 0,9524)")
-    prev.note = ("Demo: parametry předchozího roku = kalibrované parametry demo roku, všechny peněžní sazby × 0,9524 "
-                 "(≈ −5 %). Ilustrativní hodnoty.")
+    prev.note = ("Demo: parametry předchozího roku = parametry demo roku, všechny peněžní sazby × 0,9524 "
+                 "(≈ −5 %). Ilustrativní (syntetické) hodnoty.")
     prev.save(update_fields=["note"])
     out["declarations"] = _declarations(region)
-    budget = czk(STATE_SHARE * comp.support.totals()["optimised_cost"])
+    budget = czk(BUDGET_SHARE * state_need(comp))
     for mode in (AllocationMode.RULES, AllocationMode.OPTIMISE):
         services.allocation_run(actor=None, region=region, year=DEMO_YEAR, budget=budget, mode=mode, comp=comp,
-                                note="demo: rozpočet = potřeba ze státního rozpočtu (35 % optimalizovaných nákladů)")
+                                note="demo: rozpočet = 95 % vypočtené potřeby ze státního rozpočtu")
     out["reports"] = _reports(region, comp)
+
     return out
 
 
-def _calibrated_params(region):
+def state_need(comp) -> Decimal:
+    """The computed state need of the network (optimised cost − every other source by its rule)."""
+    from .engine import state_need as engine_state_need
+
+    return engine_state_need(comp.frame())["state_need"]
+
+
+def _params(region):
     params = services.finance_params_default_create(actor=None, region=region, year=DEMO_YEAR)
     comp = selectors.computation(region, DEMO_YEAR, stored=params)
     if comp is None or comp.network.empty:
         return params, None
-    base = comp.support.totals()["optimised_cost"]
-    factor = calibration_factor(base)
-    services.finance_rates_scale(actor=None, params=params, factor=factor, reason="kalibrace demo parametrů")
-    params.refresh_from_db()
-    comp = comp.with_params(engine_params(params))
-    comp.stored = params
-    totals = comp.support.totals()
-    shares = calibrated_shares(totals)
-    for key, value in shares.items():
-        setattr(params, FinanceParams.SOURCE_FIELDS[key], value)
-    on = totals["optimised_cost"]
-    params.note = (
-        f"Demo kalibrace: všechny peněžní sazby výchozí ilustrativní sady × {factor} "
-        f"(= 3 039 820 634 / {base} Kč, optimalizované náklady sítě s výchozími sazbami). Optimalizované náklady "
-        f"sítě pak činí {on} Kč ({(on / SEED_OPTIMISED_COST - 1) * 100:.4f} % od plánu 2015–2017). Plánované podíly "
-        f"zdrojů: státní rozpočet 35 % (jako v plánu), úhrady a pojišťovny podle vzorců, zbytek 8 : 12 : 8. "
-        "Ilustrativní hodnoty, ne schválené normativy kraje.")
+    on = comp.support.totals()["optimised_cost"]
+    params.note = seed_comparison(on, state_need(comp))
     params.version += 1
-    params._change_reason = "kalibrace demo parametrů"
+    params._change_reason = "demo: srovnání s plánem 2015–2017"
     params.save()
-    comp = comp.with_params(engine_params(params))
     comp.stored = params
     return params, comp
 

@@ -36,7 +36,7 @@ from socplan.territory.models import District, Level, Municipality, Orp, Populat
 
 from . import engine
 from .adapter import FORM_CODE, NetworkFrame, engine_kinds, engine_params, group_for, network_frame
-from .engine.chapter import SOURCE_COLUMNS, share_pct
+from .engine.chapter import share_pct
 from .engine.params import GROUP_LABEL, GROUP_UNIT, SOURCE_LABEL, UNIT_LABEL, Group
 from .models import (
     AllocationMode,
@@ -157,14 +157,17 @@ def evaluation_weights(region_code: str, year: int, service_pks) -> np.ndarray:
     return np.array([0.5 + scores[int(p)][0] / 100 if int(p) in scores else 1.0 for p in service_pks], dtype=float)
 
 
-def allocate(comp: Computation, budget, mode: str = AllocationMode.RULES, *, bounds=None) -> engine.AllocationResult:
+def allocate(comp: Computation, budget, mode: str = AllocationMode.RULES, *, bounds=None,
+             floors=None) -> engine.AllocationResult:
+    """Allocate ``budget`` in ``mode``. ``floors`` – whole-CZK protected amounts of the existing entries, one per
+    row of ``comp.support`` (e.g. a programme's damping rule through ``engine.damping_floors``)."""
     if mode == AllocationMode.OPTIMISE:
         if not comp._weights:
             comp.support.frame["weight"] = evaluation_weights(comp.region.code, comp.year,
                                                               comp.support.frame["service_pk"].tolist())
             comp._weights = True
-        return engine.allocate_optimise(comp.support, budget, bounds=bounds)
-    return engine.allocate_rules(comp.support, budget, bounds=bounds)
+        return engine.allocate_optimise(comp.support, budget, bounds=bounds, floors=floors)
+    return engine.allocate_rules(comp.support, budget, bounds=bounds, floors=floors)
 
 
 def territory_ids(frame: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
@@ -260,22 +263,23 @@ class FinancialChapter:
     services: int
     totals: dict[str, Decimal]  # ON, ÚH, ZP, SF, OP
     state_share: Decimal  # the planned state-budget share (parameter), e.g. 0.35
-    state_need: Decimal  # planned state share × ON (the state-budget need)
+    state_need: Decimal  # ON − every other source by its rule (computed, engine.computed_sources)
     state_share_pct: Decimal | None  # state_need / ON in %, 2 decimals
     optimal_support_pct: Decimal | None  # Σ OP / ON in %
     planned: list[dict]  # [{key, label, share, amount}] – planned sources, adding up to ON
-    formula_sources: list[dict]  # [{key, label, amount, pct}] – sources by the formulas, adding up to ON
+    formula_sources: list[dict]  # [{key, label, amount, pct, rule}] – sources by their rules, adding up to ON
     tables: dict[str, pd.DataFrame]  # cost tables by kind, group, target_group, district, orp
     sources_by_group: pd.DataFrame
     year_on_year: pd.DataFrame | None = None
     year_on_year_note: str = ""
     previous_year: int | None = None
     skipped: list = field(default_factory=list)
+    params_note: str = ""  # the illustrative parameters' note (e.g. the demo's comparison with the seed plan)
 
     # the planning documents' contract
     @property
     def rows(self) -> list[dict]:
-        return [{"label": p["label"], "amount": p["amount"]} for p in self.planned]
+        return [{"label": p["label"], "amount": p["amount"]} for p in (self.formula_sources or self.planned)]
 
     @property
     def total(self) -> Decimal:
@@ -294,11 +298,11 @@ class FinancialChapter:
         t = self.totals
         out = [
             _("Optimalizované náklady sítě sociálních služeb kraje na rok %(year)s činí %(optimised)s "
-              "(%(services)s položek sítě). Potřeba ze státního rozpočtu činí %(state_need)s, "
-              "tj. %(state_pct)s optimalizovaných nákladů (plánovaný podíl státního rozpočtu %(state_share)s).")
+              "(%(services)s položek sítě). Potřeba ze státního rozpočtu (optimalizované náklady − všechny ostatní "
+              "zdroje, každý podle svého pravidla) činí %(state_need)s, tj. %(state_pct)s optimalizovaných "
+              "nákladů.")
             % {"year": str(self.year), "optimised": format_czk(t["optimised_cost"]), "services": str(self.services),
-               "state_need": format_czk(self.state_need), "state_pct": _pct(self.state_share_pct),
-               "state_share": _pct(self.state_share * 100)},
+               "state_need": format_czk(self.state_need), "state_pct": _pct(self.state_share_pct)},
             _("Optimální podpora podle vzorců Pravidel (optimalizované náklady − úhrady uživatelů − platby "
               "zdravotních pojišťoven − povinné spolufinancování) činí %(support)s, "
               "tj. %(support_pct)s optimalizovaných nákladů.")
@@ -306,6 +310,8 @@ class FinancialChapter:
         ]
         if self.illustrative:
             out.append(_("Parametry financování jsou ilustrativní (skutečné normativy kraje nebyly k dispozici)."))
+            if self.params_note:
+                out.append(self.params_note)
         return out
 
     def table(self, name: str) -> pd.DataFrame:
@@ -336,7 +342,7 @@ def financial_chapter(region, year: int, *, comp: Computation | None = None,
                 "share": (planned_amounts[k] / on).quantize(Decimal("0.0001"), ROUND_HALF_UP) if on else ZERO,
                 "parameter": params.source_shares.get(engine.Source(k)), "amount": planned_amounts[k]}
                for k in SOURCE_ORDER]
-    state_need = planned_amounts["state"]
+    state_need = ZERO
     tables = {}
     sources_by_group = pd.DataFrame()
     formula = []
@@ -344,9 +350,8 @@ def financial_chapter(region, year: int, *, comp: Computation | None = None,
         for dim in ("kind", "group", "target_group", "district", "orp"):
             tables[dim] = engine.cost_table(frame, dim)
         sources_by_group = engine.sources_table(frame, params, "group")
-        total_row = sources_by_group.iloc[-1]
-        formula = [{"key": c, "label": SOURCE_LABEL[engine.Source(c)], "amount": total_row[c],
-                    "pct": share_pct(total_row[c], on)} for c in SOURCE_COLUMNS]
+        formula = [{**r, "label": SOURCE_LABEL[engine.Source(r["key"])]} for r in engine.computed_sources(frame)]
+        state_need = formula[0]["amount"]  # the state: ON − every other source (computed, not a parameter)
     chapter = FinancialChapter(
         region=region, year=year, title=f"Finanční kapitola – {region.name}, rok {year}",
         source=comp.network.source, note=comp.network.note, illustrative=params.illustrative,
@@ -354,6 +359,7 @@ def financial_chapter(region, year: int, *, comp: Computation | None = None,
         state_need=state_need, state_share_pct=share_pct(state_need, on),
         optimal_support_pct=share_pct(totals["optimal_support"], on), planned=planned, formula_sources=formula,
         tables=tables, sources_by_group=sources_by_group, skipped=comp.network.skipped,
+        params_note=(comp.stored.note if comp.stored is not None and params.illustrative else ""),
     )
     if previous and len(frame):
         _year_on_year(chapter, comp)

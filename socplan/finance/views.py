@@ -371,10 +371,18 @@ def allocation(request, region, year):
         optimised = selectors.allocate(comp, budget, AllocationMode.OPTIMISE)
     cmp = engine.compare_allocations(rules, optimised)
     runs = selectors.allocation_runs(request.user, region, year).select_related("created_by")[:20]
+    by_service = _compare_rows(cmp, "service_id", _service_labels(comp), limit=40)
+    bound = engine.binding(optimised)  # which constraint bound each amount of the optimisation mode
+    for r in by_service["rows"]:
+        i = optimised.support.index_of(r["key"])
+        r["bound"] = engine.BOUND_LABEL[bound[i]]
+        r["explanation"] = optimised.explain(r["key"])
+    bound_counts = sorted(((engine.BOUND_LABEL[b], int((bound == b).sum())) for b in set(bound.tolist())),
+                          key=lambda x: -x[1])
     return render(request, "finance/allocation.html", {
         "region": region, "year": year, "comp": comp, "budget": budget, "rules": rules, "optimised": optimised,
         "by_kind": _compare_rows(cmp, "kind"), "by_district": _compare_rows(cmp, "district"),
-        "by_service": _compare_rows(cmp, "service_id", _service_labels(comp), limit=40),
+        "by_service": by_service, "bound_counts": bound_counts,
         "runs": runs, "form": AllocationForm(initial={"budget": budget}),
         "may_run": can_any(request.user, "change", AllocationRun),
         "chart": charts.compare_by_kind_svg(cmp["kind"], _("Přiděleno podle druhů – pravidla × optimalizace")),

@@ -45,16 +45,20 @@ def chapter_tables(ch) -> list[Table]:
     summary = Table(
         [Column("Položka"), Column("Částka", CZK), Column("Podíl na optimalizovaných nákladech (%)", PERCENT)],
         [["Optimalizované náklady sítě (ON)", t["optimised_cost"], 100],
-         ["Potřeba ze státního rozpočtu (plánovaný podíl)", ch.state_need, ch.state_share_pct],
+         ["Potřeba ze státního rozpočtu (ON − ostatní zdroje podle pravidel)", ch.state_need, ch.state_share_pct],
          ["Optimální podpora podle vzorců (Σ OP)", t["optimal_support"], ch.optimal_support_pct],
          ["Úhrady uživatelů (ÚH)", t["user_fees"], None],
          ["Platby zdravotních pojišťoven (ZP)", t["health_insurance"], None],
          ["Povinné spolufinancování (SF)", t["cofinancing"], None]],
-        title="Souhrn", note=ch.note)
+        title="Souhrn", note=" ".join(filter(None, [ch.note, "Ilustrativní (syntetické) parametry financování, ne "
+                                                           "schválené normativy kraje." if ch.illustrative else ""])))
     planned = Table([Column("Zdroj"), Column("Plánovaný podíl (%)", PERCENT), Column("Částka", CZK)],
                     [[p["label"], p["share"] * 100, p["amount"]] for p in ch.planned],
                     title="Plánované zdroje", totals=["Celkem", 100, t["optimised_cost"]])
-    tables = [summary, planned]
+    computed = Table([Column("Zdroj"), Column("Podíl (%)", PERCENT), Column("Částka", CZK), Column("Pravidlo")],
+                     [[p["label"], p["pct"], p["amount"], p["rule"]] for p in ch.formula_sources],
+                     title="Zdroje podle pravidel")
+    tables = [summary, computed, planned]
     for dim in ("kind", "group", "target_group", "district", "orp"):
         if dim in ch.tables:
             tables.append(_table(ch.tables[dim], dim, COST_COLUMNS, SHEET_TITLE[dim]))

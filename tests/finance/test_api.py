@@ -71,8 +71,15 @@ def test_chapter_api_is_public(zlk):
     doc = r.json()
     assert doc["totals"]["optimised_cost"] == "27793000"
     assert doc["totals"]["optimal_support"] == "13707000"
-    # 35 % of 27 793 000 = 9 727 550
-    assert (doc["state_need"], doc["state_share_pct"]) == ("9727550", "35.00")
+    # the state need is computed: ON − every other source = Σ OP = 13 707 000, 13 707 000 / 27 793 000 = 49.32 %
+    assert (doc["state_need"], doc["state_share_pct"]) == ("13707000", "49.32")
+    sources = {p["source"]: p for p in doc["sources"]}
+    assert sum(Decimal(p["amount"]) for p in doc["sources"]) == Decimal(27_793_000)
+    others = sum(Decimal(p["amount"]) for k, p in sources.items() if k != "state")
+    assert Decimal(sources["state"]["amount"]) == Decimal(27_793_000) - others == Decimal(13_707_000)
+    assert all(p["rule"] for p in doc["sources"]) and sources["state"]["share_pct"] == "49.32"
+    assert doc["illustrative_note"] == ("Ilustrativní (syntetické) parametry financování, ne schválené normativy kraje."
+                                        if doc["illustrative"] else "")
     assert sum(Decimal(p["amount"]) for p in doc["planned_sources"]) == Decimal(27_793_000)
     groups = {row["group"]: row for row in doc["tables"]["group"]}
     assert groups["B"]["optimised_cost"] == "1440000" and groups["D"]["optimal_support"] == "12483000"

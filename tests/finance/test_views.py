@@ -121,6 +121,8 @@ def test_allocation_page_shows_both_modes(zlk, zlk_users):
     body = text(r)
     assert 'id="mode-rules"' in body and 'id="mode-optimise"' in body and "<svg" in body
     assert r.context["rules"].allocation(str(zlk.a.pk)) == Decimal(612_000)
+    # every amount of the optimisation mode is explained by the constraint that bound it
+    assert sum(n for _label, n in r.context["bound_counts"]) == 2 and "Určuje (optimalizace)" in body
     assert client(zlk_users.provider1).get(url("allocation", "CZ072", YEAR)).status_code == 403
 
 
@@ -176,7 +178,9 @@ def test_chapter_page_and_xlsx(zlk):
     r = client().get(url("chapter", "CZ072", YEAR))
     assert r.status_code == 200
     body = text(r)
-    assert "27\xa0793\xa0000\xa0Kč" in body and "9\xa0727\xa0550\xa0Kč" in body and "35,00\xa0%" in body
+    # the state need is computed: ON − every other source = 13 707 000 Kč = 49,32 % (not the planned 35 %)
+    assert "27\xa0793\xa0000\xa0Kč" in body and "13\xa0707\xa0000\xa0Kč" in body and "49,32\xa0%" in body
+    assert 'id="formula-sources"' in body and "výsledek, ne parametr" in body
     assert body.count("<svg") >= 3
     for dim in ("kind", "group", "target_group", "district", "orp"):
         assert f'id="table-{dim}"' in body
@@ -188,7 +192,7 @@ def test_chapter_page_and_xlsx(zlk):
     assert {"Souhrn", "Plánované zdroje", "Podle druhů", "Podle okresů", "Podle ORP"} <= set(wb.sheetnames)
     summary = {row[0].value: row[1].value for row in wb["Souhrn"].iter_rows(min_row=2)}
     assert summary["Optimalizované náklady sítě (ON)"] == 27_793_000
-    assert summary["Potřeba ze státního rozpočtu (plánovaný podíl)"] == 9_727_550
+    assert summary["Potřeba ze státního rozpočtu (ON − ostatní zdroje podle pravidel)"] == 13_707_000
     kinds = {row[0].value: row[2].value for row in wb["Podle druhů"].iter_rows(min_row=2)}
     assert kinds["§ 39"] == 1_440_000 and kinds["§ 49"] == 26_353_000 and kinds["Celkem"] == 27_793_000
 

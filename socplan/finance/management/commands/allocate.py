@@ -2,8 +2,10 @@
 [--round N]] [--json] [--save]``
 
 Allocates a limited budget to the kraj's network of the year with its stored financing parameters (the same
-selectors and engine as the pages). Without ``--save`` nothing is written; with it the run is stored through
-``services.allocation_run`` (actor: ``--user`` or the system).
+selectors and engine as the pages): ``rules`` shares the reduced tier by one coefficient k of optimal support,
+``optimise`` protects the existing network's floors and shares the tier at one level λ of weight × optimal support
+(docs/financing.md §3.5); the text output gives k or λ per tier. Without ``--save`` nothing is written; with it
+the run is stored through ``services.allocation_run`` (actor: ``--user`` or the system).
 
 ``--json`` prints ``{"region", "year", "mode", "budget", "total_optimal", "total_allocated", "services":
 [{"service_id", "optimal_support", "allocated"}, …]}`` – amounts as whole-CZK decimal strings, ``service_id`` the
@@ -17,6 +19,7 @@ it, ``--save`` stores the run as a proposal of the round, and the JSON gains ``"
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -28,6 +31,7 @@ from socplan.territory.models import Region
 from ... import engine, selectors, services
 from ...adapter import frame_cache
 from ...api import service_ref
+from ...engine.optimise import level
 from ...forms import parse_amount
 from ...models import AllocationMode, ProgrammeRound
 from ...programme_rules import programme_bounds
@@ -105,7 +109,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Optimální podpora:  {format_czk(result.total_optimal)} ({len(comp.support)} položek)")
         self.stdout.write(f"Přiděleno:          {format_czk(result.total_allocated)}")
         for t in result.tiers:
-            coef = f", k = {format_number(t.coefficient_decimal, 10)}" if t.coefficient is not None else ""
+            coef = ""
+            if t.coefficient is not None and result.mode == AllocationMode.OPTIMISE:
+                lam = level(result, t.tier)  # the common level: x = λ × weight × OP within the bounds
+                coef = f", λ = {format_number(Decimal(lam.numerator) / Decimal(lam.denominator), 10)}"
+            elif t.coefficient is not None:
+                coef = f", k = {format_number(t.coefficient_decimal, 10)}"
             self.stdout.write(f"  vrstva {t.tier}: potřeba {format_czk(t.need)}, přiděleno {format_czk(t.allocated)} "
                               f"({TIER_STATUS.get(t.status, t.status)}{coef})")
         if run is not None:
