@@ -32,7 +32,7 @@ def test_pages_need_login(client):
     ("/dostupnost/pokryti/?kind=40&level=obec", "Letovice"),
     ("/dostupnost/pokryti/?kind=37&level=okres", "Břeclav"),
     ("/dostupnost/pokryti/?kind=49&level=kraj", "Jihomoravský kraj"),
-    ("/dostupnost/dostupnost/?kind=49&method=e2sfca&radius_km=20", "e2sfca-gaussian(sigma=10)"),
+    ("/dostupnost/dostupnost/?kind=49&method=e2sfca&radius_km=20", "E2SFCA, gaussovský útlum (σ = 10 km)"),
     ("/dostupnost/scenare/", DEMO_SCENARIO),
     ("/dostupnost/scenare/novy/", "Uložit a přepočítat"),
     ("/dostupnost/kde-pridat/", "Spustit výpočet"),
