@@ -80,3 +80,53 @@ def short_text() -> list:
 def line_text() -> list:
     """Validators of a one-line text (a title, a name; its CharField's max_length bounds the length)."""
     return [BoundedText(None)]
+
+
+def _bound_field(field, max_length: int, validators_attr: str = "validators") -> None:
+    from django.core.validators import MaxLengthValidator
+
+    if getattr(field, "max_length", None) is None:
+        field.max_length = max_length
+        getattr(field, validators_attr).append(MaxLengthValidator(max_length))
+    getattr(field, validators_attr).append(BoundedText(None))
+
+
+def bound_form_texts(*form_classes, max_length: int = SHORT_TEXT) -> None:
+    """Bound every free-text field of these form classes where people type it (apps whose model fields carry no
+    text validators): a field without a max_length gets `max_length` (20,000 by default), and every text field
+    refuses a run without a space over `MAX_TOKEN` and control characters, with the Czech messages above."""
+    from django import forms
+
+    for cls in form_classes:
+        for field in cls.base_fields.values():
+            if isinstance(field, forms.CharField):
+                _bound_field(field, max_length)
+                if field.max_length and isinstance(field.widget, forms.Textarea | forms.TextInput):
+                    field.widget.attrs.setdefault("maxlength", str(field.max_length))
+
+
+def bound_serializer_texts(*serializer_classes, max_length: int = SHORT_TEXT) -> None:
+    """The same bounds on the writable text fields of API serializers: the declared ones and those a
+    ModelSerializer builds from the model's text fields (through `Meta.extra_kwargs`)."""
+    from django.db import models
+    from rest_framework import serializers
+
+    for cls in serializer_classes:
+        for field in cls._declared_fields.values():
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                # a serializer copies its declared fields by calling their constructor again: bound the arguments
+                field._kwargs.setdefault("max_length", max_length)
+                field._kwargs["validators"] = [*field._kwargs.get("validators", ()), BoundedText(None)]
+        meta = getattr(cls, "Meta", None)
+        model = getattr(meta, "model", None)
+        if model is None:
+            continue
+        names = getattr(meta, "fields", None)
+        extra = {k: dict(v) for k, v in (getattr(meta, "extra_kwargs", None) or {}).items()}
+        for f in model._meta.concrete_fields:
+            if (isinstance(f, models.CharField | models.TextField) and not f.choices and f.editable and not f.unique
+                    and f.name not in cls._declared_fields and (names == "__all__" or f.name in (names or ()))):
+                kw = extra.setdefault(f.name, {})
+                kw.setdefault("max_length", f.max_length or max_length)
+                kw.setdefault("validators", [*f.validators, BoundedText(None)])
+        meta.extra_kwargs = extra

@@ -39,6 +39,7 @@ from socplan.accounts.decisions import DecisionKind
 from socplan.accounts.immutability import ApprovedRecordImmutable
 from socplan.accounts.permissions import ScopedViewSetMixin
 from socplan.accounts.scope import restrict
+from socplan.core.text_limits import bound_serializer_texts
 from socplan.planning.models import ActionPlan, Measure
 from socplan.registry.models import CapacityType, DeliveryForm, Provider, Service, ServiceKind
 from socplan.territory.models import Orp, Region
@@ -459,3 +460,7 @@ def network_year_check(request, region: str, year: int):
     checks = [c for c in selectors.check_version(v) if c.key in visible]
     return Response(checks_to_json(checks, region=v.region.code, year=v.year, amendment=v.amendment,
                                    version_status=v.status))
+
+
+# Every free text is bounded where it enters the API (length, a run without a space, control characters).
+bound_serializer_texts(VersionSerializer, EntrySerializer, ApproveSerializer, RequestSerializer, RequestSubmitSerializer, OpinionSerializer, ReviewSerializer, EvaluateSerializer, DecideSerializer, ReturnSerializer, ResubmitSerializer, DeclarationSerializer)

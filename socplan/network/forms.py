@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from socplan.accounts.models import REGION_ROLES, Role
 from socplan.accounts.scope import grants, is_region_staff, is_superuser
 from socplan.core.forms import VersionedModelFormMixin
+from socplan.core.text_limits import bound_form_texts
 from socplan.registry.models import CapacityType, DeliveryForm, Provider, Service, ServiceKind
 from socplan.territory.models import Municipality, Orp
 
@@ -311,3 +312,7 @@ class KindParameterForm(VersionedModelFormMixin, forms.ModelForm):
         else:
             self.fields["tier"].queryset = self.fields["tier"].queryset.select_related("parameters__region")
             self.fields["tier"].label_from_instance = lambda t: f"{t.name} ({t.parameters.year})"
+
+
+# Every free text is bounded where it is typed (length, a run without a space, control characters).
+bound_form_texts(NetworkEntryForm, VersionCreateForm, ApproveForm, AmendmentForm, PublishForm, DiffForm, DevelopmentRequestForm, OpinionForm, ReviewForm, EvaluationForm, DecisionForm, ReasonForm, TextForm, ResubmitForm, DeclarationForm, DistrictProposalForm, ProposalDecisionForm, ParametersForm, TierForm, RuleForm, KindParameterForm)

@@ -15,6 +15,7 @@ from socplan.core.czech import order_czech
 from socplan.core.forms import VersionedModelFormMixin, stale_lines
 from socplan.core.money import czk
 from socplan.core.services import StaleEdit
+from socplan.core.text_limits import bound_form_texts
 from socplan.core.widgets import SearchableSelect
 from socplan.territory.models import Municipality, Orp
 from socplan.territory.pickers import municipality_choices
@@ -265,3 +266,7 @@ class XlsxUploadForm(forms.Form):
         if f.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("Soubor je příliš velký (nejvýše 10 MB)."))
         return f
+
+
+# Every free text is bounded where it is typed (length, a run without a space, control characters).
+bound_form_texts(ServiceEditForm, StateForm, FormRowForm, CapacityRowForm, NewCapacityForm, AreaRowForm, NewAreaForm, YearDataForm, YearChoiceForm, XlsxUploadForm)
