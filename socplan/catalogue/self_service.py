@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from socplan.accounts.scope import require
 from socplan.registry.models import Service
@@ -68,3 +70,10 @@ def is_stale(stated_on: str | date | None, today: date | None = None) -> bool:
         return False
     day = date.fromisoformat(stated_on) if isinstance(stated_on, str) else stated_on
     return ((today or timezone.localdate()) - day).days > STALE_DAYS
+
+
+class FreeCapacityForm(forms.Form):
+    places_free = forms.IntegerField(label=_("Volná místa nyní"), min_value=0, max_value=MAX_COUNT)
+    waiting_list = forms.IntegerField(label=_("Čekatelé v pořadníku"), min_value=0, max_value=MAX_COUNT,
+                                      required=False)
+    stated_on = forms.DateField(label=_("Údaj ke dni"), help_text=_("RRRR-MM-DD"))

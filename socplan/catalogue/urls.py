@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("sluzba/<int:pk>/", views.service, name="service"),
     path("sluzba/<int:pk>/karta.pdf", views.service_card, name="service_card"),
+    path("sluzba/<int:pk>/volna-mista/", views.free_capacity_edit, name="free_capacity"),
     path("brozura/", views.brochure_index, name="brochure_index"),
     path("brozura/<str:orp>.pdf", views.brochure, name="brochure"),
     path("otevrena-data/", views.open_data, name="open_data"),

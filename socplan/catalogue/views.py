@@ -14,21 +14,27 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from socplan.accounts.scope import can
+from socplan.registry.models import Service
+
 from . import cache, exports, files, presenters, printing, selectors
 from .map import places_map_svg
-from .models import CatalogueEntry, CatalogueState
-from .self_service import is_stale
+from .models import CatalogueEntry, CatalogueState, FreeCapacityStatement
+from .self_service import FreeCapacityForm, free_capacity_history, free_capacity_state, is_stale
 from .situations import kind_plain, situations, translated
 
 PAGE_CACHE_CONTROL = "private, no-cache"
@@ -308,3 +314,22 @@ def download(request, name: str):
     path = files.generated(name, build, variant=base)
     return _file_response(request, path, content_type=content_type, filename=name,
                           tag=cache.etag("download", name, base), attachment=True)
+
+
+@login_required
+def free_capacity_edit(request, pk: int):
+    """The provider's (or the region's) statement of free capacity of a service; saved through
+    `self_service.free_capacity_state`, which checks the permission."""
+    service = get_object_or_404(Service, pk=pk)
+    if not can(request.user, "change", FreeCapacityStatement(service=service)):
+        raise PermissionDenied
+    form = FreeCapacityForm(request.POST or None, initial={"stated_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            free_capacity_state(actor=request.user, service=service, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("catalogue:free_capacity", pk=pk)
+    return render(request, "catalogue/free_capacity.html", {
+        "service": service, "form": form, "history": free_capacity_history(service)})

@@ -55,3 +55,21 @@ def test_old_statement_is_flagged_stale():
     today = timezone.localdate()
     assert is_stale((today - timedelta(days=31)).isoformat(), today)
     assert not is_stale(today - timedelta(days=30), today)
+
+
+def test_form_page_publishes_and_lists_history(client, service):
+    user = factories.provider_user(service.provider)
+    client.force_login(user)
+    url = f"/katalog/sluzba/{service.pk}/volna-mista/"
+    assert client.get(url).status_code == 200
+    today = timezone.localdate().isoformat()
+    resp = client.post(url, {"places_free": "3", "waiting_list": "", "stated_on": today})
+    assert resp.status_code == 302
+    html = client.get(url).content.decode()
+    assert "<td>3</td>" in html
+    assert "Volná místa: 3" in client.get(f"/katalog/sluzba/{service.pk}/").content.decode()
+    resp = client.post(url, {"places_free": "-1", "stated_on": today})
+    assert resp.status_code == 200 and FreeCapacityStatement.objects.filter(service=service).count() == 1
+    other = Provider.objects.exclude(pk=service.provider_id).filter(services__region__isnull=False).first()
+    client.force_login(factories.provider_user(other))
+    assert client.get(url).status_code == 403
