@@ -170,8 +170,8 @@ def financial_blocks(plan: Plan, year: int, orp=None) -> list:
         blocks.extend(_registry_economics_blocks(plan.region, year, orp))
     budget = selectors.plan_budget(plan)
     if budget.total:
-        cols = [Column("Rok", INT)] + [Column(lbl, CZK) for _v, lbl in budget.sources] + [Column("Celkem", CZK)]
-        rows = [[y] + [budget.by_year_source.get((y, s), Decimal(0)) for s, _l in budget.sources] + [budget.by_year[y]]
+        cols = [Column("Rok")] + [Column(lbl, CZK) for _v, lbl in budget.sources] + [Column("Celkem", CZK)]
+        rows = [[str(y)] + [budget.by_year_source.get((y, s), Decimal(0)) for s, _l in budget.sources] + [budget.by_year[y]]
                 for y in budget.years]
         totals = ["Celkem"] + [budget.by_source[s] for s, _l in budget.sources] + [budget.total]
         table = Table(cols, rows, title="Předpokládané náklady opatření plánu podle let a zdrojů", totals=totals,

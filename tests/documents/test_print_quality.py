@@ -31,12 +31,15 @@ class Facts:
 def _overlaps(chars) -> list[tuple[str, str]]:
     """Pairs of visible characters whose boxes overlap by more than a quarter of the smaller one (overprinted
     text: a header running into the next column, two labels on one spot)."""
-    boxes = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
+    visible = [dict(c, seq=i) for i, c in enumerate(chars) if c["text"].strip()]
+    boxes = sorted(visible, key=lambda c: c["x0"])
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             if b["x0"] >= a["x1"]:
                 break
+            if abs(a["seq"] - b["seq"]) <= 2:  # neighbours in one run of text: kerning ("Fi", "Te"), not overprint
+                continue
             w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
             h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
             if w <= 0 or h <= 0:
@@ -57,7 +60,9 @@ def inspect_pdf(pdf: bytes, tmp_path) -> Facts:
             pages.append(" ".join((page.extract_text() or "").split()))
             overlaps += [(n, a, b) for a, b in _overlaps(page.chars)]
             for table in page.extract_tables():
-                body = table[1:]
+                # the body rows, without a totals row (alone on a page when a table ends there)
+                body = [row for row in table[1:] if not (row and (row[0] or "").replace("\xad", "")
+                                                         .replace("\n", "").startswith("Celkem"))]
                 if not body:
                     continue
                 for j in range(len(table[0])):
