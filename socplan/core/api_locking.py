@@ -150,11 +150,11 @@ _ERROR_BODY = {"content": {"application/json": {"schema": {
 
 def _common_refusals(path: str, operation: dict) -> None:
     """The refusals any operation can answer: a bad parameter (400), no permission or no login (403), throttled
-    (429), and for one record one that does not exist or is not visible to the caller (404)."""
+    (429), a record or a page of a list that does not exist or is not visible to the caller (404)."""
     responses = operation.setdefault("responses", {})
     for code, text in [("400", "Neplatný požadavek."), ("403", "Nepřihlášený uživatel nebo chybějící oprávnění."),
-                       ("429", "Příliš mnoho požadavků.")] + ([("404", "Záznam neexistuje nebo není vidět.")]
-                                                              if "{" in path else []):
+                       ("404", "Záznam nebo strana seznamu neexistuje (nebo není vidět)."),
+                       ("429", "Příliš mnoho požadavků.")]:
         responses.setdefault(code, {"description": text, **_ERROR_BODY})
 
 
