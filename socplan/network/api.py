@@ -209,7 +209,7 @@ class RequestSerializer(serializers.ModelSerializer):
     orp = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
     form = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    capacity_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    capacity_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     district_tier = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     decision_tier = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
