@@ -93,6 +93,10 @@ def _load(region) -> dict:
         services.allocation_run(actor=None, region=region, year=DEMO_YEAR, budget=budget, mode=mode, comp=comp,
                                 note="demo: rozpočet = 95 % vypočtené potřeby ze státního rozpočtu")
     out["reports"] = _reports(region, comp)
+    from . import demo_programmes  # the programmes settle against the reports' approved budgets
+
+    out["programmes"] = demo_programmes.demo_load(region, DEMO_YEAR, budget, comp.support.totals()["optimised_cost"],
+                                                  comp=comp)
 
     return out
 

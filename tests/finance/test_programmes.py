@@ -109,7 +109,7 @@ def test_decisions_equal_the_approved_run_to_the_crown(zlk, zlk_users):
         programmes.decisions_issue(actor=zlk_users.approver, run=run)  # once per run
     # the provider sees its own decision only
     assert list(ps.decisions(zlk_users.provider1)) == [by_provider[zlk.p1.pk]]
-    assert not ps.decisions(zlk_users.other_region).exists()
+    assert not ps.decisions(zlk_users.other_region, programme_round=rnd).exists()
 
 
 def test_instalments_add_up_with_the_remainder_first():
@@ -289,3 +289,42 @@ def test_api_programmes_decisions_and_approval_with_reason(zlk, zlk_users):
     mine = mine["results"] if isinstance(mine, dict) else mine
     assert [(d["provider"], d["run"], sum(int(i["amount"]) for i in d["instalments"])) for d in mine] == [
         (zlk.p1.pk, second.pk, int(mine[0]["amount"]))]
+
+
+@pytest.mark.django_db
+def test_pages_approve_issue_pay_settle_export(zlk, zlk_users):
+    from django.test import Client
+
+    rnd = make_round(zlk, illustrative=True)
+    run = run_in(zlk, rnd)
+    approver = Client()
+    approver.force_login(zlk_users.approver)
+    page = approver.get(f"/financovani/program/{rnd.programme_id}/").content.decode()
+    assert f"/financovani/rozdeleni/vypocet/{run.pk}/schvalit/" in page and "Ilustrativní data" in page
+    officer = Client()
+    officer.force_login(zlk_users.officer)
+    assert f"/rozdeleni/vypocet/{run.pk}/schvalit/" not in officer.get(f"/financovani/program/{rnd.programme_id}/") \
+        .content.decode()
+    assert officer.post(f"/financovani/rozdeleni/vypocet/{run.pk}/schvalit/").status_code == 403
+    approver.post(f"/financovani/rozdeleni/vypocet/{run.pk}/schvalit/", {"decision_ref": "RZK 9"})
+    assert selectors.allocation_in_force(zlk.region, YEAR, rnd).pk == run.pk
+    approver.post(f"/financovani/rozdeleni/vypocet/{run.pk}/rozhodnuti/")
+    d1 = GrantDecision.objects.get(run=run, provider=zlk.p1)
+    approver.post(f"/financovani/rozhodnuti/{d1.pk}/platba/", {"kind": "payment", "paid_on": f"{YEAR}-03-03",
+                                                               "amount": "153 000", "reference": "Z1"})
+    assert programmes.paid_and_refunded(d1) == (Decimal(153_000), Decimal(0))
+    provider = Client()
+    provider.force_login(zlk_users.provider1)
+    detail = provider.get(f"/financovani/rozhodnuti/{d1.pk}/").content.decode()
+    assert "612\xa0000\xa0Kč" in detail and "Zaznamenat platbu" not in detail
+    assert provider.post(f"/financovani/rozhodnuti/{d1.pk}/platba/", {"kind": "refund", "paid_on": f"{YEAR}-03-03",
+                                                                     "amount": "1"}).status_code == 403
+    d2 = GrantDecision.objects.get(run=run, provider=zlk.p2)
+    assert provider.get(f"/financovani/rozhodnuti/{d2.pk}/").status_code == 404
+    assert provider.get(f"/financovani/program/{rnd.programme_id}/poskytovatel/{zlk.p1.pk}/nadmerna-platba/") \
+        .status_code == 200
+    csv_text = approver.get(f"/financovani/kolo/{rnd.pk}/registr-smluv.csv").content.decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("identifikator;cislo_jednaci") and len(lines) == 3
+    assert any(d1.number in ln and ";612000;CZK;" in ln and ln.endswith(";ano") for ln in lines)
+    assert provider.get(f"/financovani/kolo/{rnd.pk}/registr-smluv.csv").status_code == 403
