@@ -42,8 +42,6 @@ def _basic_auth(user, password) -> str:
     return "Basic " + base64.b64encode(f"{user.username}:{password}".encode()).decode()
 
 
-@pytest.mark.xfail(strict=True, reason="the schema still declares some fields non-null that the API answers as "
-                   "null (e.g. a development request's capacity_type); remove this mark when the run is clean")
 @pytest.mark.parametrize("who", ["anonymous", "superuser"])
 def test_every_get_conforms_to_the_schema(monkeypatch, who, _keep_connection, django_user_model):
     monkeypatch.setenv("SOCPLAN_CATALOGUE_API_RATE", "100000/minute")

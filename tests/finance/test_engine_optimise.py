@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socplan.finance.engine import allocate_optimise, allocate_rules, binding, compute_support, damping_floors
-from socplan.finance.engine.allocation import rules_core
-from socplan.finance.engine.optimise import FLOOR, LEVEL, NEED, UNFUNDED, optimise_core, protected_floors
+from socplan.finance.engine.allocation import protected_floors, rules_core
+from socplan.finance.engine.optimise import FLOOR, LEVEL, NEED, UNFUNDED, optimise_core
 from socplan.finance.engine.reference import reference_rules
 
 from .worked import PARAMS, network

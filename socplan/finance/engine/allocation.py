@@ -29,7 +29,7 @@ share (water-filling) — see that module. Both modes round with the same diviso
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -101,6 +101,8 @@ class AllocationResult:
     bounds: Mapping[str, KindBounds] = field(default_factory=dict)
     floor: np.ndarray | None = None  # the lower bound actually used (protected floors of the existing network)
     basis: np.ndarray | None = None  # what the reduced tier is shared by: OP (rules) or weight × OP (optimise)
+    # the mode's own explanation of one amount (the optimisation mode gives its own; None = the rules' text)
+    explainer: Callable[[AllocationResult, int], str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def total_allocated(self) -> Decimal:
@@ -372,6 +374,19 @@ def _tiers(support: SupportResult) -> np.ndarray:
     return np.where(present, values, 0)
 
 
+def protected_floors(lo, hi, tier, floors=None) -> np.ndarray:
+    """``fᵢ``: for existing entries (tier 0) max(floorᵢ, loᵢ) clamped to [0, hiᵢ]; loᵢ for development tiers."""
+    lo, hi, tier = (np.asarray(a, dtype=np.int64) for a in (lo, hi, tier))
+    if floors is None:
+        return lo.copy()
+    f = np.asarray(floors, dtype=np.int64)
+    if f.shape != lo.shape:
+        raise InputError("floors: one value per network entry is required")
+    if (f < 0).any():
+        raise InputError("floors must not be negative")
+    return np.where(tier == 0, np.minimum(np.maximum(f, lo), hi), lo)
+
+
 def allocate_rules(support: SupportResult, budget, *, bounds: Mapping[str, KindBounds] | None = None,
                    rounding: str = UNIFORM, floors=None) -> AllocationResult:
     """Rules-mode allocation of ``budget`` (whole CZK) to the entries of ``support``.
@@ -379,8 +394,6 @@ def allocate_rules(support: SupportResult, budget, *, bounds: Mapping[str, KindB
     ``floors`` – optional whole-CZK protected amounts of the existing entries (tier 0), e.g. the damping rule
     (:func:`socplan.finance.engine.optimise.damping_floors`); they raise the per-kind floor of those entries.
     """
-    from .optimise import protected_floors
-
     budget = _whole(budget)
     need = support.optimal_support
     bounds = {str(k): v for k, v in (bounds or {}).items()}
@@ -481,10 +494,8 @@ def _explain_allocation(res: AllocationResult, i: int) -> str:
     if b is not None and (b.floor > 0 or b.cap < 1):
         lines.append(f"Meze druhu §{kind}: nejméně {num(b.floor)} × OP = {kc(lo)}, nejvýše {num(b.cap)} × OP = {kc(hi)}.")
     outcome = next(o for o in res.tiers if o.tier == t)
-    if res.mode == OPTIMISE:
-        from .optimise import explain
-
-        return explain(res, i)
+    if res.explainer is not None:
+        return res.explainer(res, i)
     if outcome.status == "full":
         lines.append(f"Vrstva je pokryta celá (zbývalo {kc(outcome.available)}, potřeba vrstvy {kc(outcome.capped_need)}).")
     elif outcome.status == "unfunded":

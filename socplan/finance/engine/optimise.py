@@ -47,6 +47,7 @@ from .allocation import (
     _tiers,
     _whole,
     entry_bounds,
+    protected_floors,
     rules_core,
 )
 from .support import InputError, SupportResult, kc, num
@@ -83,19 +84,6 @@ def weights_scaled(weights: Sequence) -> np.ndarray:
             raise InputError(f"weight {w!r} is below 0.0001")
         out[i] = s
     return out
-
-
-def protected_floors(lo, hi, tier, floors=None) -> np.ndarray:
-    """``fᵢ``: for existing entries (tier 0) max(floorᵢ, loᵢ) clamped to [0, hiᵢ]; loᵢ for development tiers."""
-    lo, hi, tier = (np.asarray(a, dtype=np.int64) for a in (lo, hi, tier))
-    if floors is None:
-        return lo.copy()
-    f = np.asarray(floors, dtype=np.int64)
-    if f.shape != lo.shape:
-        raise InputError("floors: one value per network entry is required")
-    if (f < 0).any():
-        raise InputError("floors must not be negative")
-    return np.where(tier == 0, np.minimum(np.maximum(f, lo), hi), lo)
 
 
 def optimise_core(need, tier, lo, hi, weights, budget: int, floors=None):
@@ -135,7 +123,7 @@ def allocate_optimise(support: SupportResult, budget, *, bounds: Mapping[str, Ki
     w = weights_scaled(weights)
     allocated, outcomes, f, basis = optimise_core(need, tier, lo, hi, w, budget, floors)
     return AllocationResult(OPTIMISE, budget, support, need, lo, hi, allocated, outcomes, tier, UNIFORM,
-                            w.astype(float) / 10**WEIGHT_DIGITS, bounds, f, basis)
+                            w.astype(float) / 10**WEIGHT_DIGITS, bounds, f, basis, explain)
 
 
 # --- the damping rule as floors -----------------------------------------------------------------------------
