@@ -63,7 +63,8 @@ def test_request_and_declaration_pages(client, users, demo):
     html = client.get(reverse("network:parameters", args=["CZ064", 2026])).content.decode()
     assert "zásobník" in html and "Body hodnocení podle metodiky" in html
     assert client.get(reverse("network:network_parameters_edit", args=[p.pk])).status_code == 200
-    assert client.get(reverse("network:notifications")).status_code == 200
+    assert client.get(reverse("network:notifications")).url == reverse("notices:list")  # one page for every module
+    assert client.get(reverse("notices:list")).status_code == 200
 
 
 def test_diff_page_and_xlsx(client, users, demo):
