@@ -58,6 +58,7 @@ def test_approve_issue_and_the_provider_downloads_its_decision(page, demo_server
     assert "schváleno" in allocations and "optimalizace" not in allocations
     response = page.goto(proposal_href)
     assert response.status == 404
+    page.goto("/financovani/")
     contract = page.locator("#own-decisions tbody tr", has_text="JMK-105").first
     contract.locator("a").click()
     amount = _amount(page.locator("#decision-amount").inner_text())
