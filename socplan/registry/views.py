@@ -242,6 +242,7 @@ def _edit_object(request, pk):
 class ServiceEdit(generic.ObjectEditView):
     """The service's basic data (name, kind, validity, target groups, contacts) with the locking form."""
 
+    model = Service  # the scope model (the permission layer and the authorisation matrix read it)
     queryset = Service.objects.select_related("provider", "kind", "region")
     form_class = ServiceEditForm
     template_name = "registry/service_edit.html"

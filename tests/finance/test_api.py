@@ -51,7 +51,10 @@ def test_support_is_scoped(zlk, zlk_users):
 
 def test_allocation_api_region_and_provider(zlk, zlk_users):
     assert client(zlk_users.officer).get(f"/api/v1/finance/CZ072/{YEAR}/allocation/").status_code == 404
-    services.allocation_run(actor=zlk_users.officer, region=zlk.region, year=YEAR, budget=6_853_500)
+    run = services.allocation_run(actor=zlk_users.officer, region=zlk.region, year=YEAR, budget=6_853_500)
+    # a provider sees nothing of a computed run; once approved, its own rows
+    assert client(zlk_users.provider2).get(f"/api/v1/finance/CZ072/{YEAR}/allocation/").status_code == 404
+    services.allocation_run_approve(actor=zlk_users.approver, run=run, decision_ref="RK 1/2031")
     doc = client(zlk_users.officer).get(f"/api/v1/finance/CZ072/{YEAR}/allocation/").json()
     assert (doc["mode"], doc["budget"], doc["total_optimal"], doc["total_allocated"]) == (
         "rules", "6853500", "13707000", "6853500")

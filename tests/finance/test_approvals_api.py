@@ -105,7 +105,9 @@ def test_an_allocation_is_stored_by_kraj_staff_and_approved_by_an_approver(w):
     assert post(w.approver, approve).status_code == 409
     # a later approved run supersedes it
     later = post(w.officer, url, {"budget": "6000000"}).json()
-    body = post(w.admin_approver, f"/api/v1/finance/allocations/{later['run_id']}/approve/").json()
+    assert post(w.admin_approver, f"/api/v1/finance/allocations/{later['run_id']}/approve/").status_code == 400
+    body = post(w.admin_approver, f"/api/v1/finance/allocations/{later['run_id']}/approve/",
+                {"reason": "nový rozpočet"}).json()  # superseding needs a reason
     assert body["supersedes"] == run["run_id"]
     assert AllocationRun.objects.get(pk=run["run_id"]).is_approved
 

@@ -41,8 +41,11 @@ def test_comment_cycle_and_approval(t, users):
                             resolution=Resolution.ACCEPTED, reasoning="jinak")
     with pytest.raises(PermissionDenied):  # a regional plan is approved by kraj staff allowed to approve
         svc.plan_approve(actor=users.officer, plan=plan, approved_on=dt.date(2023, 12, 1))
-    plan = svc.plan_approve(actor=users.approver, plan=plan, approved_on=dt.date(2023, 12, 1), approval_ref="1/23")
-    assert plan.status == PlanStatus.APPROVED
+    with pytest.raises(svc.ApprovalNeedsConfirmation):  # the comment period (until 2100) has not ended
+        svc.plan_approve(actor=users.approver, plan=plan, approved_on=dt.date(2023, 12, 1), approval_ref="1/23")
+    plan = svc.plan_approve(actor=users.approver, plan=plan, approved_on=dt.date(2023, 12, 1), approval_ref="1/23",
+                            confirm=True, reason="Zastupitelstvo schvaluje před koncem lhůty.")
+    assert plan.status == PlanStatus.APPROVED and plan.approval_reason
     with pytest.raises(ValidationError):  # approved content is frozen
         svc.plan_update(actor=users.officer, plan=plan, data={"title": "Jiný"})
     # Audit: the history records who did it.

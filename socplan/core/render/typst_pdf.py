@@ -125,6 +125,19 @@ def _filled(t: Table) -> list[int]:
     return keep or list(range(len(t.columns)))
 
 
+def _carry_dropped_totals(t: Table, keep: list[int], cells: list[str]) -> None:
+    """A totals value in a left-out column (typically the label "Celkem 541 služeb" under an empty identifier
+    column) moves to the nearest kept column whose totals cell is free, to its right first, so it is not lost."""
+    for i, v in enumerate(t.totals or []):
+        if i in keep or v in (None, ""):
+            continue
+        right = [k for k, j in enumerate(keep) if j > i and not cells[k]]
+        left = [k for k, j in enumerate(keep) if j < i and not cells[k]]
+        target = right[0] if right else (left[-1] if left else None)
+        if target is not None:
+            cells[target] = _cell_text(v, TEXT if isinstance(v, str) else t.columns[i].kind)
+
+
 def _is_num(kind: str) -> bool:
     return kind not in (TEXT, DATE)
 
@@ -189,6 +202,7 @@ def _table(t: Table) -> str:
             v = t.totals[i] if i < len(t.totals) else None
             cells.append(_cell_text(v, TEXT if isinstance(v, str) else t.columns[i].kind) if v not in (None, "")
                          else "")
+        _carry_dropped_totals(t, keep, cells)
         lines.append("table.footer(repeat: false, ..trow(" + ", ".join(_s(c) for c in cells) + ")),")
     lines.append(")})")
     out.append("\n".join(lines))
