@@ -59,7 +59,7 @@ def test_financial_chapter(page, demo_server):
     wb = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
     summary = {row[0].value: row[1].value for row in wb["Souhrn"].iter_rows(min_row=2)}
     assert summary["Optimalizované náklady sítě (ON)"] == int(total)
-    assert summary["Potřeba ze státního rozpočtu (plánovaný podíl)"] == int(need)
+    assert summary["Potřeba ze státního rozpočtu (ON − ostatní zdroje podle pravidel)"] == int(need)
     page.screenshot(path="/tmp/socplan-finance-chapter.png", full_page=True)
 
 
