@@ -97,7 +97,9 @@ def test_coverage_map_and_scenario_round_trip(page, demo_server, tmp_path_factor
     for q in np.quantile(values, [0.2, 0.4, 0.6, 0.8, 1.0]):
         if not bounds or q > bounds[-1]:
             bounds.append(float(q))
-    lows = [float(values.min())] + bounds[:-1]
+    # each class is labelled by the values it holds: from its smallest to its largest value
+    lows = [float(values.min())] + [float(values[values > b].min()) for b in bounds[:-1]]
+    bounds = [float(values[values <= b].max()) for b in bounds]
     expected_legend = [cz(hi, 1) if lo == hi else f"{cz(lo, 1)} – {cz(hi, 1)}" for lo, hi in zip(lows, bounds, strict=True)]
 
     login(page, "kraj-referent", password_of(demo_server, "kraj-referent"))
