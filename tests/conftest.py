@@ -220,6 +220,18 @@ def _django_db_setup_built(request, django_db_blocker, save_to: Path | None = No
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Czech): a request with an English Accept-Language or an
+    e-mail rendered in a user's language activates English for the thread, which must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _restore_base_data_after_flush(request, django_db_blocker):
     yield
     marker = request.node.get_closest_marker("django_db")
