@@ -12,6 +12,7 @@ Illustrative parameters are stated on every page (the document's footer note).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -30,9 +31,14 @@ from socplan.core.render.blocks import (
 from socplan.core.render.charts import bar_chart_svg
 from socplan.core.render.typography import cz_czk
 from socplan.finance.models import FinanceParams
-from socplan.finance.selectors import FinancialChapter, financial_chapter
 
 from .builders import BuiltDocument, CatalogueEntry, document_builder
+
+if TYPE_CHECKING:
+    from socplan.finance.selectors import FinancialChapter
+
+# The finance selectors are imported where they are read: this module registers its builder at start-up, and
+# they bring numpy and pandas, which start-up must not pay for.
 
 ILLUSTRATIVE_NOTE = ("Upozornění: parametry financování jsou ilustrativní (syntetická vstupní data), nejde o "
                      "skutečné normativy kraje.")
@@ -176,6 +182,8 @@ def _catalogue(user) -> list[CatalogueEntry]:
 @document_builder("finance.chapter", title="Finanční kapitoly", can_view=_can_view, catalogue=_catalogue)
 def build_chapter(object_id: int) -> BuiltDocument:
     params = _params(object_id)
+    from socplan.finance.selectors import financial_chapter
+
     ch = financial_chapter(params.region, params.year)
     if ch is None:  # parameters exist, so the chapter does; None would be a broken contract
         raise LookupError(f"finanční kapitola kraje {params.region.code} na rok {params.year} neexistuje")
