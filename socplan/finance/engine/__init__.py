@@ -34,7 +34,7 @@ from .cofinancing import (
     split_municipal_share,
     statement_text,
 )
-from .optimise import BOUND_LABEL, allocate_optimise, binding, damping_floors
+from .optimise import BOUND_LABEL, GroupLimits, allocate_optimise, binding, damping_floors
 from .params import KINDS, FinanceParams, Form, Group, Kind, Rate, Source, Unit, default_params
 from .settlement import (
     INELIGIBLE_COSTS,
@@ -48,7 +48,7 @@ from .settlement import (
 from .support import InputError, SupportResult, compute_support
 
 __all__ = [
-    "BOUND_LABEL", "INELIGIBLE_COSTS", "SOURCE_RULES", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
+    "BOUND_LABEL", "GroupLimits", "INELIGIBLE_COSTS", "SOURCE_RULES", "KINDS", "AllocationResult", "EntryShare", "EntrustmentCheck", "FinanceParams", "Form",
     "Group", "InputError", "Kind", "KindBounds", "MunicipalSplit", "Rate", "SettlementParams", "Source",
     "SplitMethod", "StatementResult", "SupportResult", "TierOutcome", "Unit", "YearAccount", "YearSettlement",
     "allocate_optimise", "allocate_rules", "binding", "check_entrustment", "cofinancing_statement", "compare_allocations", "computed_sources",

@@ -103,6 +103,10 @@ class AllocationResult:
     basis: np.ndarray | None = None  # what the reduced tier is shared by: OP (rules) or weight × OP (optimise)
     # the mode's own explanation of one amount (the optimisation mode gives its own; None = the rules' text)
     explainer: Callable[[AllocationResult, int], str] | None = field(default=None, compare=False, repr=False)
+    # the optimisation mode's group policy: per entry the lower bound the kind / district minima lift it to and the
+    # upper bound the kind's total cap leaves it (None: no group limits)
+    group_lower: np.ndarray | None = None
+    group_upper: np.ndarray | None = None
 
     @property
     def total_allocated(self) -> Decimal:
