@@ -56,6 +56,7 @@ from socplan.territory.models import District, Level, Municipality, Orp, Populat
 from .engine import (
     NO_DECAY,
     AccessibilityModel,
+    Balanced,
     CostStructure,
     DemandPoints,
     Facilities,
@@ -634,13 +635,19 @@ def structure(scope: str, radius: float, *, matrix=None, version: str | None = N
                   lambda: _build_matrix_structure(snap, frame, matrix, float(radius)))
 
 
+METHODS = ("2sfca", "e2sfca", "bfca")
+
+
 def decay_for(method: str, radius: float, sigma: float | None = None):
-    """2SFCA: no decay. E2SFCA: gaussian decay with σ = radius / 2 unless given (docs/availability.md)."""
+    """2SFCA: no decay. E2SFCA: gaussian decay with σ = radius / 2 unless given. BFCA: the E2SFCA weights, each
+    obec's row normalised (docs/availability.md)."""
     if method == "2sfca":
         return NO_DECAY
     if method == "e2sfca":
         return GaussianDecay(float(sigma) if sigma else float(radius) / 2.0)
-    raise ValueError(f"unknown method {method!r} (2sfca or e2sfca)")
+    if method == "bfca":
+        return Balanced(GaussianDecay(float(sigma) if sigma else float(radius) / 2.0))
+    raise ValueError(f"unknown method {method!r} (2sfca, e2sfca or bfca)")
 
 
 def facilities_for(struct: Structure, sup: Supply, frame: TerritoryFrame) -> tuple[Facilities, dict]:

@@ -83,10 +83,10 @@ class AccessibilityView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="kód kraje; nebo country=1"),
                     OpenApiParameter("country", OpenApiTypes.BOOL, description="celá ČR"), *COMMON,
-                    OpenApiParameter("method", OpenApiTypes.STR, enum=["2sfca", "e2sfca"]),
+                    OpenApiParameter("method", OpenApiTypes.STR, enum=list(adapter.METHODS)),
                     OpenApiParameter("radius_km", OpenApiTypes.NUMBER, description="dosah (km), výchozí 30"),
                     OpenApiParameter("sigma_km", OpenApiTypes.NUMBER,
-                                     description="σ gaussovského útlumu E2SFCA (výchozí dosah / 2)"),
+                                     description="σ gaussovského útlumu E2SFCA a BFCA (výchozí dosah / 2)"),
                     OpenApiParameter("matrix", OpenApiTypes.INT,
                                      description="id matice dojezdových časů (dosah je pak v minutách)")],
         responses=OpenApiTypes.OBJECT,
@@ -98,8 +98,8 @@ class AccessibilityView(APIView):
         region = None if country else _region(q.get("region"))
         scope = adapter.COUNTRY if country else region.code
         method = q.get("method") or "2sfca"
-        if method not in ("2sfca", "e2sfca"):
-            raise ValidationError({"method": "2sfca nebo e2sfca"})
+        if method not in adapter.METHODS:
+            raise ValidationError({"method": "2sfca, e2sfca nebo bfca"})
         radius = _number(q, "radius_km", 30.0, 1.0, 200.0)
         sigma = _number(q, "sigma_km", None, 0.1, 200.0)
         default_year = selectors.default_year(region or selectors.default_region(request.user))

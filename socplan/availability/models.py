@@ -160,6 +160,7 @@ class TravelTimeMatrix(models.Model):
 class Method(models.TextChoices):
     TWO_STEP = "2sfca", _("2SFCA (bez útlumu)")
     ENHANCED = "e2sfca", _("E2SFCA (gaussovský útlum)")
+    BALANCED = "bfca", _("BFCA (vyvážená, gaussovský útlum)")
 
 
 class Scenario(VersionedModel):

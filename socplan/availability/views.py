@@ -67,7 +67,7 @@ class Params:
             raise Http404(_("Číselník druhů služeb není načten."))
         self.year = _int(get.get("year")) or selectors.default_year(self.region)
         self.level = get.get("level") if get.get("level") in selectors.LEVELS else Level.ORP
-        self.method = get.get("method") if get.get("method") in ("2sfca", "e2sfca") else "2sfca"
+        self.method = get.get("method") if get.get("method") in adapter.METHODS else "2sfca"
         self.radius = min(max(_float(get.get("radius_km")) or 30.0, 1.0), 100.0)
 
     def query(self, **over) -> str:

@@ -82,6 +82,44 @@ def test_json_e2sfca_gaussian_matches_naive():
     np.testing.assert_allclose([r["value"] for r in data["results"]], naive, rtol=1e-9, atol=1e-15)
 
 
+def naive_bfca(results, facilities, radius, weight):
+    """Dense BFCA straight from the printed points: facilities at one point are one site; each obec's weights
+    are divided by their sum over the sites it reaches (docs/availability.md §3)."""
+    lat = np.radians([r["lat"] for r in results])
+    lon = np.radians([r["lon"] for r in results])
+    pop = np.array([r["population"] for r in results], dtype=float)
+    sites = defaultdict(float)
+    for f in facilities:
+        if f["capacity"] > 0:
+            sites[(f["lat"], f["lon"])] += f["capacity"]
+    w = np.zeros((len(results), len(sites)))
+    for j, (flat, flon) in enumerate(sites):
+        phi, lmb = math.radians(flat), math.radians(flon)
+        h = np.sin((phi - lat) / 2) ** 2 + np.cos(lat) * math.cos(phi) * np.sin((lmb - lon) / 2) ** 2
+        d = 2 * R * np.arcsin(np.sqrt(h))
+        w[:, j] = np.where(d <= radius, weight(d), 0.0)
+    row = w.sum(axis=1)
+    wn = np.divide(w, row[:, None], out=np.zeros_like(w), where=row[:, None] > 0)
+    demand = pop @ wn
+    ratio = np.divide(np.array(list(sites.values())), demand, out=np.zeros(len(sites)), where=demand > 0)
+    return wn @ ratio
+
+
+@pytest.mark.django_db
+def test_json_bfca_matches_naive_and_conserves_supply():
+    data = json.loads(run("--kind", "50", "--region", "CZ064", "--method", "bfca", "--radius-km", "20", "--json"))
+    assert data["method"] == "bfca-e2sfca-gaussian(sigma=10)"
+    naive = naive_bfca(data["results"], data["facilities"], 20.0, lambda d: np.exp(-d * d / (2 * 10.0**2)))
+    got = np.array([r["value"] for r in data["results"]])
+    np.testing.assert_allclose(got, naive, rtol=1e-9, atol=1e-15)
+    # it is not E2SFCA under another name
+    e2 = json.loads(run("--kind", "50", "--region", "CZ064", "--method", "e2sfca", "--radius-km", "20", "--json"))
+    assert not np.allclose(got, [r["value"] for r in e2["results"]])
+    # conservation: Σ population × value = every place of the kind (each site lies in a reached obec)
+    pop = np.array([r["population"] for r in data["results"]], dtype=float)
+    assert float(pop @ got) == pytest.approx(sum(f["capacity"] for f in data["facilities"]), rel=1e-9)
+
+
 @pytest.mark.django_db
 def test_field_parts_are_listed_without_a_point():
     data = json.loads(run("--kind", "40", "--region", "CZ064", "--json"))

@@ -1,4 +1,4 @@
-"""2SFCA / E2SFCA on the hand-computed 4×3 toy case (docs/availability.md §4)."""
+"""2SFCA / E2SFCA / BFCA on the hand-computed 4×3 toy case (docs/availability.md §4)."""
 
 import math
 from fractions import Fraction as F
@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socplan.availability.engine import (
+    NO_DECAY,
     AccessibilityModel,
+    Balanced,
     Facilities,
     GaussianDecay,
     StepDecay,
@@ -41,6 +43,43 @@ def test_2sfca_by_hand():
     # R = 30/3000, 10/3500, 20/4000 ; step 2: A_A = R_X + R_Y, A_B = R_X + R_Y + R_Z, A_C = R_Y + R_Z, A_D = R_Z
     expected = [F(9, 700), F(1, 56), F(11, 1400), F(1, 200)]
     assert res.access == approx(expected)
+
+
+def test_bfca_by_hand():
+    """BFCA (w = 1 within 30 km): each obec's weights divided by how many sites it reaches (docs §4)."""
+    res = AccessibilityModel(toy_costs(), Balanced(NO_DECAY)).compute(POP, CAP)
+    # step 1: D_X = 1000/2 + 2000/3, D_Y = 1000/2 + 2000/3 + 500/2, D_Z = 2000/3 + 500/2 + 1500
+    assert res.column_demand == approx([F(3500, 3), F(4250, 3), F(7250, 3)])
+    assert res.column_demand.sum() == pytest.approx(POP.sum(), rel=REL)  # no demand counted twice
+    # R = 9/350, 3/425, 6/725; A_A = (R_X + R_Y)/2, A_B = (R_X + R_Y + R_Z)/3, A_C = (R_Y + R_Z)/2, A_D = R_Z
+    assert res.ratio == approx([F(9, 350), F(3, 425), F(6, 725)])
+    assert res.access == approx([F(39, 2380), F(2361, 172550), F(189, 24650), F(6, 725)])
+    assert float(POP @ res.access) == pytest.approx(CAP.sum(), rel=REL)
+    # and it differs from 2SFCA, which counts B's demand at three sites
+    assert res.access[0] != AccessibilityModel(toy_costs()).compute(POP, CAP).access[0]
+
+
+def test_bfca_equals_2sfca_when_every_obec_reaches_the_same_number_of_sites():
+    """Row normalisation by a common factor k scales D by 1/k and R by k: A is unchanged."""
+    oi, si = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 1, 2, 2, 0])
+    costs = costs_from_pairs(["a", "b", "c"], ["x", "y", "z"], oi, si, np.full(6, 5.0))
+    pop, cap = np.array([100.0, 200.0, 300.0]), np.array([10.0, 20.0, 30.0])
+    plain = AccessibilityModel(costs).compute(pop, cap).access
+    balanced = AccessibilityModel(costs, Balanced(NO_DECAY)).compute(pop, cap).access
+    assert balanced == pytest.approx(plain, rel=REL)
+
+
+def test_bfca_ignores_empty_sites_and_what_if_equals_recomputation():
+    """An obec's own empty site (kept for what-ifs) is no place to go; adding places there re-balances."""
+    costs = toy_costs(with_obec_sites=True)
+    model = AccessibilityModel(costs, Balanced(NO_DECAY))
+    supply = np.concatenate([np.zeros(4), CAP])  # obce A–D as empty sites, then X, Y, Z
+    base = model.compute(POP, supply)
+    assert base.access == approx([F(39, 2380), F(2361, 172550), F(189, 24650), F(6, 725)])  # as without them
+    wi = model.what_if(base, add_at_obec={3: 9.0})
+    again = model.compute(POP, np.concatenate([[0, 0, 0, 9.0], CAP]))
+    assert wi.access == pytest.approx(again.access, rel=REL)
+    assert float(POP @ wi.access) == pytest.approx(CAP.sum() + 9, rel=REL)
 
 
 def test_e2sfca_step_by_hand():
@@ -178,10 +217,13 @@ def instances(draw):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    instances(), st.sampled_from([None, GaussianDecay(12.0), StepDecay.from_dict({10: 1, 25: 0.6, 40: 0.1})])
+    instances(),
+    st.sampled_from([None, GaussianDecay(12.0), StepDecay.from_dict({10: 1, 25: 0.6, 40: 0.1}),
+                     Balanced(GaussianDecay(12.0)), Balanced(NO_DECAY)]),
 )
 def test_supply_is_conserved(inst, decay):
-    """Σ_i P_i A_i = Σ_j R_j D_j = Σ_{j: D_j > 0} S_j — every reachable place is shared out exactly once."""
+    """Σ_i P_i A_i = Σ_j R_j D_j = Σ_{j: D_j > 0} S_j — every reachable place is shared out exactly once
+    (2SFCA, E2SFCA and BFCA alike)."""
     pop, cap, cost = inst
     oi, si = np.nonzero(np.ones_like(cost))
     costs = costs_from_pairs(range(len(pop)), range(len(cap)), oi, si, cost[oi, si], cutoff=CUTOFF)
@@ -212,3 +254,17 @@ def test_equals_pysal_access_on_toy(decay):
         ]
     ours = AccessibilityModel(toy_costs(), decay).compute(POP, CAP).access
     assert ours == pytest.approx(ref.reindex(OBCE).to_numpy(), rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(), st.sampled_from([Balanced(GaussianDecay(12.0)), Balanced(NO_DECAY)]))
+def test_bfca_counts_every_reaching_obec_once(inst, decay):
+    """BFCA: Σ_j D_j equals the population of the obce that reach a site with places (no demand inflation);
+    sites without places take no share of anyone's demand."""
+    pop, cap, cost = inst
+    oi, si = np.nonzero(np.ones_like(cost))
+    costs = costs_from_pairs(range(len(pop)), range(len(cap)), oi, si, cost[oi, si], cutoff=CUTOFF)
+    model = AccessibilityModel(costs, decay)
+    reaching = (model.W @ (cap > 0).astype(float)) > 0  # obce that reach a site with places
+    res = model.compute(pop, cap)
+    assert float(res.column_demand.sum()) == pytest.approx(float(pop[reaching].sum()), rel=1e-9, abs=1e-9)

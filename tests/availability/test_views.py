@@ -33,6 +33,7 @@ def test_pages_need_login(client):
     ("/dostupnost/pokryti/?kind=37&level=okres", "Břeclav"),
     ("/dostupnost/pokryti/?kind=49&level=kraj", "Jihomoravský kraj"),
     ("/dostupnost/dostupnost/?kind=49&method=e2sfca&radius_km=20", "E2SFCA, gaussovský útlum (σ = 10 km)"),
+    ("/dostupnost/dostupnost/?kind=49&method=bfca&radius_km=20", "BFCA (vyvážená), gaussovský útlum (σ = 10 km)"),
     ("/dostupnost/scenare/", DEMO_SCENARIO),
     ("/dostupnost/scenare/novy/", "Uložit a přepočítat"),
     ("/dostupnost/kde-pridat/", "Spustit výpočet"),

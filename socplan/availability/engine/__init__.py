@@ -1,4 +1,4 @@
-"""Framework-free spatial accessibility engine: distances, 2SFCA/E2SFCA, coverage, location.
+"""Framework-free spatial accessibility engine: distances, 2SFCA/E2SFCA/BFCA, coverage, location.
 
 No Django imports here: numpy / scipy / pandas in, arrays and dataclasses out.
 """
@@ -16,6 +16,7 @@ from .distance import (
 from .fca import (
     NO_DECAY,
     AccessibilityModel,
+    Balanced,
     Facilities,
     FcaResult,
     GaussianDecay,
@@ -31,6 +32,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "NO_DECAY",
     "AccessibilityModel",
+    "Balanced",
     "CostStructure",
     "DemandPoints",
     "Facilities",

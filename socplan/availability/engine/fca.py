@@ -1,4 +1,4 @@
-"""Two-step floating catchment area (2SFCA) and its enhanced variant (E2SFCA).
+"""Two-step floating catchment area (2SFCA), its enhanced variant (E2SFCA) and the balanced variant (BFCA).
 
 Formula (identical to PySAL ``access`` ``two_stage_fca`` / ``enhanced_two_stage_fca``; see
 docs/availability.md for the derivation and a hand-computed example)::
@@ -15,6 +15,17 @@ instead: ``w = 1`` for each obec in the reach, 0 elsewhere (no distance from the
 Everything is a sparse-matrix product: ``D = Wᵀ P``, ``A = W R`` with ``W`` (obce × columns) built once
 per cost structure and decay (:class:`AccessibilityModel`), for all kinds at once (``P``/``S`` can be
 matrices with one column per kind) and for every what-if (:meth:`AccessibilityModel.what_if`).
+
+BFCA (balanced FCA, Paez, Higgins & Vivona 2019, "Demand and level of service inflation in Floating Catchment
+Area (FCA) methods", PLOS ONE 14(6): e0218773) divides each obec's weights by their sum over the sites that
+have supply of the kind (the obce's own empty sites, kept for what-ifs, are not places to go)::
+
+    W'_ij = w(c_ij) / Σ_{j: S_j > 0} w(c_ij)        (0 where S_j = 0)
+    step 1   D_j = Σ_i P_i · W'_ij      (Σ_j D_j = Σ_i P_i over reaching obce: nobody is counted twice)
+    step 2   A_i = Σ_j R_j · W'_ij      (Σ_i P_i A_i = Σ_j S_j: supply is conserved, as in 2SFCA/E2SFCA)
+
+:class:`Balanced` wraps a decay to ask for it. The normalisation depends on where supply is, so a BFCA what-if
+is a full recomputation (still two sparse products).
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from .distance import CostStructure
 __all__ = [
     "NO_DECAY",
     "AccessibilityModel",
+    "Balanced",
     "Facilities",
     "FcaResult",
     "GaussianDecay",
@@ -110,6 +122,20 @@ class StepDecay:
     def label(self) -> str:
         inner = ",".join(f"{t:g}:{v:g}" for t, v in self.thresholds)
         return f"e2sfca-step({inner})"
+
+
+@dataclass(frozen=True)
+class Balanced:
+    """BFCA: the wrapped decay's weights, each obec's row divided by its sum (see the module docstring)."""
+
+    decay: NoDecay | GaussianDecay | StepDecay
+
+    def __call__(self, cost: np.ndarray) -> np.ndarray:
+        return self.decay(cost)
+
+    @property
+    def label(self) -> str:
+        return "bfca-" + self.decay.label
 
 
 # ----------------------------------------------------------------------------------------- facilities
@@ -193,12 +219,13 @@ def reach_matrix(n_obce: int, service_row: np.ndarray, obec_index: np.ndarray, n
 @dataclass(frozen=True, eq=False)
 class FcaResult:
     """``access`` (n_obce[, k]): A_i; ``column_demand`` (n_columns[, k]): D_j; ``ratio``: R_j;
-    ``supply``: S_j.  Columns are the structure's sites followed by the field services."""
+    ``supply``: S_j; ``demand``: P_i.  Columns are the structure's sites followed by the field services."""
 
     access: np.ndarray
     column_demand: np.ndarray
     ratio: np.ndarray
     supply: np.ndarray
+    demand: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,7 +240,8 @@ class AccessibilityModel:
     """Weights ``W`` (n_obce × n_columns) for one cost structure and one decay, built once.
 
     Columns ``0 … n_sites-1`` are the structure's sites (weights ``decay(cost)``), columns
-    ``n_sites …`` the field services (rows of ``reach``, weight 1).
+    ``n_sites …`` the field services (rows of ``reach``, weight 1). With a :class:`Balanced` decay each obec's
+    weights are normalised over the supplied columns at compute time (BFCA).
     """
 
     def __init__(self, costs: CostStructure, decay=None, reach: Any = None):
@@ -229,6 +257,7 @@ class AccessibilityModel:
         else:
             self.n_field = 0
             w = w_sites
+        self.balanced = isinstance(self.decay, Balanced)
         self.W = sparse.csr_array(w)
         self.WT = self.W.T.tocsr()
 
@@ -282,11 +311,27 @@ class AccessibilityModel:
         s = np.asarray(supply, dtype=float)
         if s.shape[0] != self.n_columns:
             raise ValueError("supply must have one row per column (sites + field services)")
+        if self.balanced:
+            return self._compute_balanced(demand, s)
         d = self.column_demand(demand) if column_demand is None else np.asarray(column_demand, dtype=float)
         d_b = d[:, None] if (d.ndim == 1 and s.ndim == 2) else d
         ratio = np.divide(s, d_b, out=np.zeros(np.broadcast_shapes(s.shape, d_b.shape)), where=d_b > 0)
         access = self.W @ ratio
-        return FcaResult(access=access, column_demand=d, ratio=ratio, supply=s)
+        return FcaResult(access=access, column_demand=d, ratio=ratio, supply=s, demand=np.asarray(demand, float))
+
+    def _compute_balanced(self, demand, s: np.ndarray) -> FcaResult:
+        """BFCA: with inv_i = 1 / Σ_{j: S_j > 0} w_ij, D = mask · Wᵀ(P · inv), R = S / D, A = inv · W R."""
+        p = np.asarray(demand, dtype=float)
+        if p.shape[0] != self.n_obce:
+            raise ValueError("demand must have one row per obec of the cost structure")
+        mask = (s > 0).astype(float)
+        reached = self.W @ mask  # (n_obce[, k]) weight of the supplied columns each obec reaches
+        inv = np.divide(1.0, reached, out=np.zeros_like(reached), where=reached > 0)
+        p_b = p[:, None] if (p.ndim == 1 and s.ndim == 2) else p
+        d = (self.WT @ (p_b * inv)) * mask
+        ratio = np.divide(s, d, out=np.zeros_like(s), where=d > 0)
+        access = inv * (self.W @ ratio)
+        return FcaResult(access=access, column_demand=d, ratio=ratio, supply=s, demand=p)
 
     def what_if(
         self,
@@ -319,7 +364,13 @@ class AccessibilityModel:
         if remove is not None and len(remove):
             np.subtract.at(s, self.columns(remove), remove.capacity)
             np.maximum(s, 0.0, out=s)
+        base_access = base.access if kind is None else base.access[:, kind]
+        if self.balanced:  # where supply is decides the normalisation: recompute
+            if base.demand is None:
+                raise ValueError("a BFCA what-if needs the base result's demand")
+            p = base.demand if base.demand.ndim == 1 else base.demand[:, kind]
+            access = self._compute_balanced(p, s).access
+            return WhatIfResult(access=access, delta=access - base_access, supply=s)
         ratio = np.divide(s, d, out=np.zeros_like(s), where=d > 0)
         access = self.W @ ratio
-        base_access = base.access if kind is None else base.access[:, kind]
         return WhatIfResult(access=access, delta=access - base_access, supply=s)

@@ -71,6 +71,12 @@ def method_label(label, cost_unit="km"):
     """The engine's method label in words: "2sfca" → "2SFCA (bez útlumu)", "e2sfca-gaussian(sigma=15)" →
     "E2SFCA, gaussovský útlum (σ = 15 km)"; never the code."""
     label = str(label or "")
+    if label.startswith("bfca-"):
+        inner = _GAUSSIAN.fullmatch(label.removeprefix("bfca-"))
+        if inner:
+            return _("BFCA (vyvážená), gaussovský útlum (σ = %(sigma)s %(unit)s)") % {
+                "sigma": format_number(float(inner.group(1)), 1).removesuffix(",0"), "unit": cost_unit or "km"}
+        return str(Method.BALANCED.label)
     m = _GAUSSIAN.fullmatch(label)
     if m:
         return _("E2SFCA, gaussovský útlum (σ = %(sigma)s %(unit)s)") % {

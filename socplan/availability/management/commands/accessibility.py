@@ -1,4 +1,4 @@
-"""`socplan accessibility --kind K --region CZ064|--country --method 2sfca|e2sfca --radius-km R [--json|--csv]`.
+"""`socplan accessibility --kind K --region CZ064|--country --method 2sfca|e2sfca|bfca --radius-km R [--json|--csv]`.
 
 Spatial accessibility (2SFCA / E2SFCA) of one kind of service from every obec of a kraj or of the country.
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--region", help="kód kraje (NUTS3), např. CZ064")
         where.add_argument("--country", action="store_true", help="celá Česká republika")
-        parser.add_argument("--method", choices=["2sfca", "e2sfca"], default="2sfca")
+        parser.add_argument("--method", choices=["2sfca", "e2sfca", "bfca"], default="2sfca")
         parser.add_argument("--radius-km", type=float, default=30.0,
                             help="dosah (km; s maticí dojezdových časů v minutách), výchozí 30")
         parser.add_argument("--sigma-km", type=float, default=None,
