@@ -372,7 +372,8 @@ def tier(region_unit=None, year: int = 2031, code: str = "zakladni"):
     from socplan.network.models import Tier
 
     r = region_unit or region()
-    return Tier.objects.get(parameters__region=r, parameters__year=year, code=code)
+    return Tier.objects.get(parameters__region=r, parameters__year=year, parameters__superseded_by__isnull=True,
+                            code=code)
 
 
 class NetworkVersionFactory(factory.django.DjangoModelFactory):

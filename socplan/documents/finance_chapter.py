@@ -175,7 +175,7 @@ def _can_view(user, object_id: int) -> bool:
 def _catalogue(user) -> list[CatalogueEntry]:
     return [CatalogueEntry(f"Finanční kapitola – {p.region.name}, rok {p.year}",
                            "ilustrativní parametry" if p.illustrative else "", _links(p), True)
-            for p in FinanceParams.objects.select_related("region").defer("region__boundary")
+            for p in FinanceParams.objects.current().select_related("region").defer("region__boundary")
             .order_by("region__name", "-year")]
 
 

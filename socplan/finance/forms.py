@@ -87,6 +87,13 @@ class CopyForm(forms.Form):
     year = forms.IntegerField(label=_("cílový rok"), min_value=2000, max_value=2100)
 
 
+class ParamsEditionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("důvod nové verze parametrů"), max_length=100, required=False,
+        help_text=_("Nová verze je kopií těchto parametrů i normativů, kterou lze upravit. Schválená rozdělení si "
+                    "ponechají původní parametry; další výpočty roku použijí nové."))
+
+
 class CreateForm(forms.Form):
     confirm = forms.BooleanField(label=_("založit výchozí ilustrativní parametry"), required=True, initial=True)
 

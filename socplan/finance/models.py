@@ -64,8 +64,19 @@ def _money(label):
 
 # --- yearly parameters --------------------------------------------------------------------------------------
 
+class FinanceParamsQuerySet(models.QuerySet):
+    def current(self):
+        """The newest set of each kraj and year: the one no later set supersedes."""
+        return self.filter(superseded_by__isnull=True)
+
+
 class FinanceParams(VersionedModel):
-    """Parametry financování kraje na rok (Pravidla): spolufinancování kraje, podíly zdrojů, normativy po druzích."""
+    """Parametry financování kraje na rok (Pravidla): spolufinancování kraje, podíly zdrojů, normativy po druzích.
+
+    Once an approved allocation has used a set it is frozen; a change is a new set of the same kraj and year
+    (``edition`` + 1) that ``supersedes`` it. Approved allocations keep pointing at the set they were computed with
+    (``AllocationRun.params``); new computations use the newest set (``current()``).
+    """
 
     region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="finance_params",
                                verbose_name=_("kraj"))
@@ -99,8 +110,16 @@ class FinanceParams(VersionedModel):
     note = models.TextField(_("poznámka"), blank=True)
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
                                     related_name="+", verbose_name=_("zkopírováno z"))
+    edition = models.PositiveSmallIntegerField(
+        _("vydání parametrů"), default=1, editable=False,
+        help_text=_("1 = první parametry roku; každá nová verze parametrů (po schválení rozdělení) má o 1 vyšší."))
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="superseded_by",
+        verbose_name=_("nahrazuje parametry"))
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = FinanceParamsQuerySet.as_manager()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
              "edit_roles": REGION_ROLES}
@@ -112,14 +131,21 @@ class FinanceParams(VersionedModel):
     class Meta:
         verbose_name = _("parametry financování")
         verbose_name_plural = _("parametry financování")
-        ordering = ["region", "-year"]
+        ordering = ["region", "-year", "-edition"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="finance_params_unique_year",
+            models.UniqueConstraint(fields=["region", "year", "edition"], name="finance_params_unique_year",
                                     violation_error_message=_("Parametry financování na tento rok už existují.")),
         ]
 
     def __str__(self):
+        if self.edition > 1:
+            return f"{self.region} {self.year} ({_('vydání %(n)s') % {'n': self.edition}})"
         return f"{self.region} {self.year}"
+
+    @property
+    def is_current(self) -> bool:
+        """No later set of the kraj and year supersedes this one."""
+        return not type(self).objects.filter(supersedes_id=self.pk).exists()
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -213,6 +239,10 @@ class AllocationRun(ImmutableWhenApproved, models.Model):
     network_source = models.CharField(_("zdroj položek"), max_length=10, choices=NetworkSource.choices,
                                       default=NetworkSource.NETWORK)
     params_version = models.PositiveIntegerField(_("verze parametrů"), default=0)
+    params = models.ForeignKey(
+        FinanceParams, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="runs",
+        verbose_name=_("parametry financování"),
+        help_text=_("Parametry (vydání), se kterými bylo rozdělení spočteno; schválené si je ponechává."))
     tiers = models.JSONField(_("výsledek po úrovních sítě"), default=list, blank=True)
     note = models.CharField(_("poznámka"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -89,12 +89,15 @@ def staff_regions(user):
 # --- parameters and computation -----------------------------------------------------------------------------
 
 def params_for(region, year: int) -> FinanceParams | None:
-    return (FinanceParams.objects.filter(region=_region(region), year=year).select_related("region", "copied_from")
+    """The newest parameters of the kraj and year (what new computations use)."""
+    return (FinanceParams.objects.current().filter(region=_region(region), year=year)
+            .select_related("region", "copied_from")
             .defer("region__boundary").first())
 
 
 def params_years(region) -> list[int]:
-    return list(FinanceParams.objects.filter(region=_region(region)).order_by("-year").values_list("year", flat=True))
+    return list(FinanceParams.objects.current().filter(region=_region(region)).order_by("-year")
+                .values_list("year", flat=True))
 
 
 @dataclass
@@ -408,7 +411,7 @@ class NationalView:
 
 def national_view(year: int) -> NationalView:
     """Every kraj with financing parameters for ``year``, in the same form: totals, per capita, per kind."""
-    stored = list(FinanceParams.objects.filter(year=year).select_related("region").defer("region__boundary")
+    stored = list(FinanceParams.objects.current().filter(year=year).select_related("region").defer("region__boundary")
                   .order_by("region__name"))
     pop = region_population([p.region.code for p in stored])
     regions, per_kind, kinds = [], {}, set()

@@ -111,20 +111,72 @@ def _scaled(value: Decimal, scale: Decimal | None) -> Decimal:
     return (value * scale).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
+def finance_params_used_by_approved(params: FinanceParams) -> bool:
+    """Has an approved allocation been computed with these parameters and rates?"""
+    return AllocationRun.objects.filter(params=params, approved_at__isnull=False).exists()
+
+
 def finance_params_frozen(params: FinanceParams) -> bool:
-    """Has an approved allocation of the kraj and year been computed with these parameters and rates?"""
-    return AllocationRun.objects.filter(region_id=params.region_id, year=params.year,
-                                        approved_at__isnull=False).exists()
+    """May these parameters no longer change? Once an approved allocation used them, or a newer edition of the
+    kraj and year supersedes them (then only the newest edition is edited)."""
+    return not params.is_current or finance_params_used_by_approved(params)
 
 
 def _require_params_unused(params: FinanceParams) -> None:
     """Parameters are frozen once an approved allocation used them: the allocation in force must stay explainable
-    by the rates it was computed with."""
-    if finance_params_frozen(params):
+    by the rates it was computed with. A change is a new edition (``finance_params_new_edition``)."""
+    if not params.is_current:
+        raise ValidationError(
+            _("Parametry financování na rok %(year)s (vydání %(n)s) už nahradilo novější vydání; upravte to "
+              "nejnovější.") % {"year": params.year, "n": params.edition}, code="params_superseded")
+    if finance_params_used_by_approved(params):
         raise ValidationError(
             _("Parametry financování na rok %(year)s už použilo schválené rozdělení, proto je nelze měnit: "
-              "schválené rozdělení musí dál odpovídat normativům, se kterými bylo spočteno.") % {"year": params.year},
+              "schválené rozdělení musí dál odpovídat normativům, se kterými bylo spočteno. Chcete-li je změnit, "
+              "založte „Novou verzi parametrů“ (kopii, se kterou budou počítat další výpočty).") % {
+                  "year": params.year},
             code="params_frozen")
+
+
+def _copy_params(params: FinanceParams, **fields) -> FinanceParams:
+    """An unsaved copy of the general fields of ``params`` (``fields`` override)."""
+    return FinanceParams(**{
+        "region": params.region,
+        **{f.name: getattr(params, f.name) for f in FinanceParams._meta.concrete_fields
+           if f.editable and f.name not in ("id", "region", "year", "version")},
+        **fields})
+
+
+def _copy_rates(source: FinanceParams, target: FinanceParams, actor, reason: str) -> None:
+    rates = [FinanceRate(params=target, kind_id=r.kind_id, group=r.group, normative=r.normative,
+                         occupancy=r.occupancy, min_occupancy=r.min_occupancy, user_fee=r.user_fee,
+                         health_insurance=r.health_insurance)
+             for r in source.rates.all()]
+    bulk_create_with_history(rates, FinanceRate, default_user=actor if getattr(actor, "pk", None) else None,
+                             default_change_reason=reason)
+
+
+@transaction.atomic
+def finance_params_new_edition(*, actor, params: FinanceParams, reason: str = "") -> FinanceParams:
+    """A new, editable edition of frozen parameters: a copy (general fields and rates) of the same kraj and year
+    that supersedes them. Approved allocations keep the edition they were computed with; new computations of the
+    year use the newest edition."""
+    _guard(actor, "change", params)
+    locked = FinanceParams.objects.select_for_update().get(pk=params.pk)
+    if not locked.is_current:
+        raise ValidationError(_("Tyto parametry už nahradilo novější vydání (%(n)s).") % {
+            "n": locked.superseded_by.edition}, code="params_superseded")
+    if not finance_params_used_by_approved(locked):
+        raise ValidationError(_("Parametry financování na rok %(year)s zatím nepoužilo žádné schválené rozdělení; "
+                                "upravte je přímo.") % {"year": locked.year}, code="params_not_frozen")
+    new = _copy_params(locked, year=locked.year, edition=locked.edition + 1, supersedes=locked,
+                       copied_from=locked.copied_from)
+    new.full_clean()
+    note = (reason or "").strip()[:100] or _("nová verze parametrů (vydání %(n)s)") % {"n": new.edition}
+    _audit(new, actor, note)
+    new.save()
+    _copy_rates(locked, new, actor, str(_("nová verze parametrů")))
+    return new
 
 
 @transaction.atomic
@@ -158,20 +210,12 @@ def finance_params_copy_to_year(*, actor, params: FinanceParams, year: int) -> F
     """A copy of ``params`` (with its rates) for another year of the same kraj."""
     if FinanceParams.objects.filter(region=params.region, year=year).exists():
         raise ValidationError(_("Parametry financování kraje na rok %(year)s už existují.") % {"year": year})
-    new = FinanceParams(
-        region=params.region, year=year, copied_from=params,
-        **{f.name: getattr(params, f.name) for f in FinanceParams._meta.concrete_fields
-           if f.editable and f.name not in ("id", "region", "year", "version", "copied_from")},
-    )
+    new = _copy_params(params, year=year, copied_from=params)
     _guard(actor, "change", new)
     new.full_clean()
     _audit(new, actor, _("kopie parametrů roku %(year)s") % {"year": params.year})
     new.save()
-    rates = [FinanceRate(params=new, kind_id=r.kind_id, group=r.group, normative=r.normative, occupancy=r.occupancy,
-                         min_occupancy=r.min_occupancy, user_fee=r.user_fee, health_insurance=r.health_insurance)
-             for r in params.rates.all()]
-    bulk_create_with_history(rates, FinanceRate, default_user=actor if getattr(actor, "pk", None) else None,
-                             default_change_reason=str(_("kopie parametrů")))
+    _copy_rates(params, new, actor, str(_("kopie parametrů")))
     return new
 
 
@@ -231,6 +275,7 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
     run.total_allocated = result.total_allocated
     run.network_source = comp.network.source
     run.params_version = comp.stored.version if comp.stored else 0
+    run.params = comp.stored
     run.tiers = [{"tier": t.tier, "services": t.services, "need": t.need, "allocated": t.allocated,
                   "available": t.available, "status": t.status,
                   "coefficient": str(t.coefficient_decimal) if t.coefficient is not None else None}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("parametry/<str:region>/<int:year>/", views.params_detail, name="params_detail"),
     path("parametry/<str:region>/<int:year>/upravit/", views.params_edit, name="params_edit"),
     path("parametry/<str:region>/<int:year>/kopie/", views.params_copy_create, name="params_copy_create"),
+    path("parametry/<str:region>/<int:year>/nova-verze/", views.params_new_edition, name="params_new_edition"),
     path("parametry/<str:region>/<int:year>/zalozit/", views.params_create, name="params_create"),
     path("podpora/<str:region>/<int:year>/", views.support, name="support"),
     path("podpora/<str:region>/<int:year>/<path:key>/", views.support_detail, name="support_detail"),

@@ -40,6 +40,7 @@ from .forms import (
     BudgetForm,
     CopyForm,
     CreateForm,
+    ParamsEditionForm,
     ParamsForm,
     RateForm,
     ReturnForm,
@@ -138,7 +139,7 @@ def index(request):
         regions.append({"region": r, "years": years, "staff": selectors.region_staff(user, r),
                         "may_create": year not in years
                         and can(user, "change", FinanceParams(region=r, year=year))})
-    public = (FinanceParams.objects.select_related("region").defer("region__boundary")
+    public = (FinanceParams.objects.current().select_related("region").defer("region__boundary")
               .order_by("region__name", "-year"))
     own = selectors.provider_ids(user) if user.is_authenticated else set()
     return render(request, "finance/index.html", {
@@ -168,12 +169,30 @@ def _rate_rows(params: FinanceParams, forms=None):
     return rows
 
 
+def _params_url(params: FinanceParams) -> str:
+    url = reverse("finance:params_detail", args=[params.region.code, params.year])
+    return url if params.is_current else f"{url}?vydani={params.edition}"
+
+
 def params_detail(request, region, year):
+    """The newest parameters of the kraj and year, or the edition ``?vydani=N`` (what an approved allocation
+    was computed with)."""
     region = _region_or_404(region)
-    params = _params_or_404(region, _year(year))
+    edition = request.GET.get("vydani", "")
+    if edition.isdigit() and len(edition) < 5:
+        params = get_object_or_404(FinanceParams.objects.select_related("region", "copied_from")
+                                   .defer("region__boundary"), region=region, year=_year(year), edition=int(edition))
+    else:
+        params = _params_or_404(region, _year(year))
+    frozen = services.finance_params_frozen(params)
+    may_change = can(request.user, "change", params)
     return render(request, "finance/params_detail.html", {
         "region": region, "params": params, "rates": _rate_rows(params),
-        "may_edit": can(request.user, "change", params),
+        "may_edit": may_change and not frozen, "may_copy": may_change, "frozen": frozen,
+        "is_current": params.is_current, "may_new_edition": may_change and frozen and params.is_current,
+        "editions": list(FinanceParams.objects.filter(region=region, year=params.year).order_by("-edition")
+                         .values_list("edition", flat=True)),
+        "approved_runs": list(params.runs.filter(approved_at__isnull=False).order_by("approved_at")),
         "copy_form": CopyForm(initial={"year": params.year + 1}),
         "history": history_rows(params, user=request.user, limit=20),
         "groups": [(g, GROUP_LABEL[g], UNIT_LABEL[GROUP_UNIT[g]], getattr(params, f))
@@ -190,7 +209,8 @@ def _params_kwargs(obj):
 @scoped_view(FinanceParams, "change")
 def params_edit(request, region, year):
     region = _region_or_404(region)
-    params = get_scoped_object(request, FinanceParams.objects.filter(region=region), "change", year=_year(year))
+    params = get_scoped_object(request, FinanceParams.objects.current().filter(region=region), "change",
+                               year=_year(year))
     rates = list(params.rates.select_related("kind"))
     errors = []
     if request.method == "POST":
@@ -226,7 +246,8 @@ params_edit.scope_url_kwargs = _params_kwargs
 @scoped_view(FinanceParams, "change")
 def params_copy_create(request, region, year):
     region = _region_or_404(region)
-    params = get_scoped_object(request, FinanceParams.objects.filter(region=region), "change", year=_year(year))
+    params = get_scoped_object(request, FinanceParams.objects.current().filter(region=region), "change",
+                               year=_year(year))
     errors = []
     form = CopyForm(request.POST or None, initial={"year": params.year + 1})
     if request.method == "POST" and form.is_valid():
@@ -242,6 +263,32 @@ def params_copy_create(request, region, year):
 
 
 params_copy_create.scope_url_kwargs = _params_kwargs
+
+
+@_login_wrap
+@scoped_view(FinanceParams, "change")
+def params_new_edition(request, region, year):
+    """A new edition of frozen parameters (confirmation page, then the copy)."""
+    region = _region_or_404(region)
+    params = get_scoped_object(request, FinanceParams.objects.current().filter(region=region), "change",
+                               year=_year(year))
+    errors = []
+    form = ParamsEditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.finance_params_new_edition(actor=request.user, params=params,
+                                                      reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Byla založena nová verze parametrů (vydání %(n)s); schválená rozdělení si "
+                                        "ponechávají původní.") % {"n": new.edition})
+            return redirect("finance:params_detail", region=region.code, year=new.year)
+    return render(request, "finance/params_edition.html", {"region": region, "params": params, "form": form,
+                                                           "errors": errors})
+
+
+params_new_edition.scope_url_kwargs = _params_kwargs
 
 
 @_login_wrap
@@ -431,7 +478,8 @@ allocation_create.scope_url_kwargs = _run_kwargs
 @_login_wrap
 def allocation_detail(request, pk):
     _require_login(request)
-    run = AllocationRun.objects.select_related("region", "created_by").defer("region__boundary").filter(pk=pk).first()
+    run = (AllocationRun.objects.select_related("region", "created_by", "params__region")
+           .defer("region__boundary", "params__region__boundary").filter(pk=pk).first())
     if run is None:
         raise Http404
     rows = selectors.allocation_rows(request.user, run)
@@ -440,6 +488,7 @@ def allocation_detail(request, pk):
         raise Http404
     return render(request, "finance/allocation_detail.html", {
         "run": run, "rows": rows.order_by("-allocated", "key")[:1000], "full": full,
+        "params_url": _params_url(run.params) if full and run.params_id else "",
         "own_total": sum((r.allocated for r in rows), Decimal(0)) if not full else None,
         "history": history_rows(run, user=request.user, limit=10) if full else [],
     })

@@ -60,7 +60,8 @@ BED_GROUPS = ("C", "D")
 # --- parameters ---------------------------------------------------------------------------------------------
 
 def parameters_for(region, year: int) -> NetworkParameters | None:
-    return (NetworkParameters.objects.filter(region=region, year=year)
+    """The newest parameters of the kraj and year (what new drafts and requests use)."""
+    return (NetworkParameters.objects.current().filter(region=region, year=year)
             .prefetch_related("rules", "kind_parameters__kind", "kind_parameters__form").first())
 
 

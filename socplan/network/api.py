@@ -46,7 +46,14 @@ from socplan.territory.models import Orp, Region
 
 from . import selectors, services
 from .engine.conditions import checks_to_json
-from .models import CofinancingDeclaration, DevelopmentRequest, NetworkEntry, NetworkVersion, Tier
+from .models import (
+    CofinancingDeclaration,
+    DevelopmentRequest,
+    NetworkEntry,
+    NetworkParameters,
+    NetworkVersion,
+    Tier,
+)
 
 
 class Conflict(exceptions.APIException):
@@ -304,7 +311,8 @@ class ResubmitSerializer(serializers.Serializer):
 def _tier(req: DevelopmentRequest, code) -> Tier | None:
     if not code:
         return None
-    tier = Tier.objects.filter(parameters__region_id=req.region_id, parameters__year=req.year, code=code).first()
+    tier = Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
+        region_id=req.region_id, year=req.year), code=code).first()
     if tier is None:
         raise exceptions.ValidationError({"tier": [f"Úroveň sítě „{code}“ roku {req.year} neexistuje."]})
     return tier

@@ -55,7 +55,8 @@ class NetworkEntryForm(VersionedModelFormMixin, forms.ModelForm):
             del self.fields["service"]
         else:
             self.fields["service"].queryset = Service.objects.filter(region=region).select_related("kind")
-        self.fields["tier"].queryset = Tier.objects.filter(parameters__region=region, parameters__year=network.year)
+        self.fields["tier"].queryset = Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
+            region=region, year=network.year))
         self.fields["orp"].queryset = Orp.objects.filter(region=region)
         self.fields["orps"].queryset = Orp.objects.filter(region=region).order_by("name")
         self.fields["form"].queryset = DeliveryForm.objects.all()
@@ -194,8 +195,8 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, request_obj: DevelopmentRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = Tier.objects.filter(parameters__region=request_obj.region,
-                                                           parameters__year=request_obj.year)
+        self.fields["tier"].queryset = Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
+            region=request_obj.region, year=request_obj.year))
 
 
 class EvaluationForm(forms.Form):
@@ -221,8 +222,8 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, request_obj: DevelopmentRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = Tier.objects.filter(parameters__region=request_obj.region,
-                                                           parameters__year=request_obj.year)
+        self.fields["tier"].queryset = Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
+            region=request_obj.region, year=request_obj.year))
         self.fields["tier"].initial = request_obj.district_tier_id
         if request_obj.service_id:
             del self.fields["service"]
@@ -285,6 +286,13 @@ class ParametersForm(VersionedModelFormMixin, forms.ModelForm):
         fields = ["cofinancing_rate", "cofinancing_rate_prevention", "cofinancing_rate_counselling",
                   "cofinancing_rate_care", "optimal_cost_a", "optimal_cost_b", "optimal_cost_c", "optimal_cost_d",
                   "points_threshold", "note"]
+
+
+class ParametersEditionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("důvod nové verze nastavení"), max_length=100, required=False,
+        help_text=_("Nová verze je kopií tohoto nastavení, kterou lze upravit. Schválené verze sítě si ponechají "
+                    "původní nastavení; návrhy sítě tohoto roku převezmou nové."))
 
 
 class TierForm(VersionedModelFormMixin, forms.ModelForm):

@@ -65,8 +65,19 @@ NO_ROWS = Q(pk__in=[])
 
 # --- yearly parameters --------------------------------------------------------------------------------------
 
+class NetworkParametersQuerySet(models.QuerySet):
+    def current(self):
+        """The newest set of each kraj and year: the one no later set supersedes."""
+        return self.filter(superseded_by__isnull=True)
+
+
 class NetworkParameters(VersionedModel):
-    """Nastavení sítě kraje na rok: úrovně sítě, podmínky vstupu a jejich parametry."""
+    """Nastavení sítě kraje na rok: úrovně sítě, podmínky vstupu a jejich parametry.
+
+    Once an approved network version has used a set it is frozen; a change is a new set of the same kraj and year
+    (``edition`` + 1) that ``supersedes`` it. The approved versions keep pointing at the set they were approved
+    with (``NetworkVersion.parameters``, their entries' tiers); new drafts use the newest set (``current()``).
+    """
 
     region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="network_parameters",
                                verbose_name=_("kraj"))
@@ -103,7 +114,15 @@ class NetworkParameters(VersionedModel):
         _("práh bodů hodnocení (přepíše metodiku)"), max_digits=5, decimal_places=2, null=True, blank=True,
         validators=PERCENT, help_text=_("Prázdné = práh druhu podle metodiky hodnocení."))
     note = models.TextField(_("poznámka"), blank=True)
+    edition = models.PositiveSmallIntegerField(
+        _("vydání nastavení"), default=1, editable=False,
+        help_text=_("1 = první nastavení roku; každá nová verze nastavení (po schválení sítě) má o 1 vyšší."))
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="superseded_by",
+        verbose_name=_("nahrazuje nastavení"))
     history = HistoricalRecords()
+
+    objects = NetworkParametersQuerySet.as_manager()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
              "edit_roles": REGION_ROLES}
@@ -111,9 +130,9 @@ class NetworkParameters(VersionedModel):
     class Meta:
         verbose_name = _("nastavení sítě na rok")
         verbose_name_plural = _("nastavení sítě na roky")
-        ordering = ["region", "-year"]
+        ordering = ["region", "-year", "-edition"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="network_parameters_unique_year",
+            models.UniqueConstraint(fields=["region", "year", "edition"], name="network_parameters_unique_year",
                                     violation_error_message=_("Nastavení sítě na tento rok už existuje.")),
             *[models.CheckConstraint(condition=cofinancing_band_q(f), name=f"network_parameters_{f}_band",
                                      violation_error_message=BAND_MESSAGE)
@@ -122,7 +141,14 @@ class NetworkParameters(VersionedModel):
         ]
 
     def __str__(self):
+        if self.edition > 1:
+            return f"{self.region} {self.year} ({_('vydání %(n)s') % {'n': self.edition}})"
         return f"{self.region} {self.year}"
+
+    @property
+    def is_current(self) -> bool:
+        """No later set of the kraj and year supersedes this one."""
+        return not type(self).objects.filter(supersedes_id=self.pk).exists()
 
 
 class Tier(VersionedModel):
@@ -286,6 +312,11 @@ class NetworkVersion(ImmutableWhenApproved, VersionedModel):
     approval_exceptions = models.JSONField(
         _("položky nesplňující podmínky při schválení"), default=list, blank=True, editable=False,
         help_text=_("Položky, jejichž nesplněné podmínky schvalovatel výslovně potvrdil."))
+    parameters = models.ForeignKey(
+        NetworkParameters, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="networks",
+        verbose_name=_("nastavení sítě"),
+        help_text=_("Nastavení (úrovně, podmínky, sazby), se kterým se verze posuzuje; schválená verze si je "
+                    "ponechává i po vzniku nové verze nastavení."))
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -463,9 +494,11 @@ class NetworkEntry(VersionedModel):
                 errors["service"] = _("Tato služba (část služby) už v této verzi sítě je.")
         if self.network_id and self.tier_id:
             tier_year = Tier.objects.filter(pk=self.tier_id).values_list(
-                "parameters__region_id", "parameters__year").first()
-            if tier_year and tier_year != (self.network.region_id, self.network.year):
+                "parameters__region_id", "parameters__year", "parameters_id").first()
+            if tier_year and tier_year[:2] != (self.network.region_id, self.network.year):
                 errors["tier"] = _("Úroveň sítě patří k jinému kraji nebo roku.")
+            elif tier_year and self.network.parameters_id and tier_year[2] != self.network.parameters_id:
+                errors["tier"] = _("Úroveň sítě patří k jinému vydání nastavení sítě, než se kterým verze pracuje.")
         if self.form_id and self.service_id and not self.service.forms.filter(form_id=self.form_id).exists():
             errors["form"] = _("Služba se v této formě neposkytuje.")
         if errors:

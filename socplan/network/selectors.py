@@ -236,9 +236,17 @@ def network_entries(region, year: int, *, version: NetworkVersion | None = None,
 
 # --- conditions ---------------------------------------------------------------------------------------------
 
+def version_parameters(version: NetworkVersion) -> NetworkParameters | None:
+    """The parameters a version is judged by: the edition it points at (an approved version keeps the one it was
+    approved with), else the newest of its kraj and year."""
+    if version.parameters_id:
+        return version.parameters
+    return NetworkParameters.objects.current().filter(region_id=version.region_id, year=version.year).first()
+
+
 def check_version(version: NetworkVersion, *, scores: dict | None = None) -> list[EntryCheck]:
     entries = entries_for_check(version)
-    params = condition_params(version.region, version.year)
+    params = condition_params(version.region, version.year, version_parameters(version))
     if scores is None:
         scores = service_scores(version.region.code, version.year)
     return check_entries(entry_facts(entries, version.year, scores), params)
@@ -400,8 +408,7 @@ def network_totals(version: NetworkVersion) -> dict:
     for code, row in by_district.items():
         row.population = pop_d.get(code)
     units = sorted(total.capacity)
-    order = {t.code: t.order for t in Tier.objects.filter(parameters__region=version.region,
-                                                           parameters__year=version.year)}
+    order = {t.code: t.order for t in Tier.objects.filter(parameters=version_parameters(version))}
     return {
         "total": total,
         "units": units,
@@ -505,8 +512,8 @@ def cofinancing_rates(region, year: int) -> CofinancingRates:
     kind parameters; a year without settings has the settings' defaults. Lookup order: ``engine.cofinancing``.
     """
     region = _region(region)
-    p = NetworkParameters.objects.filter(region=region, year=year).first() or NetworkParameters(region=region,
-                                                                                             year=year)
+    p = (NetworkParameters.objects.current().filter(region=region, year=year).first()
+         or NetworkParameters(region=region, year=year))
     by_kind = {}
     if p.pk is not None:
         for kind, form, tier, rate in (KindParameter.objects.filter(parameters=p, cofinancing_rate__isnull=False)
@@ -568,7 +575,8 @@ def notifications_for(user, *, unread_only: bool = False):
 
 
 def tiers(region, year: int):
-    return Tier.objects.filter(parameters__region=_region(region), parameters__year=year).order_by("order", "code")
+    return Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
+        region=_region(region), year=year)).order_by("order", "code")
 
 
 # --- development requests for the modules above (plan documents, measure pages) -----------------------------

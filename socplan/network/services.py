@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from socplan.territory.models import Municipality, Orp
 from .adapters import stated_capacities
 from .engine.conditions import DEFAULT_RULES, check_entry
 from .models import (
+    OPEN_STATES,
     CofinancingDeclaration,
     ConditionRule,
     DevelopmentRequest,
@@ -122,16 +123,23 @@ def network_parameters_create(*, actor, region, year: int, copy_from: NetworkPar
 
 
 def build_parameters(*, region, year: int, copy_from: NetworkParameters | None = None, actor=None,
-                     reason: str = "") -> NetworkParameters:
-    """Create the yearly settings (no permission check: callers check, the demo loader is trusted)."""
+                     reason: str = "", supersedes: NetworkParameters | None = None) -> NetworkParameters:
+    """Create the yearly settings (no permission check: callers check, the demo loader is trusted).
+
+    ``supersedes`` – a new edition of that (frozen) set of the same kraj and year: a copy of it, one edition later.
+    """
+    if supersedes is not None:
+        copy_from = supersedes
     if copy_from is None:
-        copy_from = NetworkParameters.objects.filter(region=region, year__lt=year).order_by("-year").first()
+        copy_from = NetworkParameters.objects.current().filter(region=region, year__lt=year).order_by("-year").first()
     fields = {}
     if copy_from is not None:
         for name in ("cofinancing_rate", "cofinancing_rate_prevention", "cofinancing_rate_counselling",
                      "cofinancing_rate_care", "optimal_cost_a", "optimal_cost_b", "optimal_cost_c",
                      "optimal_cost_d", "points_threshold"):
             fields[name] = getattr(copy_from, name)
+    if supersedes is not None:
+        fields.update(supersedes=supersedes, edition=supersedes.edition + 1, note=supersedes.note)
     params = NetworkParameters(region=region, year=year, **fields)
     _save(params, actor, reason or _("nastavení sítě na rok %(year)s") % {"year": year})
     if copy_from is not None:
@@ -164,25 +172,69 @@ def build_parameters(*, region, year: int, copy_from: NetworkParameters | None =
 
 
 def parameters_ensure(*, actor, region, year: int) -> NetworkParameters:
-    existing = NetworkParameters.objects.filter(region=region, year=year).first()
+    existing = NetworkParameters.objects.current().filter(region=region, year=year).first()
     return existing or network_parameters_create(actor=actor, region=region, year=year)
 
 
+def parameters_used_by_approved(parameters: NetworkParameters) -> bool:
+    """Has an approved network version been approved with these parameters (tiers, conditions, rates)?"""
+    return NetworkVersion.objects.filter(approved_at__isnull=False).filter(
+        Q(parameters=parameters) | Q(entries__tier__parameters=parameters)).exists()
+
+
 def parameters_frozen(parameters: NetworkParameters) -> bool:
-    """Has an approved network version of the kraj and year used these parameters (tiers, conditions, rates)?"""
-    return NetworkVersion.objects.filter(region_id=parameters.region_id, year=parameters.year,
-                                         approved_at__isnull=False).exists()
+    """May these parameters no longer change? Once an approved network version used them, or a newer edition of
+    the kraj and year supersedes them (then only the newest edition is edited)."""
+    return not parameters.is_current or parameters_used_by_approved(parameters)
 
 
 def _require_parameters_unused(parameters: NetworkParameters) -> None:
     """Parameters are frozen once an approved network used them: the approved version keeps showing the tier names,
-    conditions and rates it was approved with (its entries point at these rows)."""
+    conditions and rates it was approved with (its entries point at these rows). A change is a new edition
+    (``network_parameters_new_edition``)."""
     locked = NetworkParameters.objects.select_for_update().get(pk=parameters.pk)
-    if parameters_frozen(locked):
+    if not locked.is_current:
+        raise ValidationError(
+            _("Nastavení sítě na rok %(year)s (vydání %(n)s) už nahradilo novější vydání; upravte to nejnovější.")
+            % {"year": locked.year, "n": locked.edition}, code="parameters_superseded")
+    if parameters_used_by_approved(locked):
         raise ValidationError(
             _("Nastavení sítě na rok %(year)s už použila schválená verze sítě, proto je nelze měnit: schválená síť "
-              "musí dál ukazovat úrovně, podmínky a sazby, se kterými byla schválena.") % {"year": locked.year},
+              "musí dál ukazovat úrovně, podmínky a sazby, se kterými byla schválena. Chcete-li je změnit, "
+              "založte „Novou verzi nastavení“ (kopii, kterou převezmou návrhy sítě).") % {"year": locked.year},
             code="parameters_frozen")
+
+
+@transaction.atomic
+def network_parameters_new_edition(*, actor, parameters: NetworkParameters, reason: str = "") -> NetworkParameters:
+    """A new, editable edition of frozen parameters: a copy (general fields, tiers, conditions, kind parameters) of
+    the same kraj and year that supersedes them. Approved versions keep the edition they were approved with; the
+    drafts of the year move to the new one (their entries to its tiers of the same code), and so do the open
+    development requests' district tiers."""
+    require(actor, "change", parameters)
+    locked = NetworkParameters.objects.select_for_update().get(pk=parameters.pk)
+    if not locked.is_current:
+        raise ValidationError(_("Toto nastavení už nahradilo novější vydání (%(n)s).") % {
+            "n": locked.superseded_by.edition}, code="parameters_superseded")
+    if not parameters_used_by_approved(locked):
+        raise ValidationError(_("Nastavení sítě na rok %(year)s zatím nepoužila žádná schválená verze sítě; "
+                                "upravte je přímo.") % {"year": locked.year}, code="parameters_not_frozen")
+    new = build_parameters(
+        region=locked.region, year=locked.year, supersedes=locked, actor=actor,
+        reason=(reason or "").strip()[:100] or _("nová verze nastavení (vydání %(n)s)") % {"n": locked.edition + 1})
+    tiers = {t.code: t for t in new.tiers.all()}
+    drafts = list(NetworkVersion.objects.select_for_update().filter(
+        region_id=locked.region_id, year=locked.year, approved_at__isnull=True))
+    for old_tier in locked.tiers.all():
+        NetworkEntry.objects.filter(network__in=drafts, tier=old_tier).update(tier=tiers[old_tier.code])
+        DevelopmentRequest.objects.filter(region_id=locked.region_id, year=locked.year, state__in=OPEN_STATES,
+                                          district_tier=old_tier).update(district_tier=tiers[old_tier.code])
+    for draft in drafts:
+        draft.parameters = new
+        draft.version = (draft.version or 0) + 1
+        _audit(draft, actor, _("převzato nové vydání nastavení sítě (%(n)s)") % {"n": new.edition})
+        draft.save(update_fields=["parameters", "version"])
+    return new
 
 
 @transaction.atomic
@@ -258,7 +310,9 @@ def _require_draft(network: NetworkVersion) -> None:
 
 
 def _tier_map(region, year) -> dict[str, Tier]:
-    return {t.code: t for t in Tier.objects.filter(parameters__region=region, parameters__year=year)}
+    """The tiers of the newest parameters of the kraj and year, by code."""
+    return {t.code: t for t in Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
+        region=region, year=year))}
 
 
 def _copy_entries(source: NetworkVersion, target: NetworkVersion, actor, *, same_year: bool, reason: str) -> int:
@@ -297,8 +351,8 @@ def _copy_entries(source: NetworkVersion, target: NetworkVersion, actor, *, same
 def network_year_create(*, actor, region, year: int, copy_from: NetworkVersion | None = None, title: str = "",
                         reason: str = "") -> NetworkVersion:
     """A new year's network (amendment 0, draft), optionally starting from another version's entries."""
-    parameters_ensure(actor=actor, region=region, year=year)
-    network = NetworkVersion(region=region, year=year, amendment=0,
+    parameters = parameters_ensure(actor=actor, region=region, year=year)
+    network = NetworkVersion(region=region, year=year, amendment=0, parameters=parameters,
                              title=title or _("Síť sociálních služeb %(region)s na rok %(year)s") % {
                                  "region": region.name, "year": year}, reason=reason)
     require(actor, "change", network)
@@ -521,7 +575,8 @@ def network_amendment_create(*, actor, network: NetworkVersion, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": _("Uveďte důvod změny.")})
     amendment = NetworkVersion(region=network.region, year=network.year, amendment=network.amendment + 1,
-                               title=network.title, reason=reason, supersedes=network)
+                               title=network.title, reason=reason, supersedes=network,
+                               parameters=parameters_ensure(actor=actor, region=network.region, year=network.year))
     require(actor, "change", amendment)
     _save(amendment, actor, _("dodatek č. %(n)s") % {"n": amendment.amendment})
     _copy_entries(network, amendment, actor, same_year=True,

@@ -54,6 +54,8 @@ urlpatterns = [
     path("navrh/<int:pk>/rozhodnuti/", views.district_proposal_edit, name="district_proposal_edit"),
     path("nastaveni/<str:region>/<int:year>/", views.parameters, name="parameters"),
     path("nastaveni/<int:pk>/upravit/", views.network_parameters_edit, name="network_parameters_edit"),
+    path("nastaveni/<int:pk>/nova-verze/", views.network_parameters_new_edition,
+         name="network_parameters_new_edition"),
     path("nastaveni/<int:pk>/uroven/", views.network_tier_create, name="network_tier_create"),
     path("nastaveni/<int:pk>/druh/", views.network_kindparameter_create, name="network_kindparameter_create"),
     path("uroven/<int:pk>/upravit/", views.network_tier_edit, name="network_tier_edit"),

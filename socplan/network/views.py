@@ -111,7 +111,7 @@ def index(request):
         ctx["years"] = selectors.years(region, user=user)
         ctx["districts"] = District.objects.filter(region=region).defer("boundary").order_by("name")
         ctx["can_create"] = can(user, "change", NetworkVersion(region=region, year=2000))
-        ctx["params"] = NetworkParameters.objects.filter(region=region).order_by("-year")
+        ctx["params"] = NetworkParameters.objects.current().filter(region=region).order_by("-year")
     if user.is_authenticated:
         ctx["notifications"] = selectors.notifications_for(user, unread_only=True)[:10]
         ctx["open_requests"] = selectors.requests(user=user, region=region).filter(
@@ -144,9 +144,11 @@ def version(request, pk):
     siblings = selectors.versions(user=request.user, region=v.region, year=v.year)
     latest = siblings.order_by("-amendment").first()
     user = request.user
+    params = selectors.version_parameters(v)
     ctx = {
         "v": v, "table": table, "totals": selectors.network_totals(v), "siblings": siblings,
-        "tiers": selectors.tiers(v.region, v.year), "filters": {"uroven": f_tier, "druh": f_kind, "q": f_q},
+        "tiers": params.tiers.all() if params else [], "filters": {"uroven": f_tier, "druh": f_kind, "q": f_q},
+        "parameters": params, "parameters_url": _params_url(params) if params else "",
         "may_change": not v.is_approved and can(user, "change", v),
         "may_approve": not v.is_approved and may_decide(user, DecisionKind.NETWORK_APPROVE, v),
         "may_amend": v.is_approved and latest is not None and latest.pk == v.pk and can(user, "change", v),
@@ -173,7 +175,7 @@ def entry(request, pk):
     e = get_scoped_object(request, NetworkEntry.objects.select_related(
         "network__region", "service__provider", "service__kind", "tier", "form", "orp", "capacity_type", "request"),
         "view", pk=pk)
-    params = condition_params(e.network.region, e.network.year)
+    params = condition_params(e.network.region, e.network.year, selectors.version_parameters(e.network))
     entries = [x for x in entries_for_check(e.network) if x.service_id == e.service_id]
     facts = entry_facts(entries, e.network.year, service_scores(e.network.region.code, e.network.year))
     check = next((check_entry(f, params) for f in facts if f.key == e.pk), None)
@@ -717,14 +719,45 @@ def district_proposal_edit(request, pk):
 # --- parameters ---------------------------------------------------------------------------------------------
 
 def parameters(request, region, year):
+    """The newest parameters of the kraj and year, or the edition ``?vydani=N`` (what an approved version used)."""
     r = get_object_or_404(Region.objects.defer("boundary"), code=region)
-    p = get_object_or_404(NetworkParameters.objects.select_related("region").defer("region__boundary"), region=r,
-                          year=year)
+    editions = NetworkParameters.objects.select_related("region").defer("region__boundary").filter(region=r,
+                                                                                                    year=year)
+    edition = request.GET.get("vydani", "")
+    if edition.isdigit() and len(edition) < 5:
+        p = get_object_or_404(editions, edition=int(edition))
+    else:
+        p = get_object_or_404(editions.current())
+    frozen = services.parameters_frozen(p)
+    may_change = can(request.user, "change", p)
     return render(request, "network/parameters.html", {
         "p": p, "tiers": p.tiers.all(), "rules": p.rules.all(),
         "kind_params": p.kind_parameters.select_related("kind", "form"),
-        "may_change": can(request.user, "change", p),
+        "may_change": may_change and not frozen, "frozen": frozen, "is_current": p.is_current,
+        "may_new_edition": may_change and p.is_current and frozen,
+        "editions": list(editions.order_by("-edition").only("pk", "edition", "year", "region__code")),
+        "approved_networks": list(p.networks.filter(approved_at__isnull=False).order_by("amendment")),
     })
+
+
+@scoped_view(NetworkParameters, "change")
+def network_parameters_new_edition(request, pk):
+    """A new edition of frozen parameters (confirmation page, then the copy)."""
+    p = get_scoped_object(request, NetworkParameters.objects.select_related("region"), "change", pk=pk)
+    form = forms.ParametersEditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.network_parameters_new_edition(actor=request.user, parameters=p,
+                                                          reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Byla založena nová verze nastavení (vydání %(n)s); schválené verze sítě "
+                                        "si ponechávají původní.") % {"n": new.edition})
+            return redirect(_params_url(new))
+    return render(request, "network/form.html", {
+        "form": form, "title": _("Nová verze nastavení sítě %(y)s") % {"y": p.year}, "object": p,
+        "back": _params_url(p)})
 
 
 def _versioned_edit(request, obj, form_class, service, title, back, **form_kw):
@@ -744,7 +777,8 @@ def _versioned_edit(request, obj, form_class, service, title, back, **form_kw):
 
 
 def _params_url(p: NetworkParameters) -> str:
-    return reverse("network:parameters", args=[p.region.code, p.year])
+    url = reverse("network:parameters", args=[p.region.code, p.year])
+    return url if p.is_current else f"{url}?vydani={p.edition}"
 
 
 @scoped_view(NetworkParameters, "change")
