@@ -3,8 +3,9 @@
 * ``GET {region}/{year}/support/`` – optimised cost and optimal support of every network entry **with the
   explanation** (the formula with the entry's numbers). Region, district and ORP staff of the kraj see every
   entry, provider users their own services' entries; anonymous users are refused.
-* ``GET {region}/{year}/allocation/?mode=rules|optimise`` – the latest stored allocation run of the mode (the
-  shape of ``socplan allocate --json``); region staff see the whole run, provider users only their own rows.
+* ``GET {region}/{year}/allocation/?mode=rules|optimise`` – region staff: the latest stored allocation run of the
+  mode (the shape of ``socplan allocate --json``, proposals included); provider users: their own rows of the
+  allocations in force (approved, one per programme round; ``selectors.region_rows_in_force``), never a proposal.
 * ``GET {region}/{year}/chapter/`` – the financial chapter (public, like the plan it belongs to).
 * ``GET /api/v1/cofinancing/{region}/{year}/`` (``?municipality=<code>``, ``?version=<id>``) – the co-financing
   statement: per municipality and per network entry required, declared, difference (the selector of the pages);
@@ -134,7 +135,10 @@ class AllocationView(APIView):
         responses=inline_serializer("FinanceAllocation", {
             "region": serializers.CharField(), "year": serializers.IntegerField(), "mode": serializers.CharField(),
             "run_id": serializers.IntegerField(), "created_at": serializers.DateTimeField(),
-            "budget": AMOUNT, "total_optimal": AMOUNT, "total_allocated": AMOUNT,
+            "run_ids": serializers.ListField(child=serializers.IntegerField(), help_text=(
+                "Rozdělení, z nichž řádky pocházejí: pracovník kraje poslední výpočet režimu, poskytovatel "
+                "schválená rozdělení v platnosti (po jednom za kolo programu).")),
+            "budget": serializers.CharField(allow_null=True, help_text="Celé Kč; poskytovatel null."), "total_optimal": AMOUNT, "total_allocated": AMOUNT,
             "services": inline_serializer("FinanceAllocationRow", {
                 "service_id": serializers.IntegerField(), "part": serializers.CharField(required=False),
                 "optimal_support": AMOUNT, "allocated": AMOUNT}, many=True)}))
@@ -143,28 +147,36 @@ class AllocationView(APIView):
         mode = request.query_params.get("mode", AllocationMode.RULES)
         if mode not in AllocationMode.values:
             raise NotFound("Neznámý režim.")
-        from .models import AllocationRow, AllocationRun
-
+        if not can(request.user, "view", AllocationRun(region=region, year=int(year), mode=mode, budget=0)):
+            return self._in_force(request, region, int(year))
         run = AllocationRun.objects.filter(region=region, year=year, mode=mode).order_by("-created_at", "-pk").first()
         if run is None:
             raise NotFound("Pro kraj, rok a režim není uložené rozdělení.")
-        rows = selectors.allocation_rows(request.user, run).order_by("pk")
-        full = can(request.user, "view", run)
-        if not full and not rows.exists():
-            raise NotFound("Pro kraj, rok a režim není uložené rozdělení.")
-        own = [r for r in rows] if not full else None
-        data = {"region": region.code, "year": int(year), "mode": run.mode, "run_id": run.pk,
-                "created_at": run.created_at.isoformat()}
-        if full:
-            data.update({"budget": str(run.budget), "total_optimal": str(run.total_optimal),
-                         "total_allocated": str(run.total_allocated)})
-            rows = AllocationRow.objects.filter(run=run).order_by("pk")
-        else:  # a provider sees its own rows and their sums only
-            data.update({"budget": None, "total_optimal": str(sum(r.optimal_support for r in own)),
-                         "total_allocated": str(sum(r.allocated for r in own))})
-        data["services"] = [{**service_ref(r.key, r.service_id), "optimal_support": str(r.optimal_support),
-                             "allocated": str(r.allocated)} for r in (own if own is not None else rows)]
-        return Response(data)
+        rows = AllocationRow.objects.filter(run=run).order_by("pk")
+        return Response({
+            "region": region.code, "year": int(year), "mode": run.mode, "run_id": run.pk, "run_ids": [run.pk],
+            "created_at": run.created_at.isoformat(), "budget": str(run.budget),
+            "total_optimal": str(run.total_optimal), "total_allocated": str(run.total_allocated),
+            "services": [{**service_ref(r.key, r.service_id), "optimal_support": str(r.optimal_support),
+                          "allocated": str(r.allocated)} for r in rows]})
+
+    def _in_force(self, request, region, year: int):
+        """A provider: its own rows of the binding allocations of the year (the owner the pages read), whatever
+        newer proposals the kraj computed; ``?mode=`` narrows them to runs of that mode."""
+        rows = selectors.region_rows_in_force(region, year, user=request.user)
+        if "mode" in request.query_params:
+            rows = rows.filter(run__mode=request.query_params["mode"])
+        rows = list(rows)
+        if not rows:
+            raise NotFound("Pro kraj a rok není schválené rozdělení s vašimi službami.")
+        runs = sorted({r.run for r in rows}, key=lambda r: (r.approved_at, r.pk))
+        return Response({
+            "region": region.code, "year": year, "mode": runs[-1].mode, "run_id": runs[-1].pk,
+            "run_ids": [r.pk for r in runs], "created_at": runs[-1].created_at.isoformat(), "budget": None,
+            "total_optimal": str(sum(r.optimal_support for r in rows)),
+            "total_allocated": str(sum(r.allocated for r in rows)),
+            "services": [{**service_ref(r.key, r.service_id), "optimal_support": str(r.optimal_support),
+                          "allocated": str(r.allocated)} for r in rows]})
 
 
 def _records(df, key):

@@ -22,6 +22,17 @@ class ApproveRunForm(forms.Form):
     decision_ref = forms.CharField(label=_("usnesení / rozhodnutí"), max_length=200, required=False)
     reason = forms.CharField(label=_("důvod nahrazení (jen nahrazuje-li platné rozdělení)"), max_length=2000,
                              required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_below_floor = forms.BooleanField(
+        label=_("potvrzuji schválení, přestože některé služby dostávají méně než své chráněné minimum"),
+        required=False)
+    below_floor_reason = forms.CharField(label=_("důvod schválení pod chráněným minimem"), max_length=2000,
+                                         required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("below_floor_reason", "").strip() and not data.get("confirm_below_floor"):
+            self.add_error("confirm_below_floor", _("Důvod schválení pod chráněným minimem platí jen s potvrzením."))
+        return data
 
 
 class PaymentForm(forms.Form):

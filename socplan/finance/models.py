@@ -35,6 +35,7 @@ from simple_history.models import HistoricalRecords
 
 from socplan.accounts.immutability import ImmutableWhenApproved
 from socplan.core.models import VersionedModel
+from socplan.core.text_limits import SHORT_TEXT, BoundedText, line_text, short_text
 from socplan.registry.models import FinancingGroup
 
 ZERO = Decimal(0)
@@ -107,7 +108,7 @@ class FinanceParams(VersionedModel):
     illustrative = models.BooleanField(
         _("ilustrativní hodnoty"), default=True,
         help_text=_("Hodnoty nejsou schválenými normativy kraje (skutečné tabulky nebyly k dispozici)."))
-    note = models.TextField(_("poznámka"), blank=True)
+    note = models.TextField(_("poznámka"), blank=True, max_length=SHORT_TEXT, validators=short_text())
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
                                     related_name="+", verbose_name=_("zkopírováno z"))
     edition = models.PositiveSmallIntegerField(
@@ -138,9 +139,10 @@ class FinanceParams(VersionedModel):
         ]
 
     def __str__(self):
+        label = f"{self.region} {self.year}"
         if self.edition > 1:
-            return f"{self.region} {self.year} ({_('vydání %(n)s') % {'n': self.edition}})"
-        return f"{self.region} {self.year}"
+            label += " (" + _("vydání %(n)s") % {"n": self.edition} + ")"
+        return label
 
     @property
     def is_current(self) -> bool:
@@ -211,7 +213,7 @@ class FinanceRate(VersionedModel):
 
 class AllocationMode(models.TextChoices):
     RULES = "rules", _("podle pravidel (jednotný koeficient krácení)")
-    OPTIMISE = "optimise", _("optimalizace (HiGHS)")
+    OPTIMISE = "optimise", _("vážený spravedlivý podíl s chráněnou sítí")
 
 
 class NetworkSource(models.TextChoices):
@@ -244,7 +246,7 @@ class AllocationRun(ImmutableWhenApproved, models.Model):
         verbose_name=_("parametry financování"),
         help_text=_("Parametry (vydání), se kterými bylo rozdělení spočteno; schválené si je ponechává."))
     tiers = models.JSONField(_("výsledek po úrovních sítě"), default=list, blank=True)
-    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("spustil"))
     created_at = models.DateTimeField(_("spuštěno"), auto_now_add=True)
@@ -255,7 +257,15 @@ class AllocationRun(ImmutableWhenApproved, models.Model):
         "finance.ProgrammeRound", on_delete=models.PROTECT, null=True, blank=True, related_name="runs",
         verbose_name=_("kolo dotačního programu"),
         help_text=_("Rozdělení patří kolu programu; bez kola jde o výpočet kraje a roku mimo program."))
-    supersede_reason = models.TextField(_("důvod nahrazení"), max_length=2000, blank=True, editable=False)
+    supersede_reason = models.TextField(_("důvod nahrazení"), max_length=2000, blank=True, editable=False,
+                                        validators=[BoundedText(2000)])
+    damping_max_drop = models.DecimalField(
+        _("meziroční tlumení – nejvyšší pokles podpory"), max_digits=5, decimal_places=4, null=True, blank=True,
+        editable=False, help_text=_("Pravidlo programu použité při výpočtu (prázdné = bez tlumení)."))
+    below_floor_reason = models.TextField(
+        _("důvod schválení pod chráněným minimem"), max_length=2000, blank=True, editable=False,
+        help_text=_("Schvaluje-li se rozdělení, v němž některá služba dostává méně než své chráněné minimum."),
+            validators=[BoundedText(2000)])
     history = HistoricalRecords()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": True,
@@ -282,6 +292,24 @@ class AllocationRun(ImmutableWhenApproved, models.Model):
     def __str__(self):
         return f"{self.region} {self.year} – {self.get_mode_display()} ({self.created_at:%d. %m. %Y %H:%M})"
 
+    @property
+    def below_floor_count(self) -> int:
+        """How many services get less than their protected floor (approving needs a confirmed reason)."""
+        return self.rows.filter(allocated__lt=models.F("floor")).count()
+
+
+BOUND_LABELS = {  # what bound an amount (engine.optimise.binding codes), for the pages
+    "floor": _("chráněné minimum"),
+    "floor_reduced": _("chráněná minima krácena (rozpočet na ně nestačí)"),
+    "minimum": _("minimum druhu nebo okresu"),
+    "minimum_reduced": _("minima druhů a okresů krácena"),
+    "cap": _("strop druhu"),
+    "kind_total": _("strop druhu celkem"),
+    "need": _("plná optimální podpora"),
+    "level": _("společný koeficient / úroveň"),
+    "unfunded": _("vrstva bez prostředků"),
+}
+
 
 class AllocationRow(models.Model):
     """Částka jedné položky sítě v rozdělení rozpočtu."""
@@ -300,6 +328,13 @@ class AllocationRow(models.Model):
                             verbose_name=_("ORP"))
     optimal_support = models.DecimalField(_("optimální podpora (Kč)"), max_digits=15, decimal_places=0)
     allocated = models.DecimalField(_("přiděleno (Kč)"), max_digits=15, decimal_places=0)
+    previous = models.DecimalField(_("loňská schválená částka (Kč)"), max_digits=15, decimal_places=0, null=True,
+                                   blank=True, help_text=_("Částka položky ve schváleném rozdělení loňského roku "
+                                                           "(téhož programu); prázdné = loni nepřidělena."))
+    floor = models.DecimalField(_("chráněné minimum (Kč)"), max_digits=15, decimal_places=0, default=ZERO,
+                                help_text=_("Meziroční tlumení nebo minimum druhu: méně služba dostat nemá, "
+                                            "pokud na to rozpočet stačí."))
+    bound = models.CharField(_("co určilo částku"), max_length=20, blank=True)
 
     SCOPE = {"region": "run__region", "district": "district", "orp": "orp", "provider": "service__provider",
              "private": True, "edit_roles": REGION_ROLES}
@@ -312,6 +347,14 @@ class AllocationRow(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.allocated}"
+
+    @property
+    def bound_label(self) -> str:
+        return str(BOUND_LABELS.get(self.bound, self.bound or "–"))
+
+    @property
+    def below_floor(self) -> bool:
+        return self.allocated < self.floor
 
 
 # --- provider reports ---------------------------------------------------------------------------------------
@@ -341,8 +384,9 @@ class ReportWorkflow(ImmutableWhenApproved, VersionedModel):
 
     state = models.CharField(_("stav"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT,
                              editable=False)
-    note = models.CharField(_("poznámka poskytovatele"), max_length=500, blank=True)
-    return_reason = models.TextField(_("důvod vrácení"), blank=True, editable=False)
+    note = models.CharField(_("poznámka poskytovatele"), max_length=500, blank=True, validators=line_text())
+    return_reason = models.TextField(_("důvod vrácení"), blank=True, editable=False,
+                                     max_length=SHORT_TEXT, validators=short_text())
     checks = models.JSONField(_("kontroly kraje"), default=list, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("předloženo"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -557,11 +601,17 @@ class Programme(VersionedModel):
                     "období (rozhodnutí 2012/21/EU čl. 6 odst. 2: nejvýše 10 %)."))
     entrustment_from = models.PositiveSmallIntegerField(_("pověření od roku"), validators=YEAR)
     entrustment_to = models.PositiveSmallIntegerField(_("pověření do roku"), validators=YEAR)
+    district_min_per_capita = models.DecimalField(
+        _("minimum okresu na obyvatele (Kč)"), max_digits=9, decimal_places=2, null=True, blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("Stávající služby každého okresu dostanou dohromady aspoň tuto částku × počet obyvatel okresu "
+                    "(režim spravedlivého podílu; prázdné = bez minima)."))
     conditions = models.TextField(_("podmínky programu"), max_length=5000, blank=True,
-                                  help_text=_("Text podmínek, který se tiskne do rozhodnutí či smlouvy."))
+                                  help_text=_("Text podmínek, který se tiskne do rozhodnutí či smlouvy."),
+                                      validators=[BoundedText(5000)])
     illustrative = models.BooleanField(_("ilustrativní data"), default=False,
                                        help_text=_("Program je smyšlený (demo); dokumenty to uvádějí."))
-    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
     history = HistoricalRecords()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
@@ -595,6 +645,44 @@ class Programme(VersionedModel):
     def source_field(self) -> str:
         """The line of a provider's budget that reports this programme's money (for the settlement)."""
         return "public_state" if self.legal_basis == LegalBasis.STATE_101A else "public_region"
+
+
+class ProgrammeKindLimit(models.Model):
+    """Úhrnné meze jednoho druhu služeb v programu (režim spravedlivého podílu): nejméně a nejvýše celkem."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="kind_limits",
+                                  verbose_name=_("dotační program"))
+    kind = models.ForeignKey("registry.ServiceKind", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("druh služby"))
+    total_floor = models.DecimalField(_("nejméně celkem (Kč)"), max_digits=15, decimal_places=0, null=True,
+                                      blank=True, validators=NON_NEGATIVE,
+                                      help_text=_("Stávající služby druhu dostanou dohromady aspoň tolik."))
+    total_cap = models.DecimalField(_("nejvýše celkem (Kč)"), max_digits=15, decimal_places=0, null=True,
+                                    blank=True, validators=NON_NEGATIVE,
+                                    help_text=_("Služby druhu dostanou dohromady nejvýše tolik (chráněná minima "
+                                                "ani minima se tím nekrátí)."))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "programme__region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("meze druhu v programu")
+        verbose_name_plural = _("meze druhů v programu")
+        ordering = ["programme", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="finance_kind_limit_unique",
+                                    violation_error_message=_("Meze tohoto druhu už program má.")),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} – {self.kind}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.total_floor is not None and self.total_cap is not None and self.total_floor > self.total_cap:
+            raise ValidationError({"total_cap": _("Nejvýše celkem musí být aspoň nejméně celkem.")})
 
 
 class ProgrammeRound(models.Model):

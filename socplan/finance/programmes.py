@@ -36,6 +36,7 @@ from .models import (
     PaymentInstalment,
     PaymentKind,
     Programme,
+    ProgrammeKindLimit,
     ProgrammeRound,
 )
 from .services import _audit, _decide_guard, _guard, _n, settlement_basis, year_account
@@ -54,7 +55,7 @@ def _user(actor):
 # --- programmes and rounds ----------------------------------------------------------------------------------
 
 PROGRAMME_FIELDS = ("code", "name", "legal_basis", "budget", "instrument", "payment_schedule", "damping_max_drop",
-                    "profit_rate", "carry_over_limit", "entrustment_from", "entrustment_to", "conditions",
+                    "district_min_per_capita", "profit_rate", "carry_over_limit", "entrustment_from", "entrustment_to", "conditions",
                     "illustrative", "note")
 
 
@@ -71,6 +72,28 @@ def programme_create(*, actor, region, year: int, kinds=(), **data) -> Programme
     programme.save()
     programme.kinds.set(kinds)
     return programme
+
+
+@transaction.atomic
+def programme_kind_limit_set(*, actor, programme: Programme, kind, total_floor=None,
+                             total_cap=None) -> ProgrammeKindLimit | None:
+    """Set (or, with neither amount, remove) the programme's total floor and cap of one kind of service (the
+    weighted fair-share mode shares them inside the kind: ``engine.GroupLimits``)."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    limit = ProgrammeKindLimit.objects.filter(programme=programme, kind=kind).first() or ProgrammeKindLimit(
+        programme=programme, kind=kind)
+    _guard(actor, "change", limit)
+    if total_floor is None and total_cap is None:
+        if limit.pk:
+            _audit(limit, actor, _("meze druhu zrušeny"))
+            limit.delete()
+        return None
+    limit.total_floor = None if total_floor is None else Decimal(total_floor)
+    limit.total_cap = None if total_cap is None else Decimal(total_cap)
+    limit.full_clean()
+    _audit(limit, actor, _("meze druhu"))
+    limit.save()
+    return limit
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext, gettext_noop
 
 from socplan.accounts.immutability import current_approved
@@ -161,15 +161,16 @@ def evaluation_weights(region_code: str, year: int, service_pks) -> np.ndarray:
 
 
 def allocate(comp: Computation, budget, mode: str = AllocationMode.RULES, *, bounds=None,
-             floors=None) -> engine.AllocationResult:
+             floors=None, limits: engine.GroupLimits | None = None) -> engine.AllocationResult:
     """Allocate ``budget`` in ``mode``. ``floors`` – whole-CZK protected amounts of the existing entries, one per
-    row of ``comp.support`` (e.g. a programme's damping rule through ``engine.damping_floors``)."""
+    row of ``comp.support`` (e.g. a programme's damping rule through ``engine.damping_floors``); ``limits`` – the
+    programme's per-kind totals and per-district minima (the weighted fair-share mode only)."""
     if mode == AllocationMode.OPTIMISE:
         if not comp._weights:
             comp.support.frame["weight"] = evaluation_weights(comp.region.code, comp.year,
                                                               comp.support.frame["service_pk"].tolist())
             comp._weights = True
-        return engine.allocate_optimise(comp.support, budget, bounds=bounds, floors=floors)
+        return engine.allocate_optimise(comp.support, budget, bounds=bounds, floors=floors, limits=limits)
     return engine.allocate_rules(comp.support, budget, bounds=bounds, floors=floors)
 
 
@@ -461,7 +462,7 @@ def allocation_rows(user, run: AllocationRun):
     its own rows, and only of an allocation in force (computed and superseded runs are proposals and history
     of the kraj, never shown to providers)."""
     qs = AllocationRow.objects.filter(run=run)
-    if not can(user, "view", run) and not current_approved(AllocationRun.objects.filter(pk=run.pk)).exists():
+    if not can(user, "view", run) and not runs_in_force(run.year).filter(pk=run.pk).exists():
         qs = qs.none()
     return restrict(qs, user, "view").select_related(
         "service__provider", "district", "orp").defer("district__boundary", "orp__boundary")
@@ -469,8 +470,7 @@ def allocation_rows(user, run: AllocationRun):
 
 def own_allocations(user, year: int | None = None):
     """A provider user's allocation rows: only those of allocations in force (approved, not superseded)."""
-    in_force = current_approved(AllocationRun.objects.all())
-    qs = restrict(AllocationRow.objects.filter(run__in=in_force), user, "view").select_related("run", "service")
+    qs = restrict(AllocationRow.objects.filter(run__in=runs_in_force(year)), user, "view").select_related("run", "service")
     if year is not None:
         qs = qs.filter(run__year=year)
     return qs.order_by("-run__year", "service__name")
@@ -486,12 +486,33 @@ def allocation_in_force(region, year: int, programme_round=None) -> AllocationRu
     return current_approved(qs).order_by("-approved_at", "-pk").first()
 
 
+def runs_in_force(year: int | None = None, *, region=None):
+    """The binding allocations (of a year, or of every year): per programme round the approved run in force, and a
+    run outside any programme only in a kraj and year where no programme round has one (once the kraj allocates
+    through programmes, its earlier allocation outside them no longer binds) — so no amount is counted twice."""
+    qs = current_approved(AllocationRun.objects.all())
+    if year is not None:
+        qs = qs.filter(year=year)
+    if region is not None:
+        qs = qs.filter(region=_region(region))
+    programme_run = current_approved(AllocationRun.objects.filter(
+        programme_round__isnull=False, region_id=OuterRef("region_id"), year=OuterRef("year")))
+    return qs.exclude(Q(programme_round__isnull=True) & Exists(programme_run))
+
+
+def region_rows_in_force(region, year: int, *, user=None):
+    """Every row of the kraj's binding allocations of the year (:func:`runs_in_force`), restricted when a user is
+    given (a provider: its own services)."""
+    qs = AllocationRow.objects.filter(run__in=runs_in_force(year, region=region)).select_related("run").order_by(
+        "run_id", "pk")
+    return restrict(qs, user, "view") if user is not None else qs
+
+
 def allocation_rows_in_force(service_id: int, year: int, *, user=None):
-    """The service's rows in the binding allocations of the year — one in force per programme round (and one
-    for allocations outside a programme) — restricted when a user is given."""
-    runs = current_approved(AllocationRun.objects.filter(year=year, rows__service_id=service_id)).distinct()
-    qs = AllocationRow.objects.filter(run__in=runs, service_id=service_id).select_related("run").order_by(
-        "run_id", "key")
+    """The service's rows in the binding allocations of the year (:func:`runs_in_force`: one run in force per
+    programme round, a run outside programmes only where no round has one), restricted when a user is given."""
+    qs = AllocationRow.objects.filter(run__in=runs_in_force(year), service_id=service_id).select_related(
+        "run").order_by("run_id", "key")
     return restrict(qs, user, "view") if user is not None else qs
 
 
@@ -503,6 +524,15 @@ def allocated_amount(service_id: int, year: int) -> Decimal | None:
     if not rows.exists():
         return None
     return rows.aggregate(s=Sum("allocated"))["s"] or ZERO
+
+
+def allocated_by_key(region, year: int, *, programme_code: str | None = None) -> dict[str, Decimal]:
+    """Per network entry key the amount of the kraj's binding allocations of ``year`` (summed over rounds); with
+    ``programme_code`` only the rounds of the programme of that code (last year's programme for the damping rule)."""
+    qs = AllocationRow.objects.filter(run__in=runs_in_force(year, region=region))
+    if programme_code is not None:
+        qs = qs.filter(run__programme_round__programme__code=programme_code)
+    return {k: v for k, v in qs.values("key").annotate(s=Sum("allocated")).values_list("key", "s")}
 
 
 # --- co-financing -------------------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from socplan.accounts.decisions import DecisionKind, require_decision
@@ -254,7 +256,9 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
         raise ValidationError(_("Rozpočet musí být nezáporná celá částka v Kč."))
     if mode not in AllocationMode.values:
         raise ValidationError(_("Neznámý režim rozdělení."))
-    bounds = None
+    bounds = limits = floors = None
+    previous: list = []
+    programme = None
     if programme_round is not None:
         programme = programme_round.programme
         if (programme.region_id, programme.year) != (region.pk, year):
@@ -265,12 +269,18 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
         bounds = programme_rules.programme_bounds(programme)
     run = AllocationRun(region=region, year=year, mode=mode, budget=budget, note=note,
                         programme_round=programme_round,
+                        damping_max_drop=programme.damping_max_drop if programme is not None else None,
                         created_by=actor if getattr(actor, "pk", None) else None)
     _guard(actor, "change", run)
     comp = comp or selectors.computation(region, year)
     if comp is None:
         raise ValidationError(_("Pro kraj a rok nejsou parametry financování."))
-    result = selectors.allocate(comp, budget, mode, bounds=bounds)
+    frame = comp.network.frame
+    if programme is not None:
+        floors, previous = _damping_floors(programme, region, year, comp)
+        if mode == AllocationMode.OPTIMISE:
+            limits = programme_rules.programme_limits(programme, frame)
+    result = selectors.allocate(comp, budget, mode, bounds=bounds, floors=floors, limits=limits)
     run.total_optimal = result.total_optimal
     run.total_allocated = result.total_allocated
     run.network_source = comp.network.source
@@ -282,21 +292,45 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
                  for t in result.tiers]
     _audit(run, actor, _("rozdělení rozpočtu"))
     run.save()
-    frame = comp.network.frame
     districts, orps = selectors.territory_ids(frame)
+    protected = result.floor if result.floor is not None else result.lower
+    bound = engine.binding(result)
+    previous = previous or [None] * len(frame)
     AllocationRow.objects.bulk_create([
         AllocationRow(run=run, service_id=int(sp), key=str(key), kind_code=str(kind), group=str(group), tier=int(tier),
                       district_id=districts.get(dc), orp_id=orps.get(oc), optimal_support=int(op),
-                      allocated=int(x))
-        for key, sp, kind, group, tier, dc, oc, op, x in zip(
+                      allocated=int(x), floor=int(f), previous=prev, bound=str(b))
+        for key, sp, kind, group, tier, dc, oc, op, x, f, prev, b in zip(
             frame["service_id"], frame["service_pk"], frame["kind"], frame["group"], frame["tier"],
-            frame["district_code"], frame["orp_code"], result.need.tolist(), result.allocated.tolist(), strict=True)
+            frame["district_code"], frame["orp_code"], result.need.tolist(), result.allocated.tolist(),
+            protected.tolist(), previous, bound.tolist(), strict=True)
     ], batch_size=1000)
     return run
 
 
+def _damping_floors(programme, region, year: int, comp):
+    """The programme's damping rule against last year's approved amounts of the programme of the same code."""
+    from . import programme_rules, selectors
+
+    amounts = selectors.allocated_by_key(region, year - 1, programme_code=programme.code)
+    sizes = {}
+    if amounts and programme.damping_max_drop is not None:
+        before = selectors.computation(region, year - 1)
+        if before is not None:
+            f = before.network.frame
+            sizes = {str(k): Decimal(str(a)) + Decimal(str(b))
+                     for k, a, b in zip(f["service_id"], f["fte"], f["beds"], strict=True)}
+    return programme_rules.damping(programme, comp.network.frame, amounts, sizes)
+
+
+def below_floor_rows(run: AllocationRun):
+    """Rows of ``run`` that get less than their protected floor (the budget did not cover the floors)."""
+    return run.rows.filter(allocated__lt=F("floor"))
+
+
 @transaction.atomic
-def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "", reason: str = "") -> AllocationRun:
+def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "", reason: str = "",
+                           below_floor_reason: str = "") -> AllocationRun:
     """Approve a stored allocation (``DecisionKind.ALLOCATION_APPROVE``: kraj staff with the right to approve).
 
     The approved run is immutable and becomes the allocation in force of its programme round (or, for a run
@@ -304,11 +338,22 @@ def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "",
     refused unless ``reason`` says why the new run supersedes it (``supersedes``; ``allocation_in_force``
     gives the one in force). The round (or the kraj) is row-locked first, so of two approvals at the same
     moment the second sees the first one's result; the database constraints of ``AllocationRun`` hold the same
-    rule (exactly one approved run in force per round) against any other writer."""
+    rule (exactly one approved run in force per round) against any other writer.
+
+    A run in which some service gets less than its protected floor (the damping rule or a per-kind floor: the
+    budget did not cover them) is approved only with ``below_floor_reason`` saying why, recorded on the run. A run
+    outside any programme is refused while a programme round of the kraj and year has an allocation in force
+    (it would not bind: ``selectors.runs_in_force``)."""
+    from . import selectors
+
     _decide_guard(actor, DecisionKind.ALLOCATION_APPROVE, run)
     reason = (reason or "").strip()
+    below_floor_reason = (below_floor_reason or "").strip()
     if len(reason) > 2000:
         raise ValidationError(_("Důvod nahrazení může mít nejvýše 2000 znaků."))
+    if len(below_floor_reason) > 2000:
+        raise ValidationError({"below_floor_reason": _("Důvod schválení pod chráněným minimem může mít nejvýše "
+                                                       "2000 znaků.")})
     _lock_allocation_scope(run)
     _locked(run)
     if run.is_approved:
@@ -320,6 +365,20 @@ def allocation_run_approve(*, actor, run: AllocationRun, decision_ref: str = "",
     if previous is not None and not reason:
         raise ValidationError(_("Kolo už má schválené rozdělení (%(run)s). Nové rozdělení je nahradí jen "
                                 "s uvedeným důvodem nahrazení.") % {"run": previous.decision_ref or previous.pk})
+    if run.programme_round_id is None and selectors.runs_in_force(run.year, region=run.region).filter(
+            programme_round__isnull=False).exists():
+        raise ValidationError(_("Kraj má na rok %(year)s schválené rozdělení dotačního programu; rozdělení mimo "
+                                "program by vedle něj nebylo závazné (částky by se počítaly dvakrát). Spočtěte "
+                                "je v kole programu.") % {"year": run.year})
+    below = below_floor_rows(run)
+    n_below = below.count()
+    if n_below and not below_floor_reason:
+        raise ValidationError({"below_floor_reason": ngettext(
+            "%(n)s služba dostává méně než své chráněné minimum (meziroční tlumení nebo minimum druhu). "
+            "Schválení to musí výslovně potvrdit s uvedeným důvodem.",
+            "%(n)s služby dostávají méně než své chráněné minimum (meziroční tlumení nebo minimum druhu). "
+            "Schválení to musí výslovně potvrdit s uvedeným důvodem.", n_below) % {"n": n_below}})
+    run.below_floor_reason = below_floor_reason if n_below else ""
     run.state = AllocationState.APPROVED
     run.approved_at = timezone.now()
     run.approved_by = actor if getattr(actor, "pk", None) else None

@@ -61,6 +61,8 @@ def programme_detail(request, pk):
             "approvable": [r for r in runs if not r.is_approved
                            and may_decide(request.user, DecisionKind.ALLOCATION_APPROVE, r)],
         })
+        for run in rounds[-1]["approvable"]:
+            run.below = run.below_floor_count
     return render(request, "finance/programme_detail.html", {
         "programme": programme, "region": programme.region, "year": programme.year, "nav": "programmes",
         "rounds": rounds, "approve_form": ApproveRunForm(),
@@ -109,8 +111,10 @@ def run_approve(request, pk):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     else:
         try:
-            services.allocation_run_approve(actor=request.user, run=run, decision_ref=form.cleaned_data["decision_ref"],
-                                            reason=form.cleaned_data["reason"])
+            cd = form.cleaned_data
+            services.allocation_run_approve(
+                actor=request.user, run=run, decision_ref=cd["decision_ref"], reason=cd["reason"],
+                below_floor_reason=cd["below_floor_reason"] if cd["confirm_below_floor"] else "")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
