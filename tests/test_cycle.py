@@ -24,6 +24,7 @@ from rest_framework.test import APIClient
 from socplan.core.money import format_czk
 
 from . import factories as f
+from .api_preconditions import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,8 @@ class Api:
         return self
 
     def call(self, method: str, url: str, data=None, *, expect: int):
-        response = getattr(self.client, method)(url, data or {}, format="json")
+        headers = if_match(self.client, url) if method == "post" else {}
+        response = getattr(self.client, method)(url, data or {}, format="json", **headers)
         body = response.json() if response.content and response["Content-Type"].startswith("application/json") \
             else response.content[:500]
         assert response.status_code == expect, f"{method.upper()} {url} → {response.status_code}: {body}"

@@ -4,11 +4,11 @@ A versioned record (`VersionedModel`: its `version` moves with every save) is an
 (a detail GET, and every successful write to one record). A client that writes to one record sends the ETag it
 read back in ``If-Match``:
 
-- PUT, PATCH and DELETE without ``If-Match`` are answered **428 Precondition Required**; with an ETag that is no
-  longer the record's version, **412 Precondition Failed** (with the current ETag) and nothing is written.
-  ``If-Match: *`` (any current version) is a deliberate overwrite, as in HTTP.
-- A POST action on one record (submit, approve, decide, …) is checked the same way when it sends ``If-Match``;
-  without it the action's own state checks and row locks guard it.
+- PUT, PATCH, DELETE and a POST action on one record (submit, approve, decide, return, …) without ``If-Match``
+  are answered **428 Precondition Required**; with an ETag that is no longer the record's version, **412
+  Precondition Failed** (with the current ETag) and nothing is written. ``If-Match: *`` (any current version) is
+  a deliberate overwrite, as in HTTP. An approval or a decision is thus taken on the version the client read:
+  a record changed in between (a budget edited, a request returned and completed) is not approved unseen.
 
 The check runs twice: early, when the view loads the record (a clear 412 before any work), and again inside the
 writing service's transaction, just before the record is saved (`pre_save`, after locking the row with SELECT …
@@ -30,7 +30,7 @@ from rest_framework.exceptions import APIException
 
 from .services import has_version
 
-UNSAFE = ("PUT", "PATCH", "DELETE")
+UNSAFE = ("PUT", "PATCH", "DELETE", "POST")  # POST: an action on one record (a create has no record to load)
 
 # (model, pk) → the version the client's If-Match names, for the current request
 _expected: contextvars.ContextVar[dict | None] = contextvars.ContextVar("socplan_if_match", default=None)
@@ -87,11 +87,10 @@ class VersionPreconditionMixin:
         obj = super().get_object()
         self._etag_object = obj
         method = self.request.method
-        if method in UNSAFE + ("POST",) and has_version(type(obj)):
+        if method in UNSAFE and has_version(type(obj)):
             wanted = parse_if_match(self.request.headers.get("If-Match"))
             if wanted is None:
-                if method in UNSAFE:
-                    raise PreconditionRequired()
+                raise PreconditionRequired()
             else:
                 if not _matches(wanted, obj.version):
                     self._etag_version = obj.version
@@ -177,13 +176,10 @@ def schema_preconditions(result, generator, request, public):
                     response.setdefault("headers", {}).update(etag_header)
             if method == "get":
                 continue
-            required = method != "post"
             operation.setdefault("parameters", []).append({
-                "in": "header", "name": "If-Match", "required": required, "schema": {"type": "string"},
-                "description": ("ETag záznamu, který klient četl (např. \"3\"); zastaralý → 412"
-                                + (", chybí → 428." if required else "; bez něj se verze nekontroluje."))})
+                "in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+                "description": "ETag záznamu, který klient četl (např. \"3\"); zastaralý → 412, chybí → 428."})
             error = _ERROR_BODY
             responses.setdefault("412", {"description": "Záznam mezitím změnil jiný uživatel.", **error})
-            if required:
-                responses.setdefault("428", {"description": "Chybí hlavička If-Match.", **error})
+            responses.setdefault("428", {"description": "Chybí hlavička If-Match.", **error})
     return result

@@ -31,6 +31,7 @@ from socplan.finance.models import AllocationRun, ProviderBudget
 from socplan.network import services as network_services
 from socplan.network.models import DevelopmentRequest, DistrictProposal, NetworkVersion, RequestState
 from tests import factories as f
+from tests.api_preconditions import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -269,7 +270,7 @@ def test_pages_and_api_follow_the_table(kind, seats, world):
                 client.force_login(user)
             with transaction.atomic():
                 if channel == "api":
-                    response = client.post(url, data, format="json")
+                    response = client.post(url, data, format="json", **if_match(client, url))
                 else:
                     response = client.post(url, data)
                 ctx = (kind, seat, channel, response.status_code, response.content[:300])

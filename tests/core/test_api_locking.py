@@ -9,7 +9,7 @@ from django.urls import get_resolver
 
 from socplan.core.api_locking import PreconditionFailed, VersionPreconditionMixin, _check_on_save, _expected
 from socplan.core.services import has_version
-from socplan.network.models import NetworkEntry
+from socplan.network.models import NetworkEntry, NetworkVersion
 from tests.factories import NetworkEntryFactory, officer
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,34 @@ def test_every_api_write_to_a_versioned_record_has_the_precondition():
         if writes and not issubclass(cls, VersionPreconditionMixin):
             missing.append(f"{pattern} {cls.__name__}")
     assert missing == []
+
+
+def test_a_post_action_needs_the_version_it_read():
+    """Approving a record through the API names the version the client read: without If-Match 428, with a stale
+    one 412 – nothing is approved either way; with the current one the approval goes through."""
+    version = NetworkEntryFactory().network
+    client = Client()
+    client.force_login(officer(can_approve=True, username="api-locking-approver"))
+    url = f"/api/v1/network/versions/{version.pk}/approve/"
+    body = {"decision_ref": "RK 1/2031", "confirm": True, "reason": "test"}
+    etag = client.get(f"/api/v1/network/versions/{version.pk}/")["ETag"]
+    assert client.post(url, body, content_type="application/json").status_code == 428
+    NetworkVersion.objects.filter(pk=version.pk).update(version=version.version + 1)  # someone edited it meanwhile
+    stale = client.post(url, body, content_type="application/json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale["ETag"] == f'"{version.version + 1}"'
+    assert NetworkVersion.objects.get(pk=version.pk).approved_at is None
+    done = client.post(url, body, content_type="application/json", HTTP_IF_MATCH=stale["ETag"])
+    assert done.status_code == 200, done.content
+    assert NetworkVersion.objects.get(pk=version.pk).approved_at is not None
+
+
+def test_the_schema_requires_if_match_on_every_action_on_a_versioned_record():
+    schema = Client().get("/api/v1/schema/?format=json").json()
+    actions = {(path, method): op for path, ops in schema["paths"].items() for method, op in ops.items()
+               if method == "post" and "{" in path}
+    approve = actions[("/api/v1/network/versions/{id}/approve/", "post")]
+    assert [(p["in"], p["required"]) for p in approve["parameters"] if p["name"] == "If-Match"] == [("header", True)]
+    without = [f"{path} {method}" for (path, method), op in actions.items()
+               if "412" in op["responses"] and "428" not in op["responses"]]
+    assert without == []
+    assert "428" in approve["responses"]

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from socplan.finance.models import AllocationRun, ProviderBudget, UnitReport
 from socplan.finance.services import unit_report_save
 from tests import factories as f
+from tests.api_preconditions import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def post(user, url, data=None):
     client = APIClient()
     if user is not None:
         client.force_login(user)
-    return client.post(url, data or {}, format="json")
+    return client.post(url, data or {}, format="json", **if_match(client, url))
 
 
 def test_a_budget_is_submitted_by_its_provider_and_approved_by_an_approver(w):

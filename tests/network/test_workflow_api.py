@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from socplan.network.models import DevelopmentRequest, NetworkEntry, NetworkVersion, RequestState
 from tests import factories as f
+from tests.api_preconditions import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,8 @@ def api(user=None) -> APIClient:
 
 
 def post(user, url, data=None):
-    return api(user).post(url, data or {}, format="json")
+    client = api(user)
+    return client.post(url, data or {}, format="json", **if_match(client, url))
 
 
 def submit_body(w, **over):
