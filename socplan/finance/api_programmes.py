@@ -11,7 +11,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from socplan.accounts.permissions import ScopedViewSetMixin
 
 from . import programme_selectors
-from .models import DecisionSettlement, GrantDecision, PaymentInstalment, Programme, ProgrammeRound
+from .models import (
+    DecisionSettlement,
+    GrantDecision,
+    PaymentInstalment,
+    Programme,
+    ProgrammeKindLimit,
+    ProgrammeRound,
+)
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -27,15 +34,24 @@ class RoundSerializer(serializers.ModelSerializer):
         return run.pk if run is not None else None
 
 
+class KindLimitSerializer(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ProgrammeKindLimit
+        fields = ["kind", "total_floor", "total_cap"]
+
+
 class ProgrammeSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kinds = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     rounds = RoundSerializer(many=True, read_only=True)
+    kind_limits = KindLimitSerializer(many=True, read_only=True)
 
     class Meta:
         model = Programme
         fields = ["id", "region", "year", "code", "name", "legal_basis", "budget", "kinds", "instrument",
-                  "payment_schedule", "damping_max_drop", "profit_rate", "carry_over_limit", "entrustment_from",
+                  "payment_schedule", "damping_max_drop", "district_min_per_capita", "kind_limits", "profit_rate", "carry_over_limit", "entrustment_from",
                   "entrustment_to", "illustrative", "rounds"]
 
 

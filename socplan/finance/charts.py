@@ -95,7 +95,7 @@ def _kind_label(k) -> str:
 def compare_by_kind_svg(df, title: str) -> str:
     rows = [(_kind_label(r["kind"]), r["allocated_base"], r["allocated_variant"])
             for r in df.to_dict("records") if r["kind"] != "Celkem"]
-    return paired_bars_svg(rows, (_("pravidla"), _("optimalizace")), title=title)
+    return paired_bars_svg(rows, (_("pravidla"), _("spravedlivý podíl")), title=title)
 
 
 def delta_by_kind_svg(df, title: str) -> str:

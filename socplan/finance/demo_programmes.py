@@ -38,7 +38,7 @@ def demo_load(region, year: int, state_budget: Decimal, optimised_cost: Decimal,
         applications_to=dt.date(year - 1, 10, 31), decisions_by=dt.date(year, 3, 31),
         reports_by=dt.date(year + 1, 2, 15), refund_due=dt.date(year + 1, 3, 31))
     services.allocation_run(actor=None, region=region, year=year, budget=state_budget, mode=AllocationMode.OPTIMISE,
-                            comp=comp, programme_round=rnd, note="demo: návrh v režimu optimalizace (neschválen)")
+                            comp=comp, programme_round=rnd, note="demo: návrh v režimu váženého spravedlivého podílu (neschválen)")
     run = services.allocation_run(actor=None, region=region, year=year, budget=state_budget,
                                   mode=AllocationMode.RULES, comp=comp, programme_round=rnd,
                                   note="demo: rozdělení podle pravidel")

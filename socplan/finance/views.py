@@ -432,7 +432,7 @@ def allocation(request, region, year):
         "by_service": by_service, "bound_counts": bound_counts,
         "runs": runs, "form": AllocationForm(initial={"budget": budget}),
         "may_run": can_any(request.user, "change", AllocationRun),
-        "chart": charts.compare_by_kind_svg(cmp["kind"], _("Přiděleno podle druhů – pravidla × optimalizace")),
+        "chart": charts.compare_by_kind_svg(cmp["kind"], _("Přiděleno podle druhů – pravidla × spravedlivý podíl")),
     })
 
 

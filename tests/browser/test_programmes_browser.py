@@ -55,7 +55,7 @@ def test_approve_issue_and_the_provider_downloads_its_decision(page, demo_server
     own = page.locator("#own-decisions tbody tr")
     assert own.count() >= 2  # the §101a decision and the new §105 contract
     allocations = page.locator("section", has_text="Přidělené částky").inner_text()
-    assert "schváleno" in allocations and "optimalizace" not in allocations
+    assert "schváleno" in allocations and "spravedlivý podíl" not in allocations
     response = page.goto(proposal_href)
     assert response.status == 404
     page.goto("/financovani/")

@@ -122,7 +122,7 @@ def test_allocation_page_shows_both_modes(zlk, zlk_users):
     assert 'id="mode-rules"' in body and 'id="mode-optimise"' in body and "<svg" in body
     assert r.context["rules"].allocation(str(zlk.a.pk)) == Decimal(612_000)
     # every amount of the optimisation mode is explained by the constraint that bound it
-    assert sum(n for _label, n in r.context["bound_counts"]) == 2 and "Určuje (optimalizace)" in body
+    assert sum(n for _label, n in r.context["bound_counts"]) == 2 and "Určuje (spravedlivý podíl)" in body
     assert client(zlk_users.provider1).get(url("allocation", "CZ072", YEAR)).status_code == 403
 
 

@@ -48,7 +48,7 @@ def allocation_json(comp, result, *, region: str, year: int) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Rozdělí omezený rozpočet na síť kraje v roce (režim podle pravidel nebo optimalizace)."
+    help = "Rozdělí omezený rozpočet na síť kraje v roce (režim podle pravidel nebo vážený spravedlivý podíl s chráněnou sítí)."
 
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="kód kraje, např. CZ064")
