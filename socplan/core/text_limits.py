@@ -12,6 +12,11 @@ API serializer refuse it alike):
 
 What was stored before these limits (or written around them) is bounded once more when a document is made
 (`socplan.core.render.typography.document_text`).
+
+Which texts reach a document: everything the apps in `DOCUMENT_APPS` store (the plans and action plans print
+planning, network and registry data, the financial chapter and grant decisions finance data). `unbounded_fields`
+lists their free-text fields that are not bounded at the model level; a test keeps that list empty, apart from
+texts socplan computes itself (`COMPUTED_TEXTS`).
 """
 
 from __future__ import annotations
@@ -130,3 +135,38 @@ def bound_serializer_texts(*serializer_classes, max_length: int = SHORT_TEXT) ->
                 kw.setdefault("max_length", f.max_length or max_length)
                 kw.setdefault("validators", [*f.validators, BoundedText(None)])
         meta.extra_kwargs = extra
+
+
+DOCUMENT_APPS = ("planning", "network", "registry", "finance")
+# texts socplan writes itself (no one types them): the settlement's computation, a registry import's file name
+COMPUTED_TEXTS = frozenset({"finance.Settlement.explanation", "finance.DecisionSettlement.explanation",
+                            "registry.RegistryImport.file_name"})
+
+
+def is_bounded(field) -> bool:
+    """A model text field is bounded when its length is (a CharField's max_length up to `MAX_TOKEN` also bounds
+    its longest word), or when it carries a `BoundedText` validator together with a max_length."""
+    from django.db import models
+
+    if not isinstance(field, models.CharField | models.TextField) or field.choices:
+        return True
+    if isinstance(field, models.CharField) and field.max_length and field.max_length <= MAX_TOKEN:
+        return True
+    return bool(field.max_length) and any(isinstance(v, BoundedText) for v in field.validators)
+
+
+def unbounded_fields(app_labels=DOCUMENT_APPS) -> list[str]:
+    """``app.Model.field`` of every free-text field of these apps' models that is not bounded (history tables,
+    which copy their model's fields, and `COMPUTED_TEXTS` left out)."""
+    from django.apps import apps
+
+    out = []
+    for label in app_labels:
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for field in model._meta.concrete_fields:
+                name = f"{label}.{model.__name__}.{field.name}"
+                if not is_bounded(field) and name not in COMPUTED_TEXTS:
+                    out.append(name)
+    return out

@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 
 from socplan.accounts.immutability import ApprovedRecordImmutable, ImmutableWhenApproved
 from socplan.core.models import VersionedModel
+from socplan.core.text_limits import SHORT_TEXT, line_text, short_text
 
 from .engine.cofinancing import BAND_MAX, BAND_MIN, rate_error
 from .engine.conditions import APPLIES_ALL, APPLIES_DEVELOPMENT, APPLIES_EXISTING
@@ -113,7 +114,7 @@ class NetworkParameters(VersionedModel):
     points_threshold = models.DecimalField(
         _("práh bodů hodnocení (přepíše metodiku)"), max_digits=5, decimal_places=2, null=True, blank=True,
         validators=PERCENT, help_text=_("Prázdné = práh druhu podle metodiky hodnocení."))
-    note = models.TextField(_("poznámka"), blank=True)
+    note = models.TextField(_("poznámka"), blank=True, max_length=SHORT_TEXT, validators=short_text())
     edition = models.PositiveSmallIntegerField(
         _("vydání nastavení"), default=1, editable=False,
         help_text=_("1 = první nastavení roku; každá nová verze nastavení (po schválení sítě) má o 1 vyšší."))
@@ -141,9 +142,10 @@ class NetworkParameters(VersionedModel):
         ]
 
     def __str__(self):
+        label = f"{self.region} {self.year}"
         if self.edition > 1:
-            return f"{self.region} {self.year} ({_('vydání %(n)s') % {'n': self.edition}})"
-        return f"{self.region} {self.year}"
+            label += " (" + _("vydání %(n)s") % {"n": self.edition} + ")"
+        return label
 
     @property
     def is_current(self) -> bool:
@@ -158,7 +160,7 @@ class Tier(VersionedModel):
                                    verbose_name=_("nastavení sítě"))
     code = models.SlugField(_("kód"), max_length=20)
     name = models.CharField(_("název"), max_length=100)
-    description = models.CharField(_("popis"), max_length=500, blank=True)
+    description = models.CharField(_("popis"), max_length=500, blank=True, validators=line_text())
     funded = models.BooleanField(_("financována"), default=True,
                                  help_text=_("Služby této úrovně se započítávají do financované sítě."))
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
@@ -304,11 +306,12 @@ class NetworkVersion(ImmutableWhenApproved, VersionedModel):
                                                  help_text=_("0 = základní znění sítě na rok."))
     phase = models.CharField(_("fáze"), max_length=12, choices=Phase.choices, default=Phase.DRAFT)
     title = models.CharField(_("název"), max_length=255, blank=True)
-    reason = models.TextField(_("důvod změny"), blank=True)
+    reason = models.TextField(_("důvod změny"), blank=True, max_length=SHORT_TEXT, validators=short_text())
     decision_ref = models.CharField(_("usnesení / rozhodnutí"), max_length=200, blank=True)
     approval_reason = models.TextField(
         _("odůvodnění schválení"), blank=True, editable=False,
-        help_text=_("Proč byla verze schválena, ačkoli některé položky nesplňují podmínky vstupu."))
+        help_text=_("Proč byla verze schválena, ačkoli některé položky nesplňují podmínky vstupu."),
+            max_length=SHORT_TEXT, validators=short_text())
     approval_exceptions = models.JSONField(
         _("položky nesplňující podmínky při schválení"), default=list, blank=True, editable=False,
         help_text=_("Položky, jejichž nesplněné podmínky schvalovatel výslovně potvrdil."))
@@ -426,7 +429,7 @@ class NetworkEntry(VersionedModel):
     entrusted_to = models.DateField(_("pověření do"), null=True, blank=True)
     request = models.ForeignKey("DevelopmentRequest", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="entries", verbose_name=_("rozvojový záměr"))
-    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
     history = HistoricalRecords()
 
     SCOPE = {"region": "network__region", "district": "orps__district", "orp": "orps",
@@ -575,7 +578,7 @@ class DevelopmentRequest(VersionedModel):
                                       null=True, blank=True, verbose_name=_("jednotka kapacity"))
     fte = models.DecimalField(_("úvazky v přímé péči (nové nebo navýšení)"), max_digits=8, decimal_places=2,
                               default=ZERO, validators=[MinValueValidator(ZERO)])
-    justification = models.TextField(_("odůvodnění"))
+    justification = models.TextField(_("odůvodnění"), max_length=SHORT_TEXT, validators=short_text())
     measure = models.ForeignKey("planning.Measure", on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="development_requests", verbose_name=_("opatření komunitního plánu"))
     expected_cost = models.DecimalField(_("předpokládané roční náklady (Kč)"), max_digits=15, decimal_places=0,
@@ -590,24 +593,29 @@ class DevelopmentRequest(VersionedModel):
     submitted_at = models.DateTimeField(_("podáno"), null=True, blank=True, editable=False)
     # ORP opinion
     need_declared = models.BooleanField(_("ORP deklaruje potřebnost"), null=True, blank=True, editable=False)
-    opinion = models.TextField(_("stanovisko ORP"), blank=True, editable=False)
+    opinion = models.TextField(_("stanovisko ORP"), blank=True, editable=False,
+                               max_length=SHORT_TEXT, validators=short_text())
     # district review
     district_recommends = models.BooleanField(_("okresní tým doporučuje"), null=True, blank=True, editable=False)
     district_tier = models.ForeignKey(Tier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                       verbose_name=_("navržená úroveň sítě"), editable=False)
-    district_note = models.TextField(_("vyjádření okresního týmu"), blank=True, editable=False)
+    district_note = models.TextField(_("vyjádření okresního týmu"), blank=True, editable=False,
+                                     max_length=SHORT_TEXT, validators=short_text())
     # evaluation
     evaluation = models.JSONField(_("výsledek ověření podmínek"), default=list, blank=True, editable=False)
     eligible = models.BooleanField(_("splňuje podmínky"), null=True, blank=True, editable=False)
-    evaluation_note = models.TextField(_("hodnocení kraje"), blank=True, editable=False)
+    evaluation_note = models.TextField(_("hodnocení kraje"), blank=True, editable=False,
+                                       max_length=SHORT_TEXT, validators=short_text())
     # decision
     decision_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                       verbose_name=_("zařazeno do úrovně"), editable=False)
-    decision_reason = models.TextField(_("odůvodnění rozhodnutí"), blank=True, editable=False)
+    decision_reason = models.TextField(_("odůvodnění rozhodnutí"), blank=True, editable=False,
+                                       max_length=SHORT_TEXT, validators=short_text())
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("rozhodl"), editable=False)
     decided_at = models.DateTimeField(_("rozhodnuto"), null=True, blank=True, editable=False)
-    return_reason = models.TextField(_("důvod vrácení"), blank=True, editable=False)
+    return_reason = models.TextField(_("důvod vrácení"), blank=True, editable=False,
+                                     max_length=SHORT_TEXT, validators=short_text())
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -687,7 +695,7 @@ class RequestEvent(models.Model):
     kind = models.CharField(_("krok"), max_length=12, choices=EventKind.choices)
     state_before = models.CharField(_("stav před"), max_length=16, choices=RequestState.choices, blank=True)
     state_after = models.CharField(_("stav po"), max_length=16, choices=RequestState.choices, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=SHORT_TEXT, validators=short_text())
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("autor"))
     created_at = models.DateTimeField(_("kdy"), auto_now_add=True)
@@ -728,7 +736,7 @@ class CofinancingDeclaration(VersionedModel):
                                  validators=[MinValueValidator(ZERO)])
     declared_on = models.DateField(_("deklarováno dne"))
     reference = models.CharField(_("usnesení / smlouva"), max_length=200, blank=True)
-    note = models.CharField(_("poznámka"), max_length=500, blank=True)
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("zadal"), editable=False)
     history = HistoricalRecords()
@@ -784,7 +792,7 @@ class DistrictComment(models.Model):
     year = models.PositiveSmallIntegerField(_("rok sítě"), validators=YEAR)
     district = models.ForeignKey("territory.District", on_delete=models.PROTECT, related_name="network_comments",
                                  verbose_name=_("okres"))
-    text = models.TextField(_("komentář"))
+    text = models.TextField(_("komentář"), max_length=SHORT_TEXT, validators=short_text())
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("autor"))
     created_at = models.DateTimeField(_("kdy"), auto_now_add=True)
@@ -827,13 +835,14 @@ class DistrictProposal(VersionedModel):
     district = models.ForeignKey("territory.District", on_delete=models.PROTECT, related_name="network_proposals",
                                  verbose_name=_("okres"))
     title = models.CharField(_("název"), max_length=255)
-    text = models.TextField(_("návrh"))
+    text = models.TextField(_("návrh"), max_length=SHORT_TEXT, validators=short_text())
     state = models.CharField(_("stav"), max_length=10, choices=ProposalState.choices,
                              default=ProposalState.SUBMITTED, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("předložil"), editable=False)
     created_at = models.DateTimeField(_("předloženo"), auto_now_add=True)
-    decision_note = models.TextField(_("rozhodnutí kraje"), blank=True, editable=False)
+    decision_note = models.TextField(_("rozhodnutí kraje"), blank=True, editable=False,
+                                     max_length=SHORT_TEXT, validators=short_text())
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("rozhodl"), editable=False)
     decided_at = models.DateTimeField(_("rozhodnuto"), null=True, blank=True, editable=False)

@@ -72,7 +72,7 @@ class Plan(VersionedModel, ProvenanceModel):
     comments_until = models.DateField(_("připomínky do"), null=True, blank=True)
     approval_reason = models.TextField(_("odůvodnění schválení"), blank=True, editable=False,
                                        help_text=_("Proč byl plán schválen přes upozornění (např. před koncem "
-                                                   "připomínek)."))
+                                                   "připomínek)."), max_length=SHORT_TEXT, validators=short_text())
     approval_problems = models.JSONField(_("potvrzená upozornění při schválení"), default=list, blank=True,
                                          editable=False)
     settlement_published = models.BooleanField(_("vypořádání připomínek zveřejněno"), default=False)

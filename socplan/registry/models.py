@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from socplan.core.models import ProvenanceModel, VersionedModel
+from socplan.core.text_limits import line_text
 
 from .ico import ico_is_valid
 
@@ -252,7 +253,7 @@ class Service(VersionedModel, ProvenanceModel):
                                            blank=True, verbose_name=_("cílové skupiny"))
     age_groups = models.ManyToManyField(AgeGroup, through="ServiceAgeGroup", related_name="services", blank=True,
                                         verbose_name=_("věkové skupiny"))
-    age_note = models.CharField(_("doplňující informace k věku"), max_length=500, blank=True)
+    age_note = models.CharField(_("doplňující informace k věku"), max_length=500, blank=True, validators=line_text())
     region = models.ForeignKey(
         "territory.Region", on_delete=models.PROTECT, related_name="services", null=True, blank=True,
         verbose_name=_("kraj"),
@@ -352,7 +353,7 @@ class Capacity(VersionedModel, ProvenanceModel):
     capacity_type = models.ForeignKey(CapacityType, on_delete=models.PROTECT, related_name="capacities",
                                       verbose_name=_("typ kapacity"))
     count = models.PositiveIntegerField(_("počet"))
-    description = models.CharField(_("popis"), max_length=500, blank=True)
+    description = models.CharField(_("popis"), max_length=500, blank=True, validators=line_text())
     history = HistoricalRecords()
 
     SCOPE = {"region": "service_form__service__region", "district": "service_form__service__areas__orp__district",
