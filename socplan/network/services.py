@@ -195,8 +195,8 @@ def _require_parameters_unused(parameters: NetworkParameters) -> None:
     locked = NetworkParameters.objects.select_for_update().get(pk=parameters.pk)
     if not locked.is_current:
         raise ValidationError(
-            _("Nastavení sítě na rok %(year)s (vydání %(n)s) už nahradilo novější vydání; upravte to nejnovější.")
-            % {"year": locked.year, "n": locked.edition}, code="parameters_superseded")
+            _("Nastavení sítě na rok %(year)s (vydání %(n)s) už bylo nahrazeno novějším vydáním; upravte to "
+              "nejnovější.") % {"year": locked.year, "n": locked.edition}, code="parameters_superseded")
     if parameters_used_by_approved(locked):
         raise ValidationError(
             _("Nastavení sítě na rok %(year)s už použila schválená verze sítě, proto je nelze měnit: schválená síť "
@@ -214,7 +214,7 @@ def network_parameters_new_edition(*, actor, parameters: NetworkParameters, reas
     require(actor, "change", parameters)
     locked = NetworkParameters.objects.select_for_update().get(pk=parameters.pk)
     if not locked.is_current:
-        raise ValidationError(_("Toto nastavení už nahradilo novější vydání (%(n)s).") % {
+        raise ValidationError(_("Toto nastavení už bylo nahrazeno novějším vydáním (%(n)s).") % {
             "n": locked.superseded_by.edition}, code="parameters_superseded")
     if not parameters_used_by_approved(locked):
         raise ValidationError(_("Nastavení sítě na rok %(year)s zatím nepoužila žádná schválená verze sítě; "
