@@ -238,10 +238,12 @@ def network_entries(region, year: int, *, version: NetworkVersion | None = None,
 
 def version_parameters(version: NetworkVersion) -> NetworkParameters | None:
     """The parameters a version is judged by: the edition it points at (an approved version keeps the one it was
-    approved with), else the newest of its kraj and year."""
+    approved with), else the edition of its entries' tiers, else the newest of its kraj and year."""
     if version.parameters_id:
         return version.parameters
-    return NetworkParameters.objects.current().filter(region_id=version.region_id, year=version.year).first()
+    used = Tier.objects.filter(entries__network=version).values("parameters_id")[:1]  # a version made without it
+    return (NetworkParameters.objects.filter(pk__in=used).first()
+            or NetworkParameters.objects.current().filter(region_id=version.region_id, year=version.year).first())
 
 
 def check_version(version: NetworkVersion, *, scores: dict | None = None) -> list[EntryCheck]:

@@ -15,7 +15,7 @@ from socplan.finance.models import FinanceParams
 from socplan.network import adapters as network_adapters
 from socplan.network import selectors as network_selectors
 from socplan.network import services as network_services
-from socplan.network.models import NetworkParameters, Tier
+from socplan.network.models import NetworkParameters, NetworkVersion, Tier
 from tests.factories import (
     AllocationRunFactory,
     FinanceParamsFactory,
@@ -108,6 +108,9 @@ def test_new_edition_of_network_parameters_keeps_the_approved_version_on_the_old
     assert amendment.history.first().history_change_reason.startswith("převzato nové vydání")
     # new drafts and lookups of the year use the newest set
     assert network_selectors.version_parameters(amendment) == new
+    # a version stored without the link (the demo loader writes versions directly) is judged by its entries' set
+    NetworkVersion.objects.filter(pk=approved.pk).update(parameters=None)
+    assert network_selectors.version_parameters(NetworkVersion.objects.get(pk=approved.pk)) == old
     assert list(network_selectors.tiers(old.region, old.year)) == list(new.tiers.order_by("order", "code"))
     assert network_adapters.parameters_for(old.region, old.year) == new
 
