@@ -17,6 +17,7 @@ class InboxItem:
     state: str
     url: str
     due: date | None = None
+    detail: str = ""  # what tells it apart from a similar item: ORP, provider, programme and round, mode …
 
     def overdue(self, today: date) -> bool:
         return self.due is not None and self.due < today
@@ -33,3 +34,16 @@ class Deadline:
     user_ids: frozenset[int]
     region_id: int | None = None
     remind_days: int | None = None  # None: the site's SOCPLAN_REMIND_DAYS
+
+
+@dataclass(frozen=True)
+class ReminderTarget:
+    """A record whose deadlines are reminded (a plan, a subsidy programme), for the page where whoever may change
+    it sets how many days before: `days` is its own setting, None = the site's."""
+
+    source: str  # "planning.plan", "finance.programme"
+    obj: object
+    title: str
+    detail: str
+    url: str
+    days: int | None = None

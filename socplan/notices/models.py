@@ -5,9 +5,11 @@ of one deadline carries the deadline's key, and a second run of the reminder job
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class EmailMode(models.TextChoices):
@@ -66,3 +68,30 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_email_mode_display()}"
+
+
+class ReminderSetting(models.Model):
+    """Kolik dní před termínem se připomíná – pro jeden plán nebo dotační program (jinak platí nastavení webu).
+
+    The record names its object generically (the reminder settings of every module live here, below the apps
+    whose deadlines they time); the owning app's `inbox.py` reads them with `notices.selectors.reminder_days`."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("druh záznamu"))
+    object_id = models.PositiveBigIntegerField(_("záznam"))
+    days_before = models.PositiveSmallIntegerField(
+        _("připomenout dní před termínem"), validators=[MinValueValidator(0), MaxValueValidator(365)],
+        help_text=_("0 = připomenout až v den termínu."))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("nastavil"))
+    updated_at = models.DateTimeField(_("nastaveno"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nastavení připomínek termínů")
+        verbose_name_plural = _("nastavení připomínek termínů")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"],
+                                               name="notices_one_reminder_setting_per_object")]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id}: {self.days_before}"

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,13 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socplan.accounts.models import RoleAssignment
+from socplan.accounts.scope import require
 
 from .emails import digest_message, notice_message
-from .models import EmailMode, EmailState, Notification, Preference
+from .models import EmailMode, EmailState, Notification, Preference, ReminderSetting
 
 log = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "socplan.notices.unsubscribe"
+MAX_REMIND_DAYS = 365
 
 
 def recipients(*, roles: Iterable[str], region_id=None, district_id=None, orp_id=None, provider_id=None,
@@ -173,3 +176,28 @@ def emails_send_digests(*, now=None) -> int:
 
 def base_url() -> str:
     return settings.SOCPLAN_BASE_URL.rstrip("/")
+
+
+# --- reminder settings ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def reminder_days_set(*, actor, obj, days: int | None) -> ReminderSetting | None:
+    """How many days before its deadlines `obj` (a plan, a subsidy programme) is reminded of; None = the site's
+    setting (`SOCPLAN_REMIND_DAYS`). Whoever may change the object sets it; the change is in the history."""
+    require(actor, "change", obj)
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    current = ReminderSetting.objects.select_for_update().filter(content_type=ct, object_id=obj.pk).first()
+    if days is None:
+        if current is not None:
+            current._history_user = actor if getattr(actor, "pk", None) else None
+            current.delete()
+        return None
+    if not 0 <= int(days) <= MAX_REMIND_DAYS:
+        raise ValidationError({"days_before": _("Počet dní před termínem musí být 0 až %(max)s.")
+                               % {"max": MAX_REMIND_DAYS}})
+    setting = current or ReminderSetting(content_type=ct, object_id=obj.pk)
+    setting.days_before = int(days)
+    setting.updated_by = actor if getattr(actor, "pk", None) else None
+    setting._history_user = setting.updated_by
+    setting.save()
+    return setting

@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 
 from socplan.accounts.models import Role
 from socplan.accounts.scope import can, restrict
-from socplan.notices.inbox import Deadline, InboxItem
+from socplan.notices import selectors as notices_selectors
+from socplan.notices.inbox import Deadline, InboxItem, ReminderTarget
 from socplan.notices.services import notify, recipients
 
 from .models import Plan, PlanKind, PlanStatus, Resolution
@@ -30,9 +31,16 @@ def plan_team(plan) -> set[int]:
     return recipients(roles=REGION_STAFF, region_id=plan.region_id)
 
 
+def plan_detail(plan) -> str:
+    """What tells two plans of one title apart: the ORP (or the kraj) and the years."""
+    where = plan.orp.name if plan.orp_id else plan.region.name
+    return _("%(where)s, %(from)s–%(to)s") % {"where": where, "from": plan.year_from, "to": plan.year_to}
+
+
 def inbox_items(user) -> list[InboxItem]:
     items: list[InboxItem] = []
-    plans = (restrict(Plan.objects.filter(status__in=[PlanStatus.COMMENT, PlanStatus.DRAFT]), user, "view")
+    plans = (restrict(Plan.objects.filter(status__in=[PlanStatus.COMMENT, PlanStatus.DRAFT])
+                      .select_related("orp", "region").defer("orp__boundary", "region__boundary"), user, "view")
              .annotate(pending=Count("comments", filter=Q(comments__resolution=Resolution.PENDING)))
              .filter(Q(pending__gt=0) | Q(status=PlanStatus.COMMENT)).order_by("pk")[:LIMIT])
     for plan in plans:
@@ -41,23 +49,35 @@ def inbox_items(user) -> list[InboxItem]:
         if plan.pending:
             items.append(InboxItem(
                 "planning", ngettext("vypořádat %(n)d připomínku", "vypořádat %(n)d připomínek", plan.pending)
-                % {"n": plan.pending}, plan.title, plan.get_status_display(), plan_url(plan), plan.comments_until))
+                % {"n": plan.pending}, plan.title, plan.get_status_display(), plan_url(plan), plan.comments_until,
+                detail=plan_detail(plan)))
         elif plan.status == PlanStatus.COMMENT:
             items.append(InboxItem("planning", _("sledovat připomínkování"), plan.title, plan.get_status_display(),
-                                   plan_url(plan), plan.comments_until))
+                                   plan_url(plan), plan.comments_until, detail=plan_detail(plan)))
     return items
 
 
 def deadlines(today) -> list[Deadline]:
     """Comment periods still running (the plan's team is reminded before they end)."""
     out = []
-    for plan in Plan.objects.filter(status=PlanStatus.COMMENT, comments_until__gte=today).order_by("pk")[:1000]:
+    plans = list(Plan.objects.filter(status=PlanStatus.COMMENT, comments_until__gte=today).order_by("pk")[:1000])
+    days = notices_selectors.reminder_days(Plan, [p.pk for p in plans])
+    for plan in plans:
         out.append(Deadline(key=f"planning.plan.{plan.pk}.comments_until.{plan.comments_until.isoformat()}",
                             title=_("Připomínky k plánu „%(title)s“ končí %(date)s.")
                             % {"title": plan.title, "date": plan.comments_until.strftime("%-d. %-m. %Y")},
                             due=plan.comments_until, url=plan_url(plan), user_ids=frozenset(plan_team(plan)),
-                            region_id=plan.region_id))
+                            region_id=plan.region_id, remind_days=days.get(plan.pk)))
     return out
+
+
+def reminder_targets(user) -> list[ReminderTarget]:
+    """Plans not yet approved that `user` may change: their comment periods are reminded N days before."""
+    plans = list(restrict(Plan.objects.filter(status__in=[PlanStatus.DRAFT, PlanStatus.COMMENT])
+                          .select_related("orp", "region").defer("orp__boundary", "region__boundary"),
+                          user, "change").order_by("kind", "title", "pk")[:LIMIT])
+    days = notices_selectors.reminder_days(Plan, [p.pk for p in plans])
+    return [ReminderTarget("planning.plan", p, p.title, plan_detail(p), plan_url(p), days.get(p.pk)) for p in plans]
 
 
 # --- who is told ----------------------------------------------------------------------------------------------
