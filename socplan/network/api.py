@@ -155,8 +155,8 @@ def _call(fn, /, **kwargs):
     """Run a service function; its refusals become API answers (403 stays 403: DRF maps PermissionDenied)."""
     try:
         return fn(**kwargs)
-    except services.FailingEntriesNotConfirmed:
-        raise  # the approve action answers it with the entries (409)
+    except (services.FailingEntriesNotConfirmed, services.RequestFailsConditions):
+        raise  # the approve and decide actions answer them with what fails (409)
     except ApprovedRecordImmutable as exc:
         raise Conflict() from exc
     except DjangoValidationError as exc:
@@ -298,6 +298,12 @@ class DecideSerializer(serializers.Serializer):
     service = serializers.PrimaryKeyRelatedField(
         queryset=Service.objects.all(), required=False, allow_null=True, default=None,
         help_text="U nové služby její záznam v registru (do sítě lze zařadit jen registrovanou službu).")
+    confirm = serializers.BooleanField(default=False, help_text="Potvrzuji zařazení, ačkoli záměr nesplňuje "
+                                                                  "podmínky vstupu (pak je odůvodnění povinné).")
+
+
+FAILED_CONDITION = inline_serializer("RequestFailedCondition", {
+    "code": serializers.CharField(), "name": serializers.CharField(), "reason": serializers.CharField()}, many=True)
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -370,15 +376,22 @@ class RequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._answer(_call(services.development_request_evaluate, actor=request.user, request=req,
                                   text=data["text"], action_plan=data.get("action_plan")))
 
-    @_step_schema("Rozhodnutí kraje o záměru", DecideSerializer)
+    @extend_schema(summary="Rozhodnutí kraje o záměru", request=DecideSerializer, responses={
+        200: RequestSerializer, 409: OpenApiResponse(inline_serializer("RequestDecideConflict", {
+            "detail": serializers.CharField(), "failing_conditions": FAILED_CONDITION}))})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated],
             decision_kind=DecisionKind.REQUEST_DECIDE)
     def decide(self, request, pk=None):
         req = self.get_object()
         data = _valid(DecideSerializer, request)
-        return self._answer(_call(services.development_request_decide, actor=request.user, request=req,
-                                  admit=data["admit"], tier=_tier(req, data["tier"]), reason=data["reason"],
-                                  service=data["service"]))
+        try:
+            result = _call(services.development_request_decide, actor=request.user, request=req,
+                           admit=data["admit"], tier=_tier(req, data["tier"]), reason=data["reason"],
+                           service=data["service"], confirm_failing=data["confirm"])
+        except services.RequestFailsConditions as exc:  # 409 with the conditions to confirm
+            return Response({"detail": exc.messages[0], "failing_conditions": exc.failures},
+                            status=status.HTTP_409_CONFLICT)
+        return self._answer(result)
 
     @_step_schema("Vrátit záměr k doplnění", ReturnSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return",

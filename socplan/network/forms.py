@@ -219,9 +219,14 @@ class DecisionForm(forms.Form):
         label=_("registrovaná služba"), queryset=None, required=False,
         help_text=_("U nové služby: její záznam v registru (do sítě lze zařadit jen registrovanou službu)."))
     reason = forms.CharField(label=_("odůvodnění"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    confirm_failing = forms.BooleanField(
+        label=_("Potvrzuji zařazení do sítě, ačkoli záměr nesplňuje uvedené podmínky vstupu"), required=False,
+        help_text=_("Odůvodnění je pak povinné; uloží se s rozhodnutím a v historii záměru."))
 
-    def __init__(self, *args, request_obj: DevelopmentRequest, **kwargs):
+    def __init__(self, *args, request_obj: DevelopmentRequest, failures=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not failures:  # nothing fails: nothing to confirm (a failure found on posting shows the box again)
+            del self.fields["confirm_failing"]
         self.fields["tier"].queryset = Tier.objects.filter(parameters__in=NetworkParameters.objects.current().filter(
             region=request_obj.region, year=request_obj.year))
         self.fields["tier"].initial = request_obj.district_tier_id
@@ -236,6 +241,7 @@ class DecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         data.setdefault("service", None)
+        data.setdefault("confirm_failing", False)
         return data
 
 

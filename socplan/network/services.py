@@ -642,13 +642,13 @@ def _request_url(req) -> str:
     return reverse("network:request", args=[req.pk])
 
 
-def _step(req, actor, kind, new_state, text, *, fields: dict, notify: set, message: str):
+def _step(req, actor, kind, new_state, text, *, fields: dict, notify: set, message: str, audit_note: str = ""):
     before = req.state
     for k, v in fields.items():
         setattr(req, k, v)
     req.state = new_state
     req.version = (req.version or 0) + 1
-    _audit(req, actor, str(EventKind(kind).label))
+    _audit(req, actor, (audit_note or str(EventKind(kind).label))[:100])
     req.save()
     _event(req, actor, kind, before, text)
     _notify(notify, actor=actor, region_id=req.region_id, request=req, url=_request_url(req), text=message)
@@ -764,6 +764,24 @@ def development_request_evaluate(*, actor, request: DevelopmentRequest, action_p
                      "title": request.title, "verdict": verdict})
 
 
+class RequestFailsConditions(ValidationError):
+    """Admitting a request that fails entry conditions needs an explicit confirmation and a reason.
+
+    ``failures``: the failed conditions, ``[{"code", "name", "reason"}]`` (as the entry the request would
+    become, checked at the moment of the decision)."""
+
+    def __init__(self, request: DevelopmentRequest, failures: list[dict]):
+        super().__init__(_("Záměr „%(title)s“ nesplňuje podmínky vstupu do sítě: %(names)s. Zařazení je třeba "
+                           "výslovně potvrdit a odůvodnit.") % {
+            "title": request.title, "names": ", ".join(f["name"] for f in failures)}, code="failing_conditions")
+        self.failures = failures
+
+
+def request_failures(request: DevelopmentRequest) -> list[dict]:
+    """The entry conditions the request fails now, checked as the entry it would become."""
+    return [{"code": r.code, "name": r.name, "reason": r.reason} for r in request_check(request).failures]
+
+
 @dataclass(frozen=True)
 class Admission:
     """Where an admitted request went: the entry naming it, its version, and whether the decision opened a
@@ -854,13 +872,17 @@ def request_admission(req: DevelopmentRequest) -> Admission | None:
 
 @transaction.atomic
 def development_request_decide(*, actor, request: DevelopmentRequest, admit: bool, tier: Tier | None = None,
-                               reason: str = "", service=None) -> DevelopmentRequest:
+                               reason: str = "", service=None, confirm_failing: bool = False) -> DevelopmentRequest:
     """The region's decision (kraj staff with the right to approve): admitted to a tier, or refused with reasons.
 
     An admitted request always gets a network entry naming it: in the year's draft, or – when the year's
     latest version is approved – in a new amendment, which the approvers are told to approve. A request for a
     new service is admitted once the service is registered: pass it as `service` (or set it on the request).
     The result is on ``request.admission`` (:class:`Admission`).
+
+    Admitting a request that fails entry conditions (checked now, as the entry it would become) is refused with
+    :class:`RequestFailsConditions` (listing them) unless ``confirm_failing``; then ``reason`` is required, and
+    the reason with the failed conditions is recorded in the request's history and its timeline.
     """
     require_decision(actor, DecisionKind.REQUEST_DECIDE, request)
     _require_state(_lock(request), RequestState.EVALUATED)
@@ -873,6 +895,7 @@ def development_request_decide(*, actor, request: DevelopmentRequest, admit: boo
     fields = {"decision_tier": tier if admit else None, "decision_reason": reason, "decided_by": actor,
               "decided_at": timezone.now()}
     admission = None
+    event_text, audit_note = reason, ""
     if admit:
         service = service or request.service
         if service is None:
@@ -885,6 +908,18 @@ def development_request_decide(*, actor, request: DevelopmentRequest, admit: boo
         request.service = service
         request.provider_id = service.provider_id
         fields.update({"service": service, "provider_id": service.provider_id})
+        failures = request_failures(request)
+        if failures and not confirm_failing:
+            raise RequestFailsConditions(request, failures)
+        if failures and not reason.strip():
+            raise ValidationError({"reason": _("Uveďte, proč se záměr zařazuje do sítě, ačkoli nesplňuje podmínky "
+                                               "vstupu: %(names)s.") % {
+                                       "names": ", ".join(f["name"] for f in failures)}})
+        if failures:
+            confirmed = _("Zařazeno s výslovným potvrzením, ačkoli záměr nesplňuje podmínky vstupu:") + "\n" + \
+                "\n".join(f"– {f['name']}: {f['reason']}" for f in failures)
+            event_text = f"{reason.strip()}\n\n{confirmed}"
+            audit_note = _("rozhodnutí kraje – potvrzeno přes nesplněné podmínky (%(n)s)") % {"n": len(failures)}
         draft, created = admission_target(request.region, request.year, actor=actor, reason=_(
             "Zařazení rozvojového záměru „%(title)s“.") % {"title": request.title})
         admission = Admission(_admit_into(draft, request, tier, actor), draft, created)
@@ -895,10 +930,10 @@ def development_request_decide(*, actor, request: DevelopmentRequest, admit: boo
     else:
         message = _("Záměr „%(title)s“ byl zamítnut: %(reason)s") % {"title": request.title, "reason": reason}
     state = RequestState.ADMITTED if admit else RequestState.REFUSED
-    _step(request, actor, EventKind.DECISION, state, reason, fields=fields,
+    _step(request, actor, EventKind.DECISION, state, event_text, fields=fields,
           notify=_submitter_side(request) | _recipients(region_id=request.region_id, roles=(Role.DISTRICT_TEAM,),
                                                         district_id=request.orp.district_id),
-          message=message)
+          message=message, audit_note=audit_note)
     if admission is not None and admission.pending_approval:
         v = admission.version
         _notify(_recipients(region_id=request.region_id, roles=REGION_ROLES, approvers=True), actor=actor,

@@ -443,11 +443,20 @@ def _steps(user, req: DevelopmentRequest) -> dict:
     return steps
 
 
-def request_detail(request, pk):
-    req = get_scoped_object(request, DevelopmentRequest.objects.select_related(
+def _request_for_detail(request, pk) -> DevelopmentRequest:
+    return get_scoped_object(request, DevelopmentRequest.objects.select_related(
         "region", "orp__district", "kind", "form", "provider", "service", "measure__plan", "action_plan",
         "district_tier", "decision_tier", "decided_by", "submitted_by").defer(
         "region__boundary", "orp__boundary", "orp__district__boundary"), "view", pk=pk)
+
+
+def request_detail(request, pk):
+    return render(request, "network/request.html", _request_context(request, _request_for_detail(request, pk)))
+
+
+def _request_context(request, req, *, decision_form=None, decision_failures=None) -> dict:
+    """The request page: its data, timeline and the forms of the steps the user may take now. A decision that
+    failed (the conditions to confirm, a missing reason) comes back with its bound form."""
     steps = _steps(request.user, req)
     admission = services.request_admission(req)
     ctx = {"req": req, "steps": steps,
@@ -467,14 +476,20 @@ def request_detail(request, pk):
         ctx["evaluation_form"] = forms.EvaluationForm(request_obj=req, auto_id="evaluation_%s")
         ctx["preview"] = services.request_check(req)
     if steps["decide"]:
-        ctx["decision_form"] = forms.DecisionForm(request_obj=req, auto_id="decision_%s")
+        # the entry conditions the request fails now (as the entry it would become): admitting it needs a
+        # confirmation and a reason
+        failures = decision_failures if decision_failures is not None else (
+            services.request_failures(req) if req.service_id else [])
+        ctx["decision_failures"] = failures
+        ctx["decision_form"] = decision_form if decision_form is not None else forms.DecisionForm(
+            request_obj=req, failures=failures, auto_id="decision_%s")
     if steps["return"]:
         ctx["return_form"] = forms.ReasonForm(auto_id="return_%s")
     if steps["resubmit"]:
         ctx["resubmit_form"] = forms.ResubmitForm(auto_id="resubmit_%s")
     if steps["comment"]:
         ctx["comment_form"] = forms.TextForm(auto_id="comment_%s")
-    return render(request, "network/request.html", ctx)
+    return ctx
 
 
 @scoped_view(DevelopmentRequest, "change")
@@ -559,9 +574,34 @@ def _decision_message(req) -> str:
 
 @scoped_view(DevelopmentRequest, "approve", roles=STAFF)
 def request_decision_create(request, pk):
-    return _step_view(request, pk, forms.DecisionForm, lambda r, d: services.development_request_decide(
-        actor=request.user, request=r, admit=d["admit"], tier=d["tier"], reason=d["reason"], service=d["service"]),
-        _decision_message, kinds=[DecisionKind.REQUEST_DECIDE])
+    """The kraj's decision. Admitting a request that fails entry conditions comes back with the failed
+    conditions, the confirmation box and the reason (the service refuses it without them)."""
+    req = _request_for_detail(request, pk)
+    if not may_decide(request.user, DecisionKind.REQUEST_DECIDE, req):
+        raise PermissionDenied(denial_reason(request.user, DecisionKind.REQUEST_DECIDE, req))
+    if (resp := _post_only(request)) is not None:
+        return resp
+    failures = services.request_failures(req) if req.service_id else []
+    form = forms.DecisionForm(request.POST, request_obj=req, failures=failures, auto_id="decision_%s")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.development_request_decide(
+                actor=request.user, request=req, admit=d["admit"], tier=d["tier"], reason=d["reason"],
+                service=d["service"], confirm_failing=d["confirm_failing"])
+        except services.RequestFailsConditions as exc:
+            failures = exc.failures
+            form = forms.DecisionForm(request.POST, request_obj=req, failures=failures, auto_id="decision_%s")
+            form.is_valid()
+            form.add_error("confirm_failing", _("Potvrďte zařazení přes nesplněné podmínky a uveďte důvod."))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _decision_message(result))
+            return redirect("network:request", pk=req.pk)
+    req = _request_for_detail(request, pk)  # as stored: the refused decision changed nothing
+    return render(request, "network/request.html",
+                  _request_context(request, req, decision_form=form, decision_failures=failures), status=400)
 
 
 @scoped_view(RequestEvent, "change", url_model=DevelopmentRequest,

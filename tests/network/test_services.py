@@ -207,8 +207,11 @@ def test_request_path_with_notifications_events_and_entry(t, users, kinds, make_
         services.development_request_decide(actor=users.officer, request=req, admit=True, tier=before.tier)
     with pytest.raises(ValidationError):
         services.development_request_decide(actor=users.approver, request=req, admit=True, tier=None)
+    with pytest.raises(services.RequestFailsConditions):  # no co-financing declared: confirm it explicitly
+        services.development_request_decide(actor=users.approver, request=req, admit=True,
+                                            tier=before.tier, reason="V souladu s akčním plánem.")
     services.development_request_decide(actor=users.approver, request=req, admit=True,
-                                        tier=before.tier, reason="V souladu s akčním plánem.")
+                                        tier=before.tier, reason="V souladu s akčním plánem.", confirm_failing=True)
     req.refresh_from_db()
     assert req.state == RequestState.ADMITTED and req.decided_by == users.approver
     after = demo.d26.entries.get(service=service)
