@@ -559,3 +559,33 @@ class AllocationRunFactory(factory.django.DjangoModelFactory):
 
         return allocation_run(actor=kwargs.pop("actor", None) or system_actor(region.code), region=region,
                               year=year, budget=budget, mode=mode, **kwargs)
+
+
+# --- images (catalogue photos) ----------------------------------------------------------------------------------
+
+def png_bytes(width: int = 400, height: int = 300, *, text: bytes = b"") -> bytes:
+    """A valid grey PNG of the given size; `text` adds a tEXt metadata chunk (which the catalogue strips)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + (chunk(b"tEXt", b"Comment\x00" + text) if text else b"")
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def jpeg_header_bytes(width: int = 640, height: int = 480, *, exif: bytes = b"") -> bytes:
+    """The segments of a JPEG up to the image data (JFIF, optional EXIF APP1, a baseline frame header, start of
+    scan) and a few data bytes: enough for the catalogue's type, size and metadata checks."""
+    import struct
+
+    def seg(marker: int, data: bytes) -> bytes:
+        return bytes([0xFF, marker]) + struct.pack(">H", len(data) + 2) + data
+
+    return (b"\xff\xd8" + seg(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+            + (seg(0xE1, b"Exif\x00\x00" + exif) if exif else b"")
+            + seg(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")
+            + seg(0xDA, b"\x01\x01\x00\x00\x3f\x00") + b"\x12\x34\x56\xff\xd9")

@@ -131,6 +131,25 @@ class CatalogueTargetGroupSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class CatalogueOpeningHoursSerializer(serializers.Serializer):
+    day = serializers.IntegerField(min_value=1, max_value=7, help_text="Den v týdnu, pondělí = 1.")
+    opens = serializers.CharField(help_text="HH:MM")
+    closes = serializers.CharField(help_text="HH:MM")
+
+
+class CataloguePriceSerializer(serializers.Serializer):
+    item = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=9, decimal_places=2, coerce_to_string=True, help_text="Kč")
+    unit = serializers.CharField()
+
+
+class CataloguePhotoSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    caption = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
 class CatalogueServiceDetailSerializer(CatalogueServiceSummarySerializer):
     identifier = serializers.CharField(allow_null=True, help_text="Registrační číslo služby (7 číslic).")
     description = serializers.CharField(allow_blank=True, help_text="Co služba nabízí (srozumitelně).")
@@ -144,6 +163,16 @@ class CatalogueServiceDetailSerializer(CatalogueServiceSummarySerializer):
     valid_from = serializers.DateField(allow_null=True)
     valid_to = serializers.DateField(allow_null=True)
     network_year = serializers.IntegerField(allow_null=True)
+    provider_description = serializers.CharField(allow_blank=True,
+                                                 help_text="Popis od poskytovatele (zveřejněn po schválení krajem).")
+    how_to_apply = serializers.CharField(allow_blank=True)
+    opening_hours = CatalogueOpeningHoursSerializer(many=True)
+    opening_note = serializers.CharField(allow_blank=True)
+    prices = CataloguePriceSerializer(many=True, help_text="Ceník úhrad (schválený krajem).")
+    price_note = serializers.CharField(allow_blank=True)
+    photos = CataloguePhotoSerializer(many=True)
+    content_approved_on = serializers.DateField(allow_null=True,
+                                                help_text="Kdy kraj schválil obsah od poskytovatele.")
 
 
 class CatalogueSituationSerializer(serializers.Serializer):
@@ -277,6 +306,7 @@ class CatalogueServiceDetail(_CatalogueView):
         page = selectors.service_page(pk=pk)
         e, d = page.entry, page.detail
         plain = kind_plain(e.kind_code)
+        own = d.get("content") or {}
         st = CatalogueState.objects.filter(pk=1).first()
         caps = [{"form": f["code"], "type": c["type"], "count": c["count"],
                  "text": presenters.capacity_text(c["count"], c["type"], c["type_name"])}
@@ -292,6 +322,12 @@ class CatalogueServiceDetail(_CatalogueView):
             "valid_from": e.valid_from.isoformat() if e.valid_from else None,
             "valid_to": e.valid_to.isoformat() if e.valid_to else None,
             "network_year": st.network_year if st and e.in_network is not None else None,
+            "provider_description": own.get("description", ""), "how_to_apply": own.get("how_to_apply", ""),
+            "opening_hours": own.get("opening_hours", []), "opening_note": own.get("opening_note", ""),
+            "prices": own.get("prices", []), "price_note": own.get("price_note", ""),
+            "photos": [{"url": f"{base}{reverse('catalogue:photo', args=[ph['id']])}", "caption": ph["caption"],
+                        "width": ph["width"], "height": ph["height"]} for ph in own.get("photos", [])],
+            "content_approved_on": own.get("approved_on") or None,
         }
 
 

@@ -1,4 +1,4 @@
-"""Open data of the catalogue: one table (CSV, XLSX) and an HSDS 3.0 JSON document.
+"""Open data of the catalogue: one table (CSV, XLSX) and an HSDS 3.1 JSON document.
 
 `rows(network_only=False)` gives one dict per service in the catalogue (services in operation today), with
 the columns of `COLUMNS`; CSV and XLSX carry exactly these rows and columns, so they can be compared cell by
@@ -6,11 +6,16 @@ cell (the tests do). `network_only=True` keeps the services of the published reg
 through `socplan.core.render.safe_cells`: a text a spreadsheet would read as a formula (starting with = + - @)
 stays text (CSV: a leading apostrophe; XLSX: a text cell marked as such).
 
-`hsds_document(base_url)` follows the Open Referral Human Services Data Specification 3.0: a page object
+`hsds_document(base_url)` follows the Open Referral Human Services Data Specification 3.1: a page object
 (`total_items`, `total_pages`, `page_number`, `size`, `first_page`, `last_page`, `empty`) whose `contents`
 are fully nested `service` objects — `organization` (with the IČO as `organization_identifiers`),
 `service_at_locations` → `location` (coordinates, RÚIAN address point as external identifier, `addresses`),
-`phones`, `contacts`, `service_areas` (ORP / obec of the declared territory) and `attributes` linking
+`phones`, `contacts`, `service_areas` (ORP / obec of the declared territory; in 3.1 also on each
+service-at-location), `schedules` (the approved opening hours: one weekly rule per interval, `byday` MO…SU,
+`opens_at`/`closes_at`), `cost_options` (the approved price list: `option` = item, `amount` in CZK,
+`amount_description` = unit), `capacities` (3.1 `service_capacity`: with a provider's statement of free places,
+`available` = places free, `maximum` = the registered capacity, `unit` = the registry's capacity type,
+`updated` = the statement's date) and `attributes` linking
 `taxonomy_term`s of three taxonomies: kind of service (§ of Act 108/2006 Sb.), target group (MPSV code list)
 and form of delivery. Ids are UUIDs (version 5, derived from socplan's ids, so they are stable between
 exports). Unknown required address parts (postal code) are empty strings.
@@ -21,20 +26,23 @@ from __future__ import annotations
 import io
 import uuid
 from collections import defaultdict
+from decimal import Decimal
 
 from django.utils import timezone
 
 from socplan.core.render.safe_cells import csv_dict_writer, xlsx_append, xlsx_cell, xlsx_save
 from socplan.registry.models import Capacity, Service, ServiceArea, ServiceForm, ServiceTargetGroup
 
-from .models import CatalogueEntry, CataloguePlace
+from .content import HSDS_DAYS, price_label
+from .models import CatalogueDetail, CatalogueEntry, CataloguePlace
 from .selectors import active_entries
 from .situations import kind_plain, situations
 
 NAMESPACE = uuid.UUID("6f1c1f3e-2b1e-5d43-9a0e-5f0c7a3d2b10")  # socplan catalogue (fixed)
-HSDS_PROFILE = "https://docs.openreferral.org/en/v3.0/"
+HSDS_PROFILE = "https://docs.openreferral.org/en/latest/hsds/"
+HSDS_VERSION = "3.1"
 ATTRIBUTION = ("Data: registr poskytovatelů sociálních služeb MPSV a krajská síť sociálních služeb, zpracováno "
-               "v socplan. Formát: Human Services Data Specification 3.0 – an Open Referral resource "
+               "v socplan. Formát: Human Services Data Specification 3.1 – an Open Referral resource "
                "(https://openreferral.org/), CC BY-SA 4.0.")
 
 COLUMNS = [
@@ -52,6 +60,13 @@ COLUMNS = [
     ("orp", "ORP zařízení a působnosti (kódy ČSÚ)"),
     ("mista", "místa poskytování (adresy)"),
     ("kapacita", "registrovaná kapacita"),
+    ("popis", "popis služby od poskytovatele (schválený krajem)"),
+    ("jak_pozadat", "jak požádat o službu"),
+    ("oteviraci_doba", "otevírací doba (dny a časy)"),
+    ("uhrady", "ceník úhrad: položka = částka Kč / jednotka"),
+    ("volna_mista", "volná místa podle poskytovatele"),
+    ("volna_mista_ke_dni", "datum údaje o volných místech"),
+    ("obsah_overen", "kdy kraj schválil obsah od poskytovatele"),
     ("telefon", "telefon"),
     ("email", "e-mail"),
     ("web", "web"),
@@ -102,19 +117,25 @@ def _related(ids: list[int]) -> dict:
             "pk", "service_id", "orp__code", "orp__name", "municipality__code", "municipality__name").order_by(
             "service_id", "-share", "pk"):
         areas[sid].append((pk, ocode, oname, mcode, mname))
+    details = dict(CatalogueDetail.objects.filter(entry_id__in=ids).values_list("entry_id", "data"))
     places = defaultdict(list)
     for p in CataloguePlace.objects.filter(entry_id__in=ids).order_by("entry_id", "name", "pk"):
         places[p.entry_id].append(p)
-    return {"svc": svc, "caps": caps, "groups": groups, "forms": forms, "areas": areas, "places": places}
+    return {"details": details, "svc": svc, "caps": caps, "groups": groups, "forms": forms, "areas": areas, "places": places}
 
 
 def _capacity_text(caps) -> str:
     return "; ".join(f"{form}: {count} {unit}" for form, _t, unit, count in caps)
 
 
-def _contact(s) -> tuple[str, str, str]:
-    _pk, _ident, web, email, phone, pweb, pemail, pphone = s[:8]
-    return (phone or pphone or "", email or pemail or "", web or pweb or "")
+def _contact(detail: dict) -> tuple[str, str, str]:
+    """Phone, e-mail, web as the catalogue shows them (approved by the kraj, else the registry's)."""
+    c = detail.get("contact") or {}
+    return c.get("phone", ""), c.get("email", ""), c.get("web", "")
+
+
+def _prices_text(rows: list[dict]) -> str:
+    return "; ".join(f"{r['item']} = {price_label(r['amount'])} / {r['unit']}" for r in rows).replace("\u00a0", " ")
 
 
 def rows(*, network_only: bool = False, base_url: str = "") -> list[dict]:
@@ -126,7 +147,10 @@ def rows(*, network_only: bool = False, base_url: str = "") -> list[dict]:
         s = rel["svc"].get(e.service_id)
         if s is None:
             continue
-        phone, email, web = _contact(s)
+        detail = rel["details"].get(e.service_id) or {}
+        own = detail.get("content") or {}
+        free = detail.get("free_capacity") or {}
+        phone, email, web = _contact(detail)
         out.append({
             "id": e.service_id,
             "identifikator": s[1] or "",
@@ -142,6 +166,13 @@ def rows(*, network_only: bool = False, base_url: str = "") -> list[dict]:
             "orp": ",".join(_split(e.orp_codes)),
             "mista": " | ".join(p.address or p.name for p in rel["places"][e.service_id]),
             "kapacita": _capacity_text(rel["caps"][e.service_id]),
+            "popis": own.get("description", ""),
+            "jak_pozadat": own.get("how_to_apply", ""),
+            "oteviraci_doba": "; ".join(own.get("opening_lines", [])),
+            "uhrady": _prices_text(own.get("prices", [])),
+            "volna_mista": free.get("places_free", ""),
+            "volna_mista_ke_dni": free.get("stated_on", ""),
+            "obsah_overen": own.get("approved_on", ""),
             "telefon": phone,
             "email": email,
             "web": web,
@@ -189,7 +220,7 @@ def xlsx_bytes(data: list[dict], *, title: str) -> bytes:
     return xlsx_save(wb)
 
 
-# --- HSDS 3.0 ----------------------------------------------------------------------------------------------------
+# --- HSDS 3.1 ----------------------------------------------------------------------------------------------------
 
 TAXONOMIES = {
     "kind": ("Druhy sociálních služeb", "Druhy sociálních služeb podle zákona č. 108/2006 Sb., o sociálních "
@@ -267,18 +298,71 @@ def _service(e: CatalogueEntry, rel: dict, base_url: str, region_names: dict[str
         "status": status,
         "organization": _organization(e, s, s[9]),
     }
-    phone, email, web = _contact(s)
-    if s[3] and "@" in s[3]:
-        service["email"] = s[3]
+    detail = rel["details"].get(e.service_id) or {}
+    own = detail.get("content") or {}
+    phone, email, web = _contact(detail)
+    if email and "@" in email:
+        service["email"] = email
+    if own.get("description"):
+        service["description"] = own["description"]
+    if own.get("how_to_apply"):
+        service["application_process"] = own["how_to_apply"]
+    if own.get("price_note"):
+        service["fees_description"] = own["price_note"]
+    if own.get("approved_on"):
+        service["assured_date"] = own["approved_on"]
+    if web:
+        service["additional_urls"] = [{"id": uid("url:service", e.service_id), "label": "Web služby",
+                                       "url": _url(web), "service_id": sid}]
+    if own.get("opening_hours"):
+        service["schedules"] = [{
+            "id": uid("schedule", f"{e.service_id}:{own.get('proposal_id')}:{i}"), "service_id": sid,
+            "freq": "WEEKLY", "wkst": "MO", "byday": HSDS_DAYS[r["day"] - 1], "opens_at": r["opens"],
+            "closes_at": r["closes"],
+            "description": "; ".join(own.get("opening_lines", [])) + " (místní čas)",
+            **({"notes": own["opening_note"]} if own.get("opening_note") else {}),
+        } for i, r in enumerate(own["opening_hours"])]
+    if own.get("prices"):
+        service["cost_options"] = [{
+            "id": uid("cost_option", f"{e.service_id}:{own.get('proposal_id')}:{i}"), "service_id": sid,
+            "option": r["item"], "currency": "CZK", "amount": float(Decimal(r["amount"])),
+            "amount_description": r["unit"],
+        } for i, r in enumerate(own["prices"])]
+    free = detail.get("free_capacity")
+    if free:
+        cap_type = (rel["caps"][e.service_id] or [None])[0]
+        unit_code, unit_name = (cap_type[1], cap_type[2]) if cap_type else ("mista", "místo")
+        capacity = {
+            "id": uid("service_capacity", f"{e.service_id}:{free['stated_on']}"), "service_id": sid,
+            "unit": {"id": uid("unit", unit_code), "name": unit_name, "scheme": "MPSV-TypKapacity",
+                     "identifier": unit_code},
+            "available": free["places_free"],
+            "updated": f"{free['stated_on']}T00:00:00+00:00",
+            "description": "Volná místa podle poskytovatele"
+                           + (f"; čekatelé v pořadníku: {free['waiting_list']}" if free.get("waiting_list") is not None
+                              else "") + ".",
+        }
+        if cap_type:
+            capacity["maximum"] = cap_type[3]
+        service["capacities"] = [capacity]
     if phone:
         service["phones"] = [{"id": uid("phone:service", e.service_id), "service_id": sid, "number": phone}]
     if email and "@" in email:
         service["contacts"] = [{"id": uid("contact:service", e.service_id), "service_id": sid,
-                                "name": e.provider_name, "email": email}]
+                                "name": e.provider_name, "email": email,
+                                **({"phones": service["phones"]} if phone else {})}]
     caps = rel["caps"][e.service_id]
     if caps:
         service["eligibility_description"] = ("Registrovaná kapacita (nejvýše): "
                                               + _capacity_text(caps) + ".")
+    areas = []
+    for pk, ocode, oname, mcode, mname in rel["areas"][e.service_id]:
+        if ocode:
+            areas.append({"id": uid("service_area", pk), "service_id": sid, "name": f"ORP {oname}",
+                          "extent_type": "CZ-CSU-ORP", "extent": ocode})
+        elif mcode:
+            areas.append({"id": uid("service_area", pk), "service_id": sid, "name": mname,
+                          "extent_type": "CZ-CSU-obec", "extent": mcode})
     sals = []
     for p in rel["places"][e.service_id]:
         loc_id = uid("location", p.facility_id or f"{e.service_id}:{p.pk}")
@@ -301,18 +385,14 @@ def _service(e: CatalogueEntry, rel: dict, base_url: str, region_names: dict[str
         if p.municipality_code:
             location["external_identifier"] = p.municipality_code
             location["external_identifier_type"] = "CZ-CSU-obec"
-        sals.append({"id": uid("service_at_location", f"{e.service_id}:{p.facility_id or p.pk}"),
-                     "service_id": sid, "location_id": loc_id, "location": location})
+        sal_id = uid("service_at_location", f"{e.service_id}:{p.facility_id or p.pk}")
+        sal = {"id": sal_id, "service_id": sid, "location_id": loc_id, "location": location}
+        if areas:
+            sal["service_areas"] = [{**a, "id": uid("service_area", f"{a['id']}:{sal_id}"),
+                                     "service_at_location_id": sal_id} for a in areas]
+        sals.append(sal)
     if sals:
         service["service_at_locations"] = sals
-    areas = []
-    for pk, ocode, oname, mcode, mname in rel["areas"][e.service_id]:
-        if ocode:
-            areas.append({"id": uid("service_area", pk), "service_id": sid, "name": f"ORP {oname}",
-                          "extent_type": "CZ-CSU-ORP", "extent": ocode})
-        elif mcode:
-            areas.append({"id": uid("service_area", pk), "service_id": sid, "name": mname,
-                          "extent_type": "CZ-CSU-obec", "extent": mcode})
     if areas:
         service["service_areas"] = areas
     attributes = [_attribute(sid, "kind", e.kind_code, e.kind_name, plain["what"])]
@@ -341,7 +421,7 @@ def hsds_document(*, base_url: str, network_only: bool = False) -> dict:
     region_names = dict(Municipality.objects.filter(code__in=codes).values_list("code", "region__name"))
     contents = [_service(e, rel, base_url, region_names) for e in entries if e.service_id in rel["svc"]]
     return {
-        "hsds_version": "3.0",
+        "hsds_version": HSDS_VERSION,
         "profile": HSDS_PROFILE,
         "title": "Katalog sociálních služeb" + (" – krajská síť" if network_only else ""),
         "attribution": ATTRIBUTION,

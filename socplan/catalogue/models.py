@@ -15,6 +15,7 @@ services after edits). They are never edited by hand, so they carry no history.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class CatalogueEntry(models.Model):
@@ -143,3 +144,81 @@ class FreeCapacityStatement(models.Model):
 
     def __str__(self):
         return f"{self.service_id}: {self.places_free} ({self.stated_on})"
+
+
+class ProposalState(models.TextChoices):
+    SUBMITTED = "submitted", _("čeká na posouzení krajem")
+    APPROVED = "approved", _("schváleno a zveřejněno")
+    RETURNED = "returned", _("vráceno k opravě")
+    SUPERSEDED = "superseded", _("nahrazeno novějším návrhem")
+
+
+class ContentProposal(models.Model):
+    """Catalogue content a provider proposes for its service: the description for citizens, how to apply,
+    contacts, opening hours and the price list (structured, see `content`), photos (`ProposalPhoto`). Nothing
+    reaches the public catalogue before a kraj officer approves it (`proposals.content_approve`); the newest
+    approved proposal of a service is what the catalogue shows. Rows are never deleted: they and their history
+    are the record of what was proposed, approved or returned, by whom and when."""
+
+    service = models.ForeignKey("registry.Service", on_delete=models.CASCADE, related_name="content_proposals",
+                                verbose_name=_("služba"))
+    state = models.CharField(_("stav"), max_length=12, choices=ProposalState.choices, default=ProposalState.SUBMITTED,
+                             db_index=True)
+    description = models.TextField(_("popis pro veřejnost"), blank=True, max_length=4000)
+    how_to_apply = models.TextField(_("jak požádat o službu"), blank=True, max_length=2000)
+    phone = models.CharField(_("telefon"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    web = models.URLField(_("web"), max_length=300, blank=True)
+    opening_hours = models.JSONField(_("otevírací doba"), default=list, blank=True,
+                                     help_text=_("řádky {day: 1–7, opens: HH:MM, closes: HH:MM}"))
+    opening_note = models.CharField(_("poznámka k otevírací době"), max_length=300, blank=True)
+    prices = models.JSONField(_("ceník úhrad"), default=list, blank=True,
+                              help_text=_("řádky {item, amount (Kč), unit}"))
+    price_note = models.CharField(_("poznámka k ceníku"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("navrženo"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("navrhl"))
+    decided_at = models.DateTimeField(_("rozhodnuto"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("rozhodl"))
+    return_reason = models.TextField(_("důvod vrácení"), blank=True, max_length=2000)
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "service__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": True}
+
+    class Meta:
+        verbose_name = _("návrh obsahu katalogu")
+        verbose_name_plural = _("návrhy obsahu katalogu")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["service", "state"], name="catalogue_proposal_state_idx")]
+
+    def __str__(self):
+        return f"{self.service} ({self.get_state_display()})"
+
+
+class ProposalPhoto(models.Model):
+    """A photo of a proposal, checked (`images.inspect`) and stored without metadata in the database; served
+    only by `views.photo` with its fixed content type."""
+
+    proposal = models.ForeignKey(ContentProposal, on_delete=models.CASCADE, related_name="photos",
+                                 verbose_name=_("návrh"))
+    data = models.BinaryField(_("obrázek"))
+    content_type = models.CharField(_("typ obsahu"), max_length=20)
+    width = models.PositiveIntegerField(_("šířka (px)"))
+    height = models.PositiveIntegerField(_("výška (px)"))
+    size = models.PositiveIntegerField(_("velikost (B)"))
+    caption = models.CharField(_("popis fotografie"), max_length=200,
+                               help_text=_("co je na fotografii (pro nevidomé a pro tisk)"))
+    order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
+
+    SCOPE = {"region": "proposal__service__region", "district": None, "orp": None,
+             "provider": "proposal__service__provider", "private": True}
+
+    class Meta:
+        verbose_name = _("fotografie návrhu")
+        verbose_name_plural = _("fotografie návrhů")
+        ordering = ["proposal", "order", "pk"]
+
+    def __str__(self):
+        return self.caption

@@ -33,7 +33,17 @@ from socplan.registry.models import (
 )
 
 from . import engine
-from .models import CatalogueDetail, CatalogueEntry, CataloguePlace, CatalogueState, FreeCapacityStatement
+from .content import opening_lines
+from .models import (
+    CatalogueDetail,
+    CatalogueEntry,
+    CataloguePlace,
+    CatalogueState,
+    ContentProposal,
+    FreeCapacityStatement,
+    ProposalPhoto,
+    ProposalState,
+)
 from .network_link import network_membership
 from .situations import FORM_ORDER, situations
 
@@ -108,8 +118,34 @@ def _collect(service_ids: list[int] | None) -> dict:
             "service_id", "-stated_on", "-created_at", "-pk").values_list(
             "service_id", "places_free", "waiting_list", "stated_on"):
         free.setdefault(sid, {"places_free": places, "waiting_list": waiting, "stated_on": stated.isoformat()})
-    return {"free": free, "services": services, "forms": forms, "capacities": capacities, "groups": groups, "ages": ages,
+    return {"free": free, "content": _approved_content(narrow), "services": services, "forms": forms, "capacities": capacities, "groups": groups, "ages": ages,
             "facilities": facilities, "areas": areas}
+
+
+def _approved_content(narrow) -> dict[int, dict]:
+    """The newest approved proposal of each service as the catalogue shows it (see `proposals`)."""
+    newest: dict[int, ContentProposal] = {}
+    for p in narrow(ContentProposal.objects.filter(state=ProposalState.APPROVED)).order_by(
+            "service_id", "-decided_at", "-pk"):
+        newest.setdefault(p.service_id, p)
+    photos = defaultdict(list)
+    for pid, proposal_id, caption, width, height in ProposalPhoto.objects.filter(
+            proposal_id__in=[p.pk for p in newest.values()]).order_by("proposal_id", "order", "pk").values_list(
+            "pk", "proposal_id", "caption", "width", "height"):
+        photos[proposal_id].append({"id": pid, "caption": caption, "width": width, "height": height})
+    return {sid: {
+        "proposal_id": p.pk,
+        "description": p.description,
+        "how_to_apply": p.how_to_apply,
+        "opening_hours": p.opening_hours,
+        "opening_lines": opening_lines(p.opening_hours),
+        "opening_note": p.opening_note,
+        "prices": p.prices,
+        "price_note": p.price_note,
+        "photos": photos[p.pk],
+        "approved_on": timezone.localdate(p.decided_at).isoformat() if p.decided_at else "",
+        "contact": {"phone": p.phone, "email": p.email, "web": p.web},
+    } for sid, p in newest.items()}
 
 
 def _build(data: dict, network: set[int] | None, today):
@@ -177,8 +213,11 @@ def _build(data: dict, network: set[int] | None, today):
         search = engine.index_text([
             name, provider, kind_name, kind_short or "", identifier or "", " ".join(sorted(group_names)),
             " ".join(muni_names), " ".join(orp_names), " ".join(searchable_names),
+            (data["content"].get(sid) or {}).get("description", ""),
         ])
         caps = data["capacities"][sid]
+        approved = data["content"].get(sid)
+        own = approved["contact"] if approved else {"phone": "", "email": "", "web": ""}
         detail = {
             "identifier": identifier,
             "kind": {"code": kind_code, "name": kind_name, "paragraph": paragraph or ""},
@@ -191,7 +230,10 @@ def _build(data: dict, network: set[int] | None, today):
             "target_groups": [{"id": i, "name": g} for i, g in data["groups"][sid]],
             "age_groups": data["ages"][sid],
             "age_note": age_note or "",
-            "contact": {"phone": phone or pphone or "", "email": email or pemail or "", "web": web or pweb or ""},
+            # contacts the kraj approved come before the registry's
+            "contact": {"phone": own["phone"] or phone or pphone or "", "email": own["email"] or email or pemail or "",
+                        "web": own["web"] or web or pweb or ""},
+            "content": approved,
             # a synthetic demo record says so wherever it is shown (its contacts are never invented)
             "demo": source == Source.SYNTHETIC,
             "verified_on": timezone.localdate(verified_at).isoformat() if verified_at else "",

@@ -14,6 +14,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
@@ -28,12 +29,31 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from socplan.accounts.scope import can
+from socplan.accounts.history import history_rows
+from socplan.accounts.scope import can, is_region_staff, restrict
 from socplan.registry.models import Service
 
-from . import cache, exports, files, presenters, printing, selectors
+from . import cache, exports, files, images, presenters, printing, selectors
+from .content import opening_lines, price_label
+from .forms import PHOTO_SLOTS, ContentProposalForm, ReturnForm
 from .map import places_map_svg
-from .models import CatalogueEntry, CatalogueState, FreeCapacityStatement
+from .models import (
+    CatalogueEntry,
+    CatalogueState,
+    ContentProposal,
+    FreeCapacityStatement,
+    ProposalPhoto,
+    ProposalState,
+)
+from .proposals import (
+    PhotoUpload,
+    content_approve,
+    content_propose,
+    content_return,
+    may_review,
+    photo_etag,
+    published_proposal,
+)
 from .self_service import FreeCapacityForm, free_capacity_history, free_capacity_state, is_stale
 from .situations import kind_plain, situations, translated
 
@@ -205,6 +225,9 @@ def _service_body(pk: int) -> tuple[str, str]:
         "free_date": _iso_date(d.get("free_capacity", {}) and d["free_capacity"]["stated_on"]),
         "free_stale": bool(d.get("free_capacity")) and is_stale(d["free_capacity"]["stated_on"]),
         "verified_on": _iso_date(d.get("verified_on")),
+        "content": d.get("content"),
+        "prices": _price_rows((d.get("content") or {}).get("prices", [])),
+        "content_on": _iso_date((d.get("content") or {}).get("approved_on")),
         "map_svg": mark_safe(places_map_svg(
             d.get("facilities", []),
             [c for c in page.entry.orp_codes.split("|") if c])),  # noqa: S308 - built from escaped parts
@@ -333,3 +356,130 @@ def free_capacity_edit(request, pk: int):
             return redirect("catalogue:free_capacity", pk=pk)
     return render(request, "catalogue/free_capacity.html", {
         "service": service, "form": form, "history": free_capacity_history(service)})
+
+
+# --- provider-proposed content and its review ---------------------------------------------------------------------
+
+def _initial_content(service) -> tuple[dict, list]:
+    """The form's starting values: the published (approved) content, else the registry's contacts."""
+    from .content import prices_text
+
+    published = published_proposal(service.pk)
+    if published is None:
+        return {"phone": service.phone or "", "email": service.email or "", "web": service.web or ""}, []
+    initial = {"description": published.description, "how_to_apply": published.how_to_apply,
+               "phone": published.phone, "email": published.email, "web": published.web,
+               "opening_note": published.opening_note, "prices_text": prices_text(published.prices),
+               "price_note": published.price_note}
+    for r in published.opening_hours:
+        initial.setdefault(f"opens_{r['day']}", r["opens"])
+        initial.setdefault(f"closes_{r['day']}", r["closes"])
+    return initial, [(str(p.pk), p.caption) for p in published.photos.all()]
+
+
+@login_required
+def content_edit(request, pk: int):
+    """A provider's proposal of the catalogue content of its service (published after the kraj's review)."""
+    service = get_object_or_404(Service, pk=pk)
+    if not can(request.user, "change", ContentProposal(service=service)):
+        raise PermissionDenied
+    initial, keep_choices = _initial_content(service)
+    form = ContentProposalForm(request.POST or None, request.FILES or None, initial=initial,
+                               keep_choices=keep_choices)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        uploads = []
+        for n in range(1, PHOTO_SLOTS + 1):
+            f = c.get(f"photo_{n}")
+            if f:
+                if f.size > images.MAX_BYTES:
+                    form.add_error(f"photo_{n}", _("Soubor je větší než 3 MB."))
+                    continue
+                uploads.append(PhotoUpload(f.name, f.read(), c.get(f"caption_{n}", "")))
+        if form.is_valid():
+            try:
+                proposal = content_propose(
+                    actor=request.user, service=service, description=c["description"],
+                    how_to_apply=c["how_to_apply"], phone=c["phone"], email=c["email"], web=c["web"],
+                    opening_hours=c["opening_hours"], opening_note=c["opening_note"], prices=c["prices"],
+                    price_note=c["price_note"], photos=uploads,
+                    keep_photo_ids=[int(x) for x in c.get("keep_photos", [])])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Návrh je odeslán kraji ke kontrole. Do katalogu se dostane po schválení."))
+                return redirect("catalogue:proposal", pk=proposal.pk)
+    proposals = restrict(ContentProposal.objects.filter(service=service), request.user, "view").select_related(
+        "created_by", "decided_by")[:50]
+    return render(request, "catalogue/content_edit.html", {
+        "service": service, "form": form, "proposals": proposals,
+        "waiting": any(p.state == ProposalState.SUBMITTED for p in proposals)})
+
+
+@login_required
+def proposal_list(request):
+    """Proposals the user may see (the kraj: its services; a provider: its own), those waiting first; and the
+    services the user may edit in the catalogue."""
+    qs = restrict(ContentProposal.objects.select_related("service", "created_by"), request.user, "view")
+    waiting = list(qs.filter(state=ProposalState.SUBMITTED).order_by("created_at", "pk")[:200])
+    decided = list(qs.exclude(state=ProposalState.SUBMITTED).order_by("-created_at", "-pk")[:50])
+    services = restrict(Service.objects.filter(catalogue_entry__isnull=False), request.user, "change").order_by(
+        "name", "pk")[:200] if not is_region_staff(request.user) else []
+    return render(request, "catalogue/proposal_list.html", {"waiting": waiting, "decided": decided,
+                                                             "services": services})
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    proposal = get_object_or_404(restrict(ContentProposal.objects.select_related("service", "created_by",
+                                                                                 "decided_by"),
+                                          request.user, "view"), pk=pk)
+    reviewer = may_review(request.user, proposal) and can(request.user, "change", proposal)
+    return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    if request.method == "POST":
+        if not reviewer:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "approve":
+                content_approve(actor=request.user, proposal=proposal)
+                messages.success(request, _("Schváleno; obsah je v katalogu zveřejněn."))
+                return redirect("catalogue:proposal", pk=pk)
+            if request.POST.get("action") == "return" and return_form.is_valid():
+                content_return(actor=request.user, proposal=proposal, reason=return_form.cleaned_data["reason"])
+                messages.success(request, _("Návrh je vrácen poskytovateli k opravě."))
+                return redirect("catalogue:proposal", pk=pk)
+        except ValidationError as exc:
+            return_form.add_error(None, exc)
+    published = published_proposal(proposal.service_id)
+    return render(request, "catalogue/proposal_detail.html", {
+        "p": proposal, "published": published if published and published.pk != proposal.pk else None,
+        "opening": opening_lines(proposal.opening_hours), "prices": _price_rows(proposal.prices),
+        "reviewer": reviewer and proposal.state == ProposalState.SUBMITTED, "return_form": return_form,
+        "history_rows": history_rows(proposal, user=request.user),
+    })
+
+
+def _price_rows(rows):
+    return [{"item": r["item"], "amount": price_label(r["amount"]), "unit": r["unit"]} for r in rows]
+
+
+@require_safe
+def photo(request, pk: int):
+    """A photo: public when it belongs to the published content of its service; otherwise only for those who
+    may see the proposal (the provider, the kraj). Served with its fixed type, never sniffed or run."""
+    obj = get_object_or_404(ProposalPhoto.objects.select_related("proposal"), pk=pk)
+    published = published_proposal(obj.proposal.service_id)
+    public = published is not None and published.pk == obj.proposal_id
+    if not public and not can(request.user, "view", obj.proposal):
+        raise Http404
+    tag = f'"{photo_etag(obj)}"'
+    cache_control = "public, max-age=300" if public else "private, no-cache"
+    if cache.not_modified(request, tag):
+        return _not_modified(tag, cache_control)
+    resp = HttpResponse(bytes(obj.data), content_type=obj.content_type)
+    resp["ETag"] = tag
+    resp["Cache-Control"] = cache_control
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    resp["Content-Disposition"] = f'inline; filename="foto-{obj.pk}.{"png" if obj.content_type == "image/png" else "jpg"}"'
+    return resp

@@ -1,6 +1,6 @@
 """Open data of the catalogue: CSV and XLSX open and carry the same rows as the JSON export; the HSDS export
-validates against the official Open Referral HSDS 3.0 JSON Schemas (copied into
-socplan/catalogue/data/hsds-3.0/, CC BY-SA 4.0); the published-network exports follow the network flag."""
+validates against the official Open Referral HSDS 3.1 JSON Schemas (copied into
+socplan/catalogue/data/hsds-3.1/, CC BY-SA 4.0); the published-network exports follow the network flag."""
 
 import copy
 import csv
@@ -22,8 +22,8 @@ from socplan.registry.models import Service
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA_DIR = Path(socplan.catalogue.__file__).resolve().parent / "data" / "hsds-3.0" / "schema"
-BASE = "https://schemas.openreferral.org/hsds/3.0/"  # any base URI: the files reference each other relatively
+SCHEMA_DIR = Path(socplan.catalogue.__file__).resolve().parent / "data" / "hsds-3.1" / "schema"
+BASE = "https://schemas.openreferral.org/hsds/3.1/"  # any base URI: the files reference each other relatively
 
 
 def _validator(name: str) -> Draft202012Validator:
@@ -47,7 +47,8 @@ def _download(client, name: str):
 
 def test_schema_files_and_licence_are_shipped():
     assert {"service.json", "organization.json", "location.json", "service_at_location.json", "contact.json",
-            "taxonomy_term.json", "attribute.json"} <= {f.name for f in SCHEMA_DIR.glob("*.json")}
+            "taxonomy_term.json", "attribute.json", "schedule.json", "cost_option.json", "service_capacity.json",
+            "unit.json", "url.json"} <= {f.name for f in SCHEMA_DIR.glob("*.json")}
     licence = (SCHEMA_DIR.parent / "LICENSE").read_text(encoding="utf-8")
     assert "Attribution-ShareAlike 4.0" in licence
 
