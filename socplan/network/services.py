@@ -176,10 +176,16 @@ def parameters_ensure(*, actor, region, year: int) -> NetworkParameters:
     return existing or network_parameters_create(actor=actor, region=region, year=year)
 
 
+def approved_versions_using(parameters: NetworkParameters):
+    """The approved network versions approved with these parameters (linked, or through their entries' tiers)."""
+    return NetworkVersion.objects.filter(approved_at__isnull=False).filter(
+        pk__in=NetworkVersion.objects.filter(Q(parameters=parameters) | Q(entries__tier__parameters=parameters))
+        .values("pk"))
+
+
 def parameters_used_by_approved(parameters: NetworkParameters) -> bool:
     """Has an approved network version been approved with these parameters (tiers, conditions, rates)?"""
-    return NetworkVersion.objects.filter(approved_at__isnull=False).filter(
-        Q(parameters=parameters) | Q(entries__tier__parameters=parameters)).exists()
+    return approved_versions_using(parameters).exists()
 
 
 def parameters_frozen(parameters: NetworkParameters) -> bool:

@@ -776,7 +776,7 @@ def parameters(request, region, year):
         "may_change": may_change and not frozen, "frozen": frozen, "is_current": p.is_current,
         "may_new_edition": may_change and p.is_current and frozen,
         "editions": list(editions.order_by("-edition").only("pk", "edition", "year", "region__code")),
-        "approved_networks": list(p.networks.filter(approved_at__isnull=False).order_by("amendment")),
+        "approved_networks": list(services.approved_versions_using(p).order_by("amendment")),
     })
 
 
