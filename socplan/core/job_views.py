@@ -1,7 +1,9 @@
 """Pages for background jobs: list, detail with progress (refreshes itself while running), start.
 
-Jobs are scoped and attributed: every job records who started it (`created_by`); a user sees only the jobs they
-started, a superuser every job (`visible_jobs`). The generic launcher here starts only kinds that need no kraj
+Jobs are scoped and attributed: every job records who started it (`created_by`) and the kraj whose data it works
+on (`region`, from its parameters); a user sees the jobs they started and, through the permission layer
+(`Job.SCOPE`), the jobs of their own kraj if they are its staff (administrator, officer); a superuser every job
+(`visible_jobs`). The generic launcher here starts only kinds that need no kraj
 (`staff_only=False`) for any signed-in user, and the administrative kinds (national imports, a kraj's evaluation
 without its parameters, …) for superusers only; a kraj's job is started from its module's page, which checks the
 user's permission for that kraj and hands the job its actor, so the work runs with the starter's rights.
@@ -9,7 +11,8 @@ user's permission for that kraj and hands the job its actor, so the work runs wi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,14 +26,26 @@ def _is_superuser(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+_SCOPE: list = []  # the permission layer's restrict(queryset, user, action), registered by socplan.accounts
+
+
+def register_job_scope(restrict) -> None:
+    """The permission layer (an app above core) hands its ``restrict`` over at start-up (AccountsConfig.ready)."""
+    _SCOPE[:] = [restrict]
+
+
 def visible_jobs(user, queryset=None):
-    """The jobs `user` may see: their own; a superuser's, every job."""
-    qs = (queryset if queryset is not None else Job.objects.all()).select_related("created_by")
+    """The jobs `user` may see: their own and those of their kraj (kraj staff, by the permission layer);
+    a superuser's, every job."""
+    qs = (queryset if queryset is not None else Job.objects.all()).select_related("created_by", "region")
     if _is_superuser(user):
         return qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(created_by=user)
+    if not _SCOPE:
+        raise ImproperlyConfigured("socplan.accounts did not register the job scope (register_job_scope)")
+    colleagues = _SCOPE[0](Job.objects.filter(region__isnull=False), user, "view")
+    return qs.filter(Q(created_by=user) | Q(pk__in=colleagues.values("pk")))
 
 
 def startable_kinds(user):

@@ -59,10 +59,20 @@ class _Progress:
             self.echo(pct, message)
 
 
+def _job_region(params: dict):
+    """The kraj a job's parameters name (``{"region": "<code>", …}``), so that its staff see the job."""
+    code = params.get("region")
+    if not isinstance(code, str) or not code:
+        return None
+    return Job._meta.get_field("region").related_model.objects.filter(code=code).only("pk").first()
+
+
 def job_enqueue(*, actor, kind: str, params: dict | None = None) -> Job:
     if kind not in KINDS:
         raise ValueError(f"neznámý druh úlohy {kind!r}")
-    job = Job.objects.create(kind=kind, params=params or {}, created_by=actor if getattr(actor, "pk", None) else None)
+    params = params or {}
+    job = Job.objects.create(kind=kind, params=params, created_by=actor if getattr(actor, "pk", None) else None,
+                             region=_job_region(params))
 
     def send():
         result = run_job.enqueue(job.pk)
@@ -102,5 +112,6 @@ def job_run_now(*, actor, kind: str, params: dict | None = None, echo=None) -> J
     """Run a job in the foreground (the CLI), recording it like a queued one."""
     if kind not in KINDS:
         raise ValueError(f"neznámý druh úlohy {kind!r}")
-    job = Job.objects.create(kind=kind, params=params or {}, created_by=actor)
+    params = params or {}
+    job = Job.objects.create(kind=kind, params=params, created_by=actor, region=_job_region(params))
     return _execute(job, echo)

@@ -60,6 +60,14 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("spuštěno"), null=True, blank=True)
     finished_at = models.DateTimeField(_("dokončeno"), null=True, blank=True)
     task_id = models.CharField(_("id úlohy ve frontě"), max_length=64, blank=True)
+    region = models.ForeignKey("territory.Region", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", editable=False, verbose_name=_("kraj"),
+                               help_text=_("Kraj, jehož data úloha zpracovává; její průběh vidí pracovníci kraje."))
+
+    # the staff of the job's kraj see it (besides its starter and superusers); nobody changes a job through the
+    # permission layer (`socplan.core.job_views.visible_jobs`)
+    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": True,
+             "view_roles": ("region_admin", "region_officer"), "edit_roles": ()}
 
     class Meta:
         verbose_name = _("úloha na pozadí")
