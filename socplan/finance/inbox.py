@@ -302,3 +302,28 @@ def allocation_approved(run, *, actor) -> None:
     notify(recipients(roles=REGION_STAFF, region_id=run.region_id), actor=actor, region_id=run.region_id,
            url=reverse("finance:allocation_detail", args=[run.pk]), topic="allocation.approved",
            text=_("Schváleno rozdělení rozpočtu %(year)s.") % {"year": run.year})
+
+
+def decisions_issued(decisions, *, actor) -> None:
+    """Each provider is told of its decision (or contract) with its amount."""
+    for d in decisions:
+        rnd = d.programme_round
+        notify(recipients(roles=(Role.PROVIDER_USER,), provider_id=d.provider_id), actor=actor,
+               region_id=rnd.programme.region_id, url=reverse("finance:decision_detail", args=[d.pk]),
+               topic="finance.decision",
+               text=_("Vydáno: %(instrument)s %(number)s (%(round)s), %(amount)s.") % {
+                   "instrument": d.get_instrument_display(), "number": d.number, "round": _round_name(rnd),
+                   "amount": format_czk(d.amount)})
+
+
+def decision_settled(settlement, *, actor) -> None:
+    """The provider is told of the settlement of its decision: the refund and its due date, or none."""
+    d = settlement.decision
+    if settlement.refund:
+        text = _("Vyúčtování dotace %(number)s: vratka %(refund)s, splatná do %(date)s.") % {
+            "number": d.number, "refund": format_czk(settlement.refund), "date": _date(settlement.due_on)}
+    else:
+        text = _("Vyúčtování dotace %(number)s: bez vratky.") % {"number": d.number}
+    notify(recipients(roles=(Role.PROVIDER_USER,), provider_id=d.provider_id), actor=actor,
+           region_id=d.programme_round.programme.region_id, url=reverse("finance:decision_detail", args=[d.pk]),
+           topic="finance.settlement", text=text)

@@ -25,6 +25,7 @@ from socplan.core.money import largest_remainder
 from socplan.registry.models import Provider
 
 from . import engine
+from . import inbox as notices
 from .grant_settlement import GrantLine, settle_grant
 from .models import (
     SCHEDULE_INSTALMENTS,
@@ -168,6 +169,7 @@ def decisions_issue(*, actor, run: AllocationRun, issued_on: dt.date | None = No
             for i, (due, amt) in enumerate(instalment_plan(decision.amount, programme.payment_schedule,
                                                            programme.year, issued_on), start=1)])
         out.append(decision)
+    notices.decisions_issued(out, actor=actor)
     return out
 
 
@@ -251,4 +253,5 @@ def decision_settle(*, actor, decision: GrantDecision) -> DecisionSettlement:
     settlement.computed_by = _user(actor)
     _audit(settlement, actor, _("vyúčtování dotace vypočteno"))
     settlement.save()
+    notices.decision_settled(settlement, actor=actor)
     return settlement
