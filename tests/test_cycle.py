@@ -120,7 +120,7 @@ def test_measure_to_money_through_the_api():
     api.as_(officer).post(_request_url(rid, "decide"), {"admit": True, "tier": "zakladni", "reason": "x"},
                           expect=403)
     decided = api.as_(approver).post(_request_url(rid, "decide"), {
-        "admit": True, "tier": "zakladni", "reason": "Potřebnost doložena komunitním plánem."})
+        "admit": True, "tier": "zakladni", "reason": "Potřebnost doložena komunitním plánem.", "confirm": True})
     assert decided["state"] == "admitted"
     entry_ref = decided["network_entry"]
     assert entry_ref["version"] != base.pk and entry_ref["version_status"] == "draft"  # to be approved
@@ -223,7 +223,7 @@ def test_the_entry_of_an_admitted_request_cannot_be_removed_from_the_draft():
     services.development_request_review(actor=district_team, request=req, recommends=True)
     services.development_request_evaluate(actor=officer, request=req)
     services.development_request_decide(actor=f.officer(can_approve=True), request=req, admit=True,
-                                        tier=f.tier(year=YEAR), reason="Zařazeno.")
+                                        tier=f.tier(year=YEAR), reason="Zařazeno.", confirm_failing=True)
     entry = NetworkEntry.objects.get(request=req)
     assert not entry.network.is_approved
 

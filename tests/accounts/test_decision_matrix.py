@@ -134,7 +134,8 @@ def _take(kind: DecisionKind, actor, w):
             actor=actor, request=w.requests["district_review"], text="Ověřeno.")
     if kind == DecisionKind.REQUEST_DECIDE:
         return network_services.development_request_decide(
-            actor=actor, request=w.requests["evaluated"], admit=True, tier=tier, reason="Potřebné.")
+            actor=actor, request=w.requests["evaluated"], admit=True, tier=tier, reason="Potřebné.",
+            confirm_failing=True)
     if kind == DecisionKind.NETWORK_APPROVE:
         return network_services.network_year_approve(actor=actor, network=w.network, decision_ref="RK 1/31",
                                                      confirm_failing=True, reason="Doplní se.")
@@ -227,7 +228,7 @@ def _api_call(kind: DecisionKind, w) -> tuple[str, dict]:
         DecisionKind.REQUEST_EVALUATE: (f"/api/v1/network/requests/{r['district_review'].pk}/evaluate/",
                                         {"text": "ověřeno"}),
         DecisionKind.REQUEST_DECIDE: (f"/api/v1/network/requests/{r['evaluated'].pk}/decide/",
-                                      {"admit": True, "tier": "zakladni", "reason": "potřebné"}),
+                                      {"admit": True, "tier": "zakladni", "reason": "potřebné", "confirm": True}),
         DecisionKind.NETWORK_APPROVE: (f"/api/v1/network/versions/{w.network.pk}/approve/",
                                        {"decision_ref": "RK", "confirm": True, "reason": "doplní se"}),
         DecisionKind.REPORT_APPROVE: (f"/api/v1/finance/budgets/{w.budget.pk}/approve/", {}),
@@ -242,7 +243,8 @@ def _page_call(kind: DecisionKind, w) -> tuple[str, dict] | None:
     return {
         DecisionKind.REQUEST_EVALUATE: (f"/sit/zamery/{r['district_review'].pk}/hodnoceni/", {"text": "ověřeno"}),
         DecisionKind.REQUEST_DECIDE: (f"/sit/zamery/{r['evaluated'].pk}/rozhodnuti/",
-                                      {"admit": "1", "tier": f.tier(year=YEAR).pk, "reason": "potřebné"}),
+                                      {"admit": "1", "tier": f.tier(year=YEAR).pk, "reason": "potřebné",
+                                       "confirm_failing": "on"}),
         DecisionKind.NETWORK_APPROVE: (f"/sit/verze/{w.network.pk}/schvalit/",
                                        {"decision_ref": "RK", "confirm_failing": "on", "reason": "doplní se"}),
         DecisionKind.REPORT_APPROVE: (f"/financovani/rozpocet/{w.budget.pk}/schvalit/", {}),

@@ -202,6 +202,9 @@ def test_request_to_amendment_through_the_pages(page, demo_server, tmp_path):
     page.check("#decision_admit_0")  # zařadit do sítě
     page.select_option("#decision_tier", label="základní síť")
     page.fill("#decision_reason", "Potřebnost doložena ORP i okresem.")
+    if page.locator("#decision_confirm_failing").count():  # the request fails entry conditions: confirm them
+        assert page.get_by_test_id("decision-failures").is_visible()
+        page.check("#decision_confirm_failing")
     page.get_by_role("button", name="Rozhodnout").click()
     assert page.url == request_url
     assert state(page) == "zařazeno do sítě"

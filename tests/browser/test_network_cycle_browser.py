@@ -48,6 +48,9 @@ def test_decision_after_approval_opens_an_amendment_to_approve(page, demo_server
     page.check("#decision_admit_0")
     page.select_option("#decision_tier", label="základní síť")
     page.fill("#decision_reason", "Potřebnost doložena (test).")
+    if page.locator("#decision_confirm_failing").count():  # the request fails entry conditions: confirm them
+        assert page.get_by_test_id("decision-failures").is_visible()
+        page.check("#decision_confirm_failing")
     page.get_by_role("button", name="Rozhodnout").click()
     assert page.get_by_test_id("request-state").inner_text() == "zařazeno do sítě"
     admission = page.get_by_test_id("admission")

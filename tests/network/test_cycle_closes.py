@@ -66,8 +66,10 @@ def approve(w, version):
 
 
 def admit(w, req, **kwargs):
+    """Admit the request (the test requests fail some entry conditions – no co-financing declared, no action
+    plan – so the approver confirms them explicitly)."""
     return services.development_request_decide(actor=w.approver, request=req, admit=True, tier=f.tier(year=YEAR),
-                                               reason="Potřebnost doložena.", **kwargs)
+                                               reason="Potřebnost doložena.", confirm_failing=True, **kwargs)
 
 
 def test_a_decision_after_approval_opens_an_amendment_with_the_new_capacity(w):
@@ -214,7 +216,8 @@ def test_the_decision_page_shows_the_amendment_to_approve(w, client):
     page = client.get(reverse("network:request", args=[req.pk])).content.decode()
     assert "Rozhodnutí kraje" in page
     resp = client.post(reverse("network:request_decision_create", args=[req.pk]),
-                       {"admit": "1", "tier": f.tier(year=YEAR).pk, "reason": "Potřebné."}, follow=True)
+                       {"admit": "1", "tier": f.tier(year=YEAR).pk, "reason": "Potřebné.", "confirm_failing": "on"},
+                       follow=True)
     html = resp.content.decode()
     amendment = NetworkVersion.objects.get(region=f.region(), year=YEAR, amendment=1)
     assert 'data-testid="admission-pending"' in html

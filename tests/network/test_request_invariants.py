@@ -73,7 +73,7 @@ def _decide(w, kind: str, service_index: int, admit: bool) -> DevelopmentRequest
             services.development_request_decide(
                 actor=w.approver, request=req, admit=admit, tier=f.tier(year=YEAR) if admit else None,
                 reason="Rozhodnutí kraje." if admit else "Prostředky nestačí.",
-                service=service if kind == "new" else None)
+                service=service if kind == "new" else None, confirm_failing=True)
     except ValidationError:
         event("admission refused by a rule")  # e.g. a second request for one entry of a draft: stays undecided
     else:

@@ -103,7 +103,7 @@ def test_every_step_by_its_role_and_no_other(w):
     assert body["available_actions"] == ["return"]  # the officer may not decide
     assert api(w.approver).get(url(rid)).json()["available_actions"] == ["decide", "return"]
 
-    decide = {"admit": True, "tier": "zakladni", "reason": "Potřebnost doložena."}
+    decide = {"admit": True, "tier": "zakladni", "reason": "Potřebnost doložena.", "confirm": True}
     for other in (w.officer, w.district_team, w.coordinator):
         assert post(other, url(rid, "decide"), decide).status_code == 403
     assert post(w.other_kraj_approver, url(rid, "decide"), decide).status_code in (403, 404)
@@ -146,7 +146,8 @@ def _admitted_after_approval(w):
     approved = post(w.approver, f"/api/v1/network/versions/{w.base.pk}/approve/",
                     {"decision_ref": "RK 1", "confirm": True, "reason": "Základní síť."})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    return post(w.approver, url(rid, "decide"), {"admit": True, "tier": "zakladni", "reason": "ok"}).json()
+    return post(w.approver, url(rid, "decide"), {"admit": True, "tier": "zakladni", "reason": "ok",
+                                                 "confirm": True}).json()
 
 
 def test_version_approval_answers_409_with_the_failing_entries_until_confirmed(w):
