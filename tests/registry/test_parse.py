@@ -122,3 +122,84 @@ def test_fingerprint_stable_and_sensitive():
     b = parse_record(record(1, "3051801"), 5, LOOKUPS)
     c = parse_record(record(1, "3051801", forms=[form("pob", ("luzka", 33))]), 0, LOOKUPS)
     assert a.fingerprint() == b.fingerprint() != c.fingerprint()
+
+
+def test_fingerprint_hashes_the_same_text_as_asdict():
+    """The fingerprint is stored: built field by field, it must hash exactly what `dataclasses.asdict` gave
+    (every field but `index` and `warnings`), or every stored service would look changed after an upgrade."""
+    import dataclasses
+    import hashlib
+
+    raw = record(1, "3051801", forms=[form("pob", ("luzka", 33), ("klient", 4), continuous=True), form("amb")],
+                 facilities=[facility("Dům A", od="2016-09-01", do="2020-01-31"), facility("Dům B", obec=None)])
+    raw["ciloveSkupiny"] = [{"cilovaSkupina": {"id": "CilovaSkupinaOsoby/3"}}]
+    raw["vekoveSkupiny"] = [{"vekovaSkupina": {"id": "VekovaSkupinaOsoby/2"}}]
+    rec = parse_record(raw, 3, LOOKUPS)
+    assert len(rec.forms) == 2 and len(rec.facilities) == 2 and rec.age_group_ids
+    data = dataclasses.asdict(rec)
+    del data["index"], data["warnings"]
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    assert rec.fingerprint() == hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Unseekable:
+    """A file without seek/tell: only the event reader can read it."""
+
+    def __init__(self, content: bytes):
+        self._fh = io.BytesIO(content)
+
+    def read(self, n=-1):
+        return self._fh.read(n)
+
+
+FAST_READER_CASES = [
+    {"polozky": [record(1, "3051801"), record(2, "3051802", facilities=[facility('Dům "U [lípy]" {a}\\ \n')])]},
+    {"polozky": [{"a": "x\\\"[[[", "b": [{"c": "\\\\"}], "d": "\u00e9\U0001f600 / \t", "e": 1.50, "f": -0.0}]},
+    {"polozky": [1, "text", None, True, [], {}, [[[["deep but allowed"]]]], 12345678901234567890]},
+    {"polozky": []},
+]
+
+
+@pytest.mark.parametrize("content", [json.dumps(c).encode() for c in FAST_READER_CASES]
+                         + [json.dumps(c, ensure_ascii=False, indent=2).encode() for c in FAST_READER_CASES])
+def test_fast_reader_yields_what_the_event_reader_yields(content):
+    from socplan.registry.mpsv_import.stream import iter_records
+
+    fast = list(iter_records(io.BytesIO(content)))
+    events = list(iter_records(_Unseekable(content)))
+    assert fast == events
+    assert [type(v) for v in fast] == [type(v) for v in events]  # Decimal for fractions, as ijson gives
+
+
+@pytest.mark.parametrize("value", [
+    {}, [[1]], {"a": "[[[[", "b": [{}]}, {"a": 'x\\" [[[', "b": [{"c": "\\"}]}, ["\n]", [["é"]]],
+    {"a": [{"b": [{"c": [{"d": "}}}}"}]}]}]}, "scalar", [["\\u"], "\\\\[", [[["]]]"]]]],
+])
+def test_nesting_depth_from_the_bytes_matches_the_structure(value):
+    from socplan.registry.mpsv_import.stream import _depth
+
+    def depth(v):
+        if isinstance(v, dict):
+            return 1 + max((depth(x) for x in v.values()), default=0)
+        if isinstance(v, list):
+            return 1 + max((depth(x) for x in v), default=0)
+        return 0
+
+    for text in (json.dumps(value), json.dumps(value, ensure_ascii=False)):
+        assert _depth(text.encode()) == depth(value), text
+
+
+def test_a_file_the_fast_reader_hands_over_midway_yields_each_record_once():
+    """Records before an unusual one are not yielded twice when the event reader takes over."""
+    from socplan.registry.mpsv_import.stream import iter_records
+
+    deep: object = "31 levels with the record"
+    for _ in range(30):
+        deep = [deep]
+    deep = {"x": deep}
+    content = json.dumps({"polozky": [{"n": 1}, {"n": 2}, deep, {"n": 4}]}).encode()
+    with pytest.raises(FileRefused) as exc:
+        list(iter_records(io.BytesIO(content), name="hluboky.json"))
+    assert "záznam č. 3" in str(exc.value) and "vnoření je hlubší než 32" in str(exc.value)
+    content = json.dumps({"polozky": [{"n": 1}, {"n": 2}], "dalsi": {"a": 1}}).encode()
+    assert list(iter_records(io.BytesIO(content))) == [{"n": 1}, {"n": 2}]

@@ -11,6 +11,15 @@ prefix strings, whose total length grows with the square of the nesting) and bui
   does not survive a number Python refuses to convert);
 - what is not JSON (or not UTF-8) refuses the file.
 
+Fast path. A file of the usual shape — `{"<key>": [record, record, …]}` and nothing else — is read by a second
+reader first: it decodes one record at a time with the standard library's C decoder (`raw_decode` on a window of
+the text that never grows beyond the record limit) and checks the same limits on each record's text (its size,
+its nesting, no value longer than the token limit, no long run of digits). Anything unusual — another root key,
+a record or value over a limit, nesting too deep, text that is not JSON or UTF-8, a lone surrogate — hands the
+file to the event reader above, which starts again from the beginning, skips the records already yielded
+(they were read alike) and refuses or reads the rest exactly as it always has, with the same messages.
+A file without `seek`/`tell` is read by the event reader alone.
+
 A refusal is `FileRefused` with a Czech message naming the file, the record (its number in the array) and the
 byte position where the reader stopped. Values outside the array are skipped without being built.
 `RecordStream.saw_array` tells afterwards whether the root was an object with that key holding an array.
@@ -18,9 +27,13 @@ byte position where the reader stopped. Values outside the array are skipped wit
 
 from __future__ import annotations
 
+import codecs
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from itertools import accumulate
 from typing import IO, Any
 
 import ijson
@@ -100,6 +113,34 @@ class RecordStream:
         return FileRefused(f"Soubor {self.name} ({where}kolem bajtu {self.reader.position}): {message}")
 
     def __iter__(self) -> Iterator[Any]:
+        try:
+            start = self.reader._fh.tell()
+        except (AttributeError, OSError, ValueError):
+            start = None
+        done = 0
+        if start is not None:
+            fast = _FastReader(self.reader._fh, self.key, self.limits)
+            try:
+                for record in fast:
+                    self.saw_array = True
+                    self.count += 1
+                    done += 1
+                    yield record
+                self.saw_array = True
+                return
+            except _Fallback:
+                pass
+            self.reader._fh.seek(start)
+            self.count = 0
+            self.saw_array = False
+        skip = done
+        for record in self._checked_records():
+            if skip:
+                skip -= 1
+                continue
+            yield record
+
+    def _checked_records(self) -> Iterator[Any]:
         try:
             yield from self._records()
         except _TooLarge as exc:
@@ -195,6 +236,143 @@ class RecordStream:
                     container.append(value)
                 continue
         # state "after": anything after the root object is a JSON error the parser has raised already
+
+
+class _Fallback(Exception):
+    """The fast reader met something it does not read itself: the event reader takes over."""
+
+
+def _no_constant(name):
+    raise _Fallback(name)  # NaN / Infinity: not JSON; the event reader refuses them
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant)
+_WS = re.compile(r"[ \t\n\r]*")
+_HEAD = re.compile(r'[ \t\n\r]*\{[ \t\n\r]*"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*\[')
+# Nesting depth from a record's bytes at C speed: keep only quotes and brackets (and, when there are escapes,
+# backslashes and the letters an escape may use, so that each escape is dropped whole), drop the escapes, then the
+# strings; what is left are the brackets outside strings.
+_ALL = bytes(range(256))
+_DROP_PLAIN = bytes(b for b in _ALL if b not in b'"[]{}')
+_DROP_ESCAPED = bytes(b for b in _ALL if b not in b'"[]{}\\/bfnrtu')
+_DROP_LETTERS = b"/bfnrtu"
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_DEPTH_STEP = [0] * 256
+_DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
+_DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
+
+
+def _depth(raw: bytes) -> int:
+    """The deepest nesting of brackets outside strings in `raw` (a complete JSON value)."""
+    if b"\\" in raw:
+        kept = _ESCAPE.sub(b"", raw.translate(None, _DROP_ESCAPED))
+        kept = b"".join(kept.split(b'"')[::2]).translate(None, _DROP_LETTERS)
+    else:
+        kept = b"".join(raw.translate(None, _DROP_PLAIN).split(b'"')[::2])  # every other piece is inside a string
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, kept)), default=0)
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+class _FastReader:
+    """The fast path (see the module docstring): yields the records of `{"key": [...]}` or raises `_Fallback`."""
+
+    CHUNK = 1024 * 1024
+
+    def __init__(self, fh, key: str, limits: StreamLimits):
+        self.fh = fh
+        self.key = key
+        self.limits = limits
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.digit_tail = b""
+        self.window = limits.max_record_bytes + self.CHUNK
+
+    def _more(self) -> None:
+        """Read the next chunk (dropping what is consumed); a window over the limit hands over."""
+        if self.eof:
+            raise _Fallback("end of file")
+        if len(self.buf) - self.pos > self.window:
+            raise _Fallback("window")
+        data = self.fh.read(self.CHUNK)
+        if not data:
+            self.eof = True
+        zeros = self.digit_tail + data.translate(_DIGITS_AS_ZERO)
+        if b"0" * MAX_DIGITS in zeros:
+            raise _Fallback("digits")
+        self.digit_tail = zeros[-MAX_DIGITS:]
+        try:
+            text = self.decoder.decode(data, final=self.eof)
+        except UnicodeDecodeError:
+            raise _Fallback("utf-8") from None
+        self.buf = self.buf[self.pos:] + text
+        self.pos = 0
+
+    def _skip_ws(self) -> str:
+        """The next character that is not white space ('' at the end of the file)."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if self.eof:
+                return ""
+            self._more()
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            m = _HEAD.match(self.buf)
+            if m:
+                break
+            if self.eof or len(self.buf) > 4096:
+                raise _Fallback("head")
+            self._more()
+        if m.group(1) != self.key:
+            raise _Fallback("another root key")
+        self.pos = m.end()
+        if self._skip_ws() == "]":
+            self.pos += 1
+        else:
+            while True:
+                yield self._record()
+                c = self._skip_ws()
+                if c == ",":
+                    self.pos += 1
+                    continue
+                if c == "]":
+                    self.pos += 1
+                    break
+                raise _Fallback("between records")
+        if self._skip_ws() != "}":
+            raise _Fallback("after the array")
+        self.pos += 1
+        if self._skip_ws() != "":
+            raise _Fallback("after the root")
+
+    def _record(self) -> Any:
+        self._skip_ws()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+                if end < len(self.buf) or self.eof:
+                    break
+                self._more()  # a number may go on in the next chunk
+            except json.JSONDecodeError:
+                self._more()  # an incomplete record at the end of the window, or not JSON: read on or hand over
+            except RecursionError:
+                raise _Fallback("nesting") from None
+        text = self.buf[self.pos:end]
+        self.pos = end
+        limits = self.limits
+        raw = text.encode()
+        if len(raw) > limits.max_record_bytes or len(raw) > limits.max_token_bytes:
+            raise _Fallback("size")  # the event reader decides by the exact rules
+        if "\\u" in text and _SURROGATE.search(text):
+            raise _Fallback("surrogate")
+        if _depth(raw) + 2 > limits.max_depth:  # the root object and the array are two levels
+            raise _Fallback("depth")
+        return value
 
 
 def iter_records(fh: IO[bytes], *, key: str = "polozky", name: str = "soubor",

@@ -35,6 +35,7 @@ from ..models import (
     TargetGroup,
 )
 from .parse import WARNING_LABELS, ColumnLimits, Lookups, Rejection, ServiceRec
+from .write import RowWriter
 
 REASON = "import registru MPSV"
 
@@ -146,6 +147,13 @@ class _Ctx:
         self.target = self._groups(TargetGroup, {g for r in records for g in r.target_group_ids},
                                    "Cílová skupina {}")
         self.age = self._groups(AgeGroup, {g for r in records for g in r.age_group_ids}, "Věková skupina {}")
+        self._writers: dict = {}
+
+    def insert(self, model, rows: list[dict]) -> list[int]:
+        """Insert new rows of `model` with their history rows (see write.py); returns their pks in order."""
+        if model not in self._writers:
+            self._writers[model] = RowWriter(model, actor=self.actor, now=self.now, reason=REASON)
+        return self._writers[model].insert(rows)
 
     def _groups(self, model, ids: set[str], label: str) -> dict[str, int]:
         known = dict(model.objects.exclude(mpsv_od_id=None).values_list("mpsv_od_id", "pk"))
@@ -269,7 +277,7 @@ def _providers_upsert(records: list[ServiceRec], ctx: _Ctx, report: ImportReport
     for ico, values in wanted.items():
         obj = existing.get(ico)
         if obj is None:
-            to_create.append(Provider(ico=ico, source=Source.MPSV, verified_at=ctx.now, **values))
+            to_create.append({"ico": ico, "source": Source.MPSV, "verified_at": ctx.now, **values})
             continue
         diff = [f for f, v in values.items() if getattr(obj, f) != v]
         if diff:
@@ -279,9 +287,7 @@ def _providers_upsert(records: list[ServiceRec], ctx: _Ctx, report: ImportReport
             obj.verified_at = ctx.now
             fields.update(diff)
             to_update.append(obj)
-    if to_create:
-        bulk_create_with_history(to_create, Provider, batch_size=BATCH, default_user=ctx.actor,
-                                 default_change_reason=REASON)
+    ctx.insert(Provider, to_create)
     if to_update:
         bulk_update_with_history(to_update, Provider, sorted(fields | {"version", "verified_at"}), batch_size=BATCH,
                                  default_user=ctx.actor, default_change_reason=REASON)
@@ -291,45 +297,48 @@ def _providers_upsert(records: list[ServiceRec], ctx: _Ctx, report: ImportReport
 
 
 def _create(new: list[tuple[ServiceRec, str]], ctx: _Ctx, provider_pk: dict[str, int]) -> None:
-    services = [Service(verified_at=ctx.now, **_service_values(rec, ctx, provider_pk[rec.provider.ico], fp))
-                for rec, fp in new]
-    services = bulk_create_with_history(services, Service, batch_size=BATCH, default_user=ctx.actor,
-                                        default_change_reason=REASON)
-    pairs = [(rec, s.pk) for (rec, _fp), s in zip(new, services, strict=True)]
-    _children_create(pairs, ctx)
+    pks = ctx.insert(Service, [{"verified_at": ctx.now, **_service_values(rec, ctx, provider_pk[rec.provider.ico], fp)}
+                               for rec, fp in new])
+    _children_create([(rec, pk) for (rec, _fp), pk in zip(new, pks, strict=True)], ctx)
+
+
+def _form_values(spk: int, f, ctx: _Ctx) -> dict:
+    return {"service_id": spk, "form_id": ctx.form[f.form_id], "continuous": f.continuous, "source": Source.MPSV,
+            "verified_at": ctx.now}
+
+
+def _capacity_values(sfpk: int, c, ctx: _Ctx) -> dict:
+    return {"service_form_id": sfpk, "capacity_type_id": ctx.cap_type[c.type_id], "count": c.count,
+            "description": c.description, "source": Source.MPSV, "verified_at": ctx.now}
 
 
 def _children_create(pairs: list[tuple[ServiceRec, int]], ctx: _Ctx) -> None:
-    """Create all children of freshly created services (pairs of record and service pk)."""
+    """Create all children of freshly created services (pairs of record and service pk), rows and history in
+    the order the model objects were created before (forms, capacities, facilities, groups, scope)."""
     forms, form_caps = [], []
     facilities, tgs, ags, areas = [], [], [], []
     for rec, spk in pairs:
         for f in rec.forms:
-            forms.append(ServiceForm(service_id=spk, form_id=ctx.form[f.form_id], continuous=f.continuous,
-                                     source=Source.MPSV, verified_at=ctx.now))
+            forms.append(_form_values(spk, f, ctx))
             form_caps.append(f.capacities)
-        for f in rec.facilities:
-            facilities.append(Facility(service_id=spk, source=Source.MPSV, verified_at=ctx.now,
-                                       **_facility_values(f, ctx)))
-        tgs += [ServiceTargetGroup(service_id=spk, target_group_id=ctx.target[g]) for g in rec.target_group_ids]
-        ags += [ServiceAgeGroup(service_id=spk, age_group_id=ctx.age[g]) for g in rec.age_group_ids]
+        facilities += [{"service_id": spk, "source": Source.MPSV, "verified_at": ctx.now,
+                        **_facility_values(f, ctx)} for f in rec.facilities]
+        tgs += [{"service_id": spk, "target_group_id": ctx.target[g]} for g in rec.target_group_ids]
+        ags += [{"service_id": spk, "age_group_id": ctx.age[g]} for g in rec.age_group_ids]
         areas += _areas_for(rec, spk, ctx)
-    kw = {"batch_size": BATCH, "default_user": ctx.actor, "default_change_reason": REASON}
-    forms = bulk_create_with_history(forms, ServiceForm, **kw)
-    caps = [Capacity(service_form_id=sf.pk, capacity_type_id=ctx.cap_type[c.type_id], count=c.count,
-                     description=c.description, source=Source.MPSV, verified_at=ctx.now)
-            for sf, cs in zip(forms, form_caps, strict=True) for c in cs]
-    bulk_create_with_history(caps, Capacity, **kw)
-    bulk_create_with_history(facilities, Facility, **kw)
-    bulk_create_with_history(tgs, ServiceTargetGroup, **kw)
-    bulk_create_with_history(ags, ServiceAgeGroup, **kw)
-    bulk_create_with_history(areas, ServiceArea, **kw)
+    form_pks = ctx.insert(ServiceForm, forms)
+    ctx.insert(Capacity, [_capacity_values(sfpk, c, ctx)
+                          for sfpk, cs in zip(form_pks, form_caps, strict=True) for c in cs])
+    ctx.insert(Facility, facilities)
+    ctx.insert(ServiceTargetGroup, tgs)
+    ctx.insert(ServiceAgeGroup, ags)
+    ctx.insert(ServiceArea, areas)
 
 
-def _areas_for(rec: ServiceRec, spk: int, ctx: _Ctx, skip_orps=(), skip_munis=()) -> list[ServiceArea]:
-    out = [ServiceArea(service_id=spk, orp_id=o, source=Source.MPSV, verified_at=ctx.now)
+def _areas_for(rec: ServiceRec, spk: int, ctx: _Ctx, skip_orps=(), skip_munis=()) -> list[dict]:
+    out = [{"service_id": spk, "orp_id": o, "source": Source.MPSV, "verified_at": ctx.now}
            for o in ctx.orps_of(rec) if o not in skip_orps]
-    out += [ServiceArea(service_id=spk, municipality_id=ctx.muni[c][0], source=Source.MPSV, verified_at=ctx.now)
+    out += [{"service_id": spk, "municipality_id": ctx.muni[c][0], "source": Source.MPSV, "verified_at": ctx.now}
             for c in rec.area_municipality_codes if ctx.muni[c][0] not in skip_munis]
     return out
 
@@ -366,8 +375,7 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
         for fid, f in want.items():
             sf = have.get(fid)
             if sf is None:
-                form_new.append(ServiceForm(service_id=pk, form_id=ctx.form[fid], continuous=f.continuous,
-                                            source=Source.MPSV, verified_at=ctx.now))
+                form_new.append(_form_values(pk, f, ctx))
                 form_new_caps.append(f.capacities)
                 continue
             if sf.continuous != f.continuous:
@@ -380,8 +388,7 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
             for tid, c in caps_want.items():
                 obj = caps_have.get(tid)
                 if obj is None:
-                    cap_new.append(Capacity(service_form_id=sf.pk, capacity_type_id=ctx.cap_type[tid], count=c.count,
-                                            description=c.description, source=Source.MPSV, verified_at=ctx.now))
+                    cap_new.append(_capacity_values(sf.pk, c, ctx))
                 elif (obj.count, obj.description) != (c.count, c.description):
                     obj.count, obj.description = c.count, c.description
                     obj.version += 1
@@ -393,12 +400,10 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
         bulk_update_with_history(form_update, ServiceForm, ["continuous", "version"], **kw)
     if cap_update:
         bulk_update_with_history(cap_update, Capacity, ["count", "description", "version", "verified_at"], **kw)
-    created_forms = bulk_create_with_history(form_new, ServiceForm, **kw) if form_new else []
-    cap_new += [Capacity(service_form_id=sf.pk, capacity_type_id=ctx.cap_type[c.type_id], count=c.count,
-                         description=c.description, source=Source.MPSV, verified_at=ctx.now)
-                for sf, cs in zip(created_forms, form_new_caps, strict=True) for c in cs]
-    if cap_new:
-        bulk_create_with_history(cap_new, Capacity, **kw)
+    created_forms = ctx.insert(ServiceForm, form_new)
+    cap_new += [_capacity_values(sfpk, c, ctx) for sfpk, cs in zip(created_forms, form_new_caps, strict=True)
+                for c in cs]
+    ctx.insert(Capacity, cap_new)
 
     # Facilities, by (name, address point, from, to).
     stored_fac = defaultdict(dict)
@@ -413,7 +418,7 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
             values = _facility_values(f, ctx)
             fac = have.get(key)
             if fac is None:
-                fac_new.append(Facility(service_id=pk, source=Source.MPSV, verified_at=ctx.now, **values))
+                fac_new.append({"service_id": pk, "source": Source.MPSV, "verified_at": ctx.now, **values})
                 continue
             diff = [k for k, v in values.items() if getattr(fac, k) != v]
             if diff:
@@ -425,8 +430,7 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
     _delete(Facility, fac_delete, ctx)
     if fac_update:
         bulk_update_with_history(fac_update, Facility, sorted(fac_fields | {"version"}), **kw)
-    if fac_new:
-        bulk_create_with_history(fac_new, Facility, **kw)
+    ctx.insert(Facility, fac_new)
 
     # Target and age groups.
     for model, attr, id_map, rec_attr in (
@@ -440,10 +444,9 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
         for rec, _fp, pk in changed:
             want = {id_map[g] for g in getattr(rec, rec_attr)}
             remove += [lpk for gid, lpk in have[pk].items() if gid not in want]
-            add += [model(service_id=pk, **{attr: gid}) for gid in sorted(want - set(have[pk]))]
+            add += [{"service_id": pk, attr: gid} for gid in sorted(want - set(have[pk]))]
         _delete(model, remove, ctx)
-        if add:
-            bulk_create_with_history(add, model, **kw)
+        ctx.insert(model, add)
 
     # Scope derived from the registry (source MPSV); declared scope (officer / provider) is left alone.
     areas_have = defaultdict(list)
@@ -462,8 +465,7 @@ def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: 
                       if a.municipality_id and (a in others or a.municipality_id in want_munis)}
         area_new += _areas_for(rec, pk, ctx, skip_orps, skip_munis)
     _delete(ServiceArea, area_delete, ctx)
-    if area_new:
-        bulk_create_with_history(area_new, ServiceArea, **kw)
+    ctx.insert(ServiceArea, area_new)
 
 
 def _delete(model, pks: list[int], ctx: _Ctx) -> None:
