@@ -398,11 +398,16 @@ bounded reader (one Python step per ijson event, several million events) and to 
 statements of `bulk_create_with_history` (about 173,000 model objects, rows and history rows alike).
 Now a file of the usual shape is read record by record with the standard library's C decoder, the limits
 (record size, nesting depth, digit runs, value size) checked on each record's bytes with `bytes.translate` and
-two small regular expressions, and anything unusual still goes to the event reader, which refuses or reads it
+`split` at C speed, and anything unusual still goes to the event reader, which refuses or reads it
 exactly as before; new rows are inserted as prepared multi-row `INSERT … RETURNING id` from plain dicts and their
 history rows with one `executemany` per table (`mpsv_import/write.py`); the fingerprint builds its JSON field by
 field instead of through `dataclasses.asdict`. An unchanged record is still skipped before anything is built for
 the database. Changed rows still go through `bulk_update_with_history` and deletions one by one.
+
+**Limits of this design.** The unchanged re-import is bounded by reading: the fast reader decodes the same text
+as `json.load` and takes about as long, and every record is still parsed and fingerprinted to learn that it is
+unchanged (a fingerprint of the record's raw text, stored beside the parsed one, would let it skip the parse).
+Under heavy machine load the Python-bound parts slow down more than `json.load`, so the ratios rise with the load.
 """, encoding="utf-8")
     print(f"wrote {OUT}")
 
