@@ -36,6 +36,7 @@ from socplan.registry.models import Service
 from . import cache, exports, files, images, presenters, printing, selectors
 from .content import opening_lines, price_label
 from .forms import PHOTO_SLOTS, ContentProposalForm, ReturnForm
+from .inbox import CONTENT_STALE_DAYS
 from .map import places_map_svg
 from .models import (
     CatalogueEntry,
@@ -228,6 +229,8 @@ def _service_body(pk: int) -> tuple[str, str]:
         "content": d.get("content"),
         "prices": _price_rows((d.get("content") or {}).get("prices", [])),
         "content_on": _iso_date((d.get("content") or {}).get("approved_on")),
+        "content_stale": bool((d.get("content") or {}).get("approved_on")) and (
+            timezone.localdate() - date.fromisoformat(d["content"]["approved_on"])).days > CONTENT_STALE_DAYS,
         "map_svg": mark_safe(places_map_svg(
             d.get("facilities", []),
             [c for c in page.entry.orp_codes.split("|") if c])),  # noqa: S308 - built from escaped parts

@@ -284,3 +284,27 @@ def test_hsds_export_with_approved_content_and_free_places_validates(service, pr
         broken = json.loads(json.dumps(svc))
         mutate(broken)
         assert _errors(v, broken)
+
+
+def test_entries_not_updated_are_flagged_to_the_provider_and_marked(client, service, provider, officer):
+    from socplan.catalogue.services import catalogue_refresh
+    from socplan.inbox.selectors import inbox_items
+
+    def mine():
+        return [(i.action, i.url) for i in inbox_items(provider) if i.module == "catalogue"]
+
+    free_capacity_state(actor=provider, service=service, places_free=1, waiting_list=None,
+                        stated_on=timezone.localdate() - timedelta(days=40))
+    assert ("aktualizovat volná místa", f"/katalog/sluzba/{service.pk}/volna-mista/") in mine()
+    free_capacity_state(actor=provider, service=service, places_free=1, waiting_list=None,
+                        stated_on=timezone.localdate())
+    assert not mine()
+    proposal = _propose(provider, service, photos=[])
+    content_approve(actor=officer, proposal=proposal)
+    assert not mine()
+    ContentProposal.objects.filter(pk=proposal.pk).update(decided_at=timezone.now() - timedelta(days=400))
+    assert ("ověřit a aktualizovat obsah v katalogu", f"/katalog/sluzba/{service.pk}/obsah/") in mine()
+    html = _page(client, service)
+    assert "kraj je ověřil dne" in html and "údaj může být zastaralý" not in html
+    catalogue_refresh(service_ids=[service.pk])
+    assert "údaj může být zastaralý" in _page(client, service)
