@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -38,6 +40,7 @@ from socplan.core.render.blocks import (
 )
 from socplan.core.render.charts import bar_chart_svg, stacked_bar_svg
 from socplan.core.render.typography import cz_czk, cz_number
+from socplan.core.render.word import TEMPLATE_NAMES
 from socplan.planning import selectors
 from socplan.planning.engine import STATES
 from socplan.planning.labels import STATE_COLORS
@@ -46,6 +49,7 @@ from socplan.registry.models import COST_FIELDS, REVENUE_FIELDS, DeliveryForm, E
 from socplan.registry.selectors import service_capacities
 
 from .builders import BuiltDocument, CatalogueEntry, document_builder
+from .word_templates import WordTemplate, register, template_bytes
 
 if TYPE_CHECKING:
     from socplan.finance.selectors import FinancialChapter
@@ -54,12 +58,22 @@ if TYPE_CHECKING:
 # The network and finance selectors are imported where they are read: this module registers the document
 # builders at start-up, and those selectors bring numpy and pandas, which start-up must not pay for.
 
+WORD_DIR = Path(__file__).parent / "word"
+
 STATE_LABELS = {
     "done": "splněno", "in_progress": "probíhá", "late": "zpožděno", "dropped": "zrušeno",
     "not_started": "nezahájeno", "not_reported": "nevykázáno",
 }
 INDICATOR_LABELS = {"met": "cíl splněn", "not_met": "cíl nesplněn", "no_value": "bez hodnoty",
                     "no_target": "bez cíle"}
+
+
+# The Word rendering of a plan is framed by a template the kraj edits (title page, wording, logo, order of
+# chapters: docs/documents.md); the generated content goes where the template places `body` or a chapter.
+PLAN_TEMPLATE = register(WordTemplate("planning.plan", "Plán (střednědobý plán kraje, komunitní plán)",
+                                      WORD_DIR / "plan.docx", TEMPLATE_NAMES, frozenset({"body", "chapters"})))
+ACTION_PLAN_TEMPLATE = register(WordTemplate("planning.action_plan", "Akční plán", WORD_DIR / "plan.docx",
+                                             TEMPLATE_NAMES, frozenset({"body", "chapters"})))
 
 
 # --- data from the modules below --------------------------------------------------------------------------
@@ -80,12 +94,24 @@ def network_table(region, year: int, orp=None) -> tuple[Table, str]:
     if not rows:
         return registry_network_table(region, year, orp)
     forms = _main_forms(rows, year)
-    all_orps = region.orps.count()
+    all_orps = set(region.orps.values_list("name", flat=True))
     data = [_network_cells(r, forms, all_orps) for r in rows]
+    _mark_missing_identifiers(data)
     note = f"Síť sociálních služeb na rok {year}: aktuální verze sítě z modulu Síť služeb (kapacita; úroveň sítě)."
     title = f"Síť sociálních služeb na rok {year}" + (f" – ORP {orp.name}" if orp is not None else "")
     return Table(NETWORK_COLUMNS, data, title=title, id="network", small=True, note=note,
                  totals=[f"Celkem {services(len(data))}", "", "", "", "", "", ""]), note
+
+
+NO_IDENTIFIER = "—"
+
+
+def _mark_missing_identifiers(rows: list[list]) -> None:
+    """A service without an identifier in a table where others have one shows a dash, not a blank cell (a blank
+    column on a page reads as a layout fault); a table where no service has one leaves the column out."""
+    if any(r[0] for r in rows):
+        for r in rows:
+            r[0] = r[0] or NO_IDENTIFIER
 
 
 def _main_forms(rows: list[NetworkRow], year: int) -> dict[int, str]:
@@ -106,21 +132,31 @@ def services(n: int) -> str:
 def unit_form(count, unit: str) -> str:
     """The capacity unit in its Czech form after `count` ("1 lůžko", "36 lůžek"); a unit the grammar does not
     know is kept as it is."""
+    word, paren, rest = unit.partition(" (")  # "intervence (30 min)": the word takes the form, the rest stays
     for forms in CAPACITY_FORMS.values():
-        if unit in forms:
-            return czech_plural(count, *forms)
+        if word in forms:
+            return czech_plural(count, *forms) + (paren + rest if paren else "")
     return unit
 
 
-def orp_scope(orps: tuple[str, ...], orp: str, all_orps: int) -> str:
-    """The ORP cell: the ORP names, or "celý kraj" for an entry that covers every ORP of the kraj (21 names in
-    one cell made the network table three times as long)."""
-    if all_orps and len(orps) >= all_orps:
+ORP_LIST_AT_MOST = 6  # a longer list of ORP names is written as the kraj less the ORP it leaves out
+
+
+def orp_scope(orps: tuple[str, ...], orp: str, all_orps: Collection[str] = ()) -> str:
+    """The ORP cell: the ORP names; "celý kraj" for an entry that covers every ORP of the kraj; "celý kraj kromě
+    …" naming the few it leaves out when it covers most of them. (21 names stacked in one cell made the network
+    table three times as long, and such a row broke across pages.)"""
+    every = set(all_orps)
+    covered = set(orps) & every
+    if every and covered == every:
         return "celý kraj"
+    missing = sorted(every - covered)
+    if every and len(orps) > ORP_LIST_AT_MOST and len(covered) > len(missing) and len(missing) <= ORP_LIST_AT_MOST:
+        return "celý kraj kromě " + ", ".join(missing)
     return orp
 
 
-def _network_cells(r: NetworkRow, main_forms: dict[int, str], all_orps: int = 0) -> list:
+def _network_cells(r: NetworkRow, main_forms: dict[int, str], all_orps: Collection[str] = ()) -> list:
     provider = f"{r.provider} (IČO {r.provider_ico})" if r.provider_ico else r.provider
     capacity = f"{cz_number(r.capacity)} {unit_form(r.capacity, r.capacity_unit)}".strip() + (
         f"; {r.tier}" if r.tier else "")
@@ -139,6 +175,7 @@ def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
     if orp is not None:
         qs = qs.filter(Q(areas__orp=orp) | Q(areas__municipality__orp=orp) | Q(facilities__municipality__orp=orp)
                        ).distinct()
+    all_orps = set(region.orps.values_list("name", flat=True))
     rows = []
     for s in qs:
         forms = ", ".join(f.form.name for f in s.forms.all())
@@ -147,9 +184,10 @@ def registry_network_table(region, year: int, orp=None) -> tuple[Table, str]:
             for c in f.capacities.all():
                 caps[c.capacity_type.unit or c.capacity_type.name] += c.count
         capacity = "; ".join(f"{cz_number(n)} {unit_form(n, unit)}" for unit, n in caps.items())
-        orps = ", ".join(sorted({a.orp.name for a in s.areas.all() if a.orp_id}))
+        orps = tuple(sorted({a.orp.name for a in s.areas.all() if a.orp_id}))
         rows.append([s.identifier or "", s.name, f"{s.provider.name} (IČO {s.provider.ico})",
-                     str(s.kind), forms, capacity, orps])
+                     str(s.kind), forms, capacity, orp_scope(orps, ", ".join(orps), all_orps)])
+    _mark_missing_identifiers(rows)
     note = (f"Síť na rok {year} není v modulu Síť služeb stanovena; tabulka uvádí sociální služby registrované "
             f"v roce {year} podle registru, s jejich registrovanou kapacitou.")
     title = f"Síť sociálních služeb na rok {year}" + (f" – ORP {orp.name}" if orp is not None else "")
@@ -488,12 +526,16 @@ def _ap_catalogue(user) -> list[CatalogueEntry]:
 @document_builder("planning.plan", title="Plány", can_view=_plan_can_view, catalogue=_plan_catalogue)
 def build_plan(object_id: int) -> BuiltDocument:
     plan = Plan.objects.select_related("region", "orp").get(pk=object_id)
-    return BuiltDocument(plan_document(plan), _stem(plan), public=plan.published)
+    doc = plan_document(plan)
+    doc.word_template = template_bytes(PLAN_TEMPLATE.name)  # the DOCX in the kraj's wording
+    return BuiltDocument(doc, _stem(plan), public=plan.published)
 
 
 @document_builder("planning.action_plan", title="Akční plány", can_view=_ap_can_view, catalogue=_ap_catalogue)
 def build_action_plan(object_id: int) -> BuiltDocument:
     ap = ActionPlan.objects.select_related("plan", "plan__region", "plan__orp").get(pk=object_id)
-    return BuiltDocument(action_plan_document(ap), f"ap-{ap.plan.area_name}-{ap.year}",
+    doc = action_plan_document(ap)
+    doc.word_template = template_bytes(ACTION_PLAN_TEMPLATE.name)
+    return BuiltDocument(doc, f"ap-{ap.plan.area_name}-{ap.year}",
                          public=ap.status == ActionPlanStatus.APPROVED and ap.plan.published)
 

@@ -32,7 +32,7 @@ from .builders import BUILDERS
 from .models import DocumentFormat, GeneratedDocument, RenderStatus
 
 # Bump when the print CSS or the renderers change, so stored renderings are not reused.
-RENDERER_VERSION = "3"  # 2: XLSX cells through safe_cells (no formulas); 3: PDF laid out by Typst
+RENDERER_VERSION = "4"  # 2: XLSX cells through safe_cells (no formulas); 3: PDF laid out by Typst; 4: rows kept on a page, DOCX from Word templates
 
 
 DEFAULT_RENDER_SECONDS = 60  # a download (below a web worker's timeout)

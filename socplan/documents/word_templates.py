@@ -26,6 +26,7 @@ class WordTemplate:
     label: str  # Czech, shown to the administrator
     default: Path  # the shipped .docx
     placeholders: frozenset[str]  # top-level context names the application provides
+    required_any: frozenset[str] = frozenset()  # the template must use at least one of these (e.g. the content)
 
 
 _REGISTRY: dict[str, WordTemplate] = {}
@@ -109,6 +110,10 @@ def template_names_used(name: str, content: bytes) -> set[str]:
         raise TemplateInvalid(
             "Šablona používá údaje, které aplikace pro ni neposkytuje: " + ", ".join(sorted(unknown))
             + ". Povolené údaje: " + ", ".join(sorted(template.placeholders)) + ".")
+    if template.required_any and not used & template.required_any:
+        raise TemplateInvalid(
+            "Šablona neobsahuje místo pro obsah dokumentu: použijte údaj "
+            + " nebo ".join("{{ " + n + " }}" for n in sorted(template.required_any)) + ".")
     return used
 
 

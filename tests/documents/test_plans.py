@@ -58,14 +58,25 @@ def test_network_table_cells_are_the_network_rows(world):
 def test_capacity_units_and_counts_take_their_czech_plural():
     assert [f"{n} {unit_form(n, 'lůžko')}" for n in (1, 3, 36)] == ["1 lůžko", "3 lůžka", "36 lůžek"]
     assert [f"{n} {unit_form(n, 'klient')}" for n in (1, 2, 12)] == ["1 klient", "2 klienti", "12 klientů"]
+    assert [f"{n} {unit_form(n, 'intervence (30 min)')}" for n in (1, 16)] == [
+        "1 intervence (30 min)", "16 intervencí (30 min)"]
     assert unit_form(7, "osob") == "osob"  # a unit the grammar does not know stays as it is
     assert [services(n) for n in (1, 4, 547, 1063)] == ["1 služba", "4 služby", "547 služeb", "1\xa0063 služeb"]
 
 
 def test_an_entry_covering_every_orp_of_the_kraj_is_named_as_the_whole_kraj():
     names = tuple(f"ORP {i}" for i in range(21))
-    assert orp_scope(names, ", ".join(names), 21) == "celý kraj"
-    assert orp_scope(names[:2], "ORP 0, ORP 1", 21) == "ORP 0, ORP 1"
+    assert orp_scope(names, ", ".join(names), names) == "celý kraj"
+    assert orp_scope(names[:2], "ORP 0, ORP 1", names) == "ORP 0, ORP 1"
+
+
+def test_an_entry_covering_most_orp_names_the_few_it_leaves_out():
+    names = tuple(f"ORP {i:02d}" for i in range(21))
+    most = names[:18]
+    assert orp_scope(most, ", ".join(most), names) == "celý kraj kromě ORP 18, ORP 19, ORP 20"
+    # about half the kraj: the list itself (the kraj less eleven would be no shorter)
+    half = names[:10]
+    assert orp_scope(half, ", ".join(half), names) == ", ".join(half)
 
 
 def test_network_table_of_an_orp_keeps_its_entries_only(world):

@@ -128,6 +128,7 @@ class Document:
     running_title: str = ""  # page header; defaults to the title
     lang: str = "cs"
     footer_note: str = ""
+    word_template: bytes = b""  # a DOCX template (docxtpl) that frames the Word rendering; empty: the built-in layout
 
     def __post_init__(self):
         self.title, self.subtitle = document_text(self.title), document_text(self.subtitle)
@@ -159,6 +160,8 @@ class Document:
 
 
 def _json_default(value):
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date | datetime):

@@ -32,7 +32,13 @@ def _default_fmt(v) -> str:
 
 
 def _text_width(text: str, size: float) -> float:
-    return len(text) * size * 0.56
+    """Width of a text label, generously (DejaVu Sans: about 0.55 em a character in Czech text)."""
+    return len(text) * size * 0.6
+
+
+def _value_width(text: str, size: float) -> float:
+    """Width of a number label, generously (DejaVu Sans digits are 0.64 em wide; no label may be cut)."""
+    return len(text) * size * 0.64
 
 
 def _svg(width: float, height: float, title: str, body: list[str], css_class: str) -> str:
@@ -55,7 +61,9 @@ def bar_chart_svg(items: Sequence[tuple[str, float | Decimal | None]], *, title:
     top = max(values + [reference or 0, max_value or 0, 0]) or 1.0
     if label_width is None:
         label_width = int(min(width * 0.45, max([_text_width(lbl, 11) for lbl, _ in items] + [40]) + 8))
-    value_space = 70
+    # room right of the longest bar for its value label ("2 073 756 281 Kč" must not run off the chart)
+    value_space = int(max([_value_width(fmt(raw), 11) for _, raw in items if raw is not None] + [40]) + 10)
+    label_width = int(min(label_width, max(width - value_space - 50, 40)))
     plot = max(width - label_width - value_space, 50)
     height = len(items) * (bar_height + gap) + gap + (16 if reference is not None else 0)
     body = []
@@ -63,7 +71,7 @@ def bar_chart_svg(items: Sequence[tuple[str, float | Decimal | None]], *, title:
         y = gap + i * (bar_height + gap)
         w = plot * max(v, 0) / top
         color = (colors[i % len(colors)] if colors else PALETTE[0])
-        short = label if _text_width(label, 11) <= label_width - 8 else label[: int((label_width - 8) / 6.2) - 1] + "…"
+        short = label if _text_width(label, 11) <= label_width - 8 else label[: int((label_width - 8) / 6.6) - 1] + "…"
         body.append(f'<text x="{label_width - 6}" y="{y + bar_height * 0.72:.1f}" text-anchor="end">{escape(short)}'
                     f"<title>{escape(label)}</title></text>")
         body.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{color}">'

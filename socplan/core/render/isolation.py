@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 PRELOAD = ["socplan.core.render.isolation", "socplan.core.render.pdf", "socplan.core.render.word",
            "socplan.core.render.spreadsheet", "socplan.core.render.typst_pdf", "weasyprint", "typst",
-           "docx", "openpyxl"]
+           "docx", "docxtpl", "openpyxl"]
 FORMATS = ("pdf", "docx", "xlsx")
 
 

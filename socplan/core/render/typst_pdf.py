@@ -91,7 +91,9 @@ PREAMBLE = r"""
 #let caption(t) = block(above: 6pt, below: 3pt, sticky: true, text(weight: "bold", t))
 #let note(t) = block(above: 3pt, below: 8pt, text(7.5pt, fill: muted, par(justify: false, t)))
 #let hrow(..cells) = cells.pos().map(c => table.cell(fill: headfill, text(weight: "bold", hyphenate: false, c)))
-#let trow(..cells) = cells.pos().map(c => table.cell(fill: footfill, text(weight: "bold", c)))
+#let trow(..cells) = cells.pos().map(c => table.cell(fill: footfill, text(weight: "bold", hyphenate: false, c)))
+#let hy(c) = text(hyphenate: true, c)
+#set table.cell(breakable: false)
 """
 
 
@@ -179,31 +181,40 @@ def column_widths(labels: list[str], cells: list[list[str]], weights: list[float
     return widths
 
 
+def _totals_cells(t: Table, keep: list[int]) -> list[str]:
+    cells = []
+    for i in keep:
+        v = t.totals[i] if i < len(t.totals) else None
+        cells.append(_cell_text(v, TEXT if isinstance(v, str) else t.columns[i].kind) if v not in (None, "") else "")
+    _carry_dropped_totals(t, keep, cells)
+    return cells
+
+
 def _table(t: Table) -> str:
+    """A table: the widths from `column_widths` (the totals row counted, so "Celkem" is never split), rows kept
+    on one page, no hyphenation in the cells except a word wider than its column (then it must break)."""
     keep = _filled(t)
     cols = [t.columns[i] for i in keep]
     size_pt = 7.0 if t.small else 8.0
     body = [[_cell_text(row[i] if i < len(row) else None, t.columns[i].kind) for i in keep] for row in t.rows]
-    widths = ", ".join(f"{w:.1f}pt" for w in column_widths([c.label for c in cols], body,
-                                                             [c.width or 1 for c in cols], size_pt))
+    totals = _totals_cells(t, keep) if t.totals is not None else None
+    bold = [c.label + (" " + totals[j] if totals else "") for j, c in enumerate(cols)]  # header and totals
+    widths_pt = column_widths(bold, body, [c.width or 1 for c in cols], size_pt)
+    widths = ", ".join(f"{w:.1f}pt" for w in widths_pt)
+    fits = [w - 2 * CELL_INSET_PT - 1 for w in widths_pt]  # text width inside the cell
     aligns = ", ".join("right" if _is_num(c.kind) else "left" for c in cols)
     size = f"{size_pt:g}pt"
     out = []
     if t.title:
         out.append(f"#caption({_s(cz_text(t.title))})")
-    lines = [f"#block(breakable: true, {{set text({size}); set par(justify: false)",
+    lines = [f"#block(breakable: true, {{set text({size}, hyphenate: false); set par(justify: false)",
              f"table(columns: ({widths},), align: ({aligns},),",
              "table.header(repeat: true, ..hrow(" + ", ".join(_s(c.label) for c in cols) + ")),"]
     for cells in body:
-        lines.append(", ".join(_s(c) for c in cells) + ",")
-    if t.totals is not None:
-        cells = []
-        for i in keep:
-            v = t.totals[i] if i < len(t.totals) else None
-            cells.append(_cell_text(v, TEXT if isinstance(v, str) else t.columns[i].kind) if v not in (None, "")
-                         else "")
-        _carry_dropped_totals(t, keep, cells)
-        lines.append("table.footer(repeat: false, ..trow(" + ", ".join(_s(c) for c in cells) + ")),")
+        lines.append(", ".join(f"hy({_s(c)})" if _longest_word(c) * size_pt * EM[False] > fits[j] else _s(c)
+                               for j, c in enumerate(cells)) + ",")
+    if totals is not None:
+        lines.append("table.footer(repeat: false, ..trow(" + ", ".join(_s(c) for c in totals) + ")),")
     lines.append(")})")
     out.append("\n".join(lines))
     if t.note:

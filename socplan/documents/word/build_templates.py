@@ -1,7 +1,7 @@
 """Builds the default Word templates of the decision documents (run: python -m socplan.documents.word.build_templates).
 
 The region edits these files (or uploads its own) – the placeholders are Jinja for docxtpl and may use only the
-context names registered in ``socplan.documents.decisions`` (the template contract). Kept so that the shipped
+context names registered in ``socplan.documents.decisions`` and ``socplan.documents.plans`` (the template contract). Kept so that the shipped
 defaults can be regenerated after a change of the wording.
 """
 
@@ -90,9 +90,27 @@ def entrustment() -> Document:
     return doc
 
 
+def plan() -> Document:
+    """The frame of a plan document (medium-term plan, community plan, action plan): title page and the place of
+    the generated content (`body`, or the chapters one by one: `{%p for c in chapters %}{{ c.content }}…`)."""
+    doc = _doc()
+    doc.add_paragraph("{{ note }}")
+    doc.add_heading("{{ title }}", level=0)
+    doc.add_paragraph("{{ subtitle }}")
+    table = doc.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    for r, (left, right) in enumerate([("{%tr for m in meta %}", ""), ("{{ m.label }}", "{{ m.value }}"),
+                                       ("{%tr endfor %}", "")]):
+        table.rows[r].cells[0].text, table.rows[r].cells[1].text = left, right
+    doc.add_page_break()
+    doc.add_paragraph("{{ body }}")
+    return doc
+
+
 def main() -> None:
     decision().save(HERE / "rozhodnuti.docx")
     entrustment().save(HERE / "povereni.docx")
+    plan().save(HERE / "plan.docx")
 
 
 if __name__ == "__main__":
