@@ -1,7 +1,8 @@
 """Demo subsidy programmes of Jihomoravský kraj for the demo year (synthetic, labelled as illustrative): the state
 subsidy under § 101a with one round whose allocation is approved and decided (decisions, Pověření, the first
 advance paid) beside a proposal nobody sees outside the kraj, and the kraj's own § 105 programme with two rounds
-and a proposal of the first one."""
+and a proposal of the first one. Last year's § 101a programme has an approved allocation too, so this year's
+runs show the damping rule's protected floors (last year's amount × 0.9)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from socplan.core.money import czk
 from . import programmes, services
 from .models import AllocationMode, GrantDecision, Instrument, LegalBasis, PaymentKind, PaymentSchedule
 
+PREVIOUS_YEAR_SHARE = Decimal("0.90")  # last year's § 101a budget: 90 % of this year's (illustrative)
 REGION_PROGRAMME_SHARE = Decimal("0.02")  # § 105 budget: 2 % of the network's optimised cost (illustrative)
 CONDITIONS = ("Ilustrativní podmínky (demo): dotaci lze použít jen na uznatelné náklady služby uvedené v síti; "
               "příjemce vede oddělenou účetní evidenci, hlásí změny do 15 dnů a předkládá vyúčtování v termínu kola.")
@@ -24,8 +26,33 @@ def _user(username):
     return get_user_model().objects.filter(username=username).first()
 
 
+def _last_year(region, year: int, state_budget: Decimal, approver) -> None:
+    """Last year's § 101a programme with its approved allocation: what this year's damping rule protects."""
+    from . import selectors
+
+    comp = selectors.computation(region, year - 1)
+    if comp is None:
+        return
+    budget = czk(state_budget * PREVIOUS_YEAR_SHARE)
+    state = programmes.programme_create(
+        actor=None, region=region, year=year - 1, code="101a",
+        name="Podpora sociálních služeb ze státního rozpočtu (§ 101a) – demo", legal_basis=LegalBasis.STATE_101A,
+        budget=budget, instrument=Instrument.DECISION, payment_schedule=PaymentSchedule.QUARTERLY,
+        damping_max_drop=Decimal("0.10"), profit_rate=Decimal(0), carry_over_limit=Decimal("0.10"),
+        entrustment_from=year - 1, entrustment_to=year + 1, conditions=CONDITIONS, illustrative=True,
+        note="Syntetická ukázka: loňský program, rozpočet = 90 % letošního.")
+    rnd = programmes.programme_round_create(
+        actor=None, programme=state, number=1, budget=budget, applications_from=dt.date(year - 2, 9, 1),
+        applications_to=dt.date(year - 2, 10, 31), decisions_by=dt.date(year - 1, 3, 31),
+        reports_by=dt.date(year, 2, 15), refund_due=dt.date(year, 3, 31))
+    run = services.allocation_run(actor=None, region=region, year=year - 1, budget=budget, mode=AllocationMode.RULES,
+                                  comp=comp, programme_round=rnd, note="demo: loňské rozdělení podle pravidel")
+    services.allocation_run_approve(actor=approver, run=run, decision_ref=f"RJMK demo 1/{year - 1}")
+
+
 def demo_load(region, year: int, state_budget: Decimal, optimised_cost: Decimal, comp=None) -> dict:
     approver = _user("kraj-schvalovatel")
+    _last_year(region, year, state_budget, approver)
     state = programmes.programme_create(
         actor=None, region=region, year=year, code="101a",
         name="Podpora sociálních služeb ze státního rozpočtu (§ 101a) – demo", legal_basis=LegalBasis.STATE_101A,

@@ -41,3 +41,36 @@ class PaymentForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
     amount = AmountField(label=_("částka (Kč)"), min_value=Decimal(1))
     reference = forms.CharField(label=_("variabilní symbol / doklad"), max_length=60, required=False)
+
+
+class LimitsForm(forms.Form):
+    """The programme's group limits: the district minimum per inhabitant and, per kind, the totals."""
+
+    district_min_per_capita = forms.DecimalField(
+        label=_("minimum okresu na obyvatele (Kč)"), required=False, min_value=Decimal(0), max_digits=9,
+        decimal_places=2, localize=True)
+
+    def __init__(self, *args, kinds=(), limits=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limits = limits or {}
+        self.kinds = list(kinds)
+        for kind in self.kinds:
+            current = limits.get(kind.pk)
+            self.fields[f"floor_{kind.code}"] = AmountField(
+                label=_("§ %(code)s – nejméně celkem (Kč)") % {"code": kind.code}, required=False,
+                min_value=Decimal(0), initial=current.total_floor if current else None)
+            self.fields[f"cap_{kind.code}"] = AmountField(
+                label=_("§ %(code)s – nejvýše celkem (Kč)") % {"code": kind.code}, required=False,
+                min_value=Decimal(0), initial=current.total_cap if current else None)
+
+    def clean(self):
+        data = super().clean()
+        for kind in self.kinds:
+            floor, cap = data.get(f"floor_{kind.code}"), data.get(f"cap_{kind.code}")
+            if floor is not None and cap is not None and floor > cap:
+                self.add_error(f"cap_{kind.code}", _("Nejvýše celkem musí být aspoň nejméně celkem."))
+        return data
+
+    def kind_limits(self) -> dict:
+        return {k: (self.cleaned_data.get(f"floor_{k.code}"), self.cleaned_data.get(f"cap_{k.code}"))
+                for k in self.kinds}

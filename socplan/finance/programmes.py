@@ -98,6 +98,23 @@ def programme_kind_limit_set(*, actor, programme: Programme, kind, total_floor=N
 
 
 @transaction.atomic
+def programme_limits_set(*, actor, programme: Programme, district_min_per_capita, kind_limits: dict,
+                         expected_version: int | None = None) -> Programme:
+    """The programme's group limits of the weighted fair-share mode in one step: the district minimum per
+    inhabitant and, per kind, ``(total_floor, total_cap)`` (``None`` for none; both ``None`` removes the kind's
+    limits). Optimistic locking on the programme."""
+    from socplan.core.services import model_update
+
+    _guard(actor, "change", programme)
+    programme, _changed = model_update(instance=programme, data={"district_min_per_capita": district_min_per_capita},
+                                       actor=actor, expected_version=expected_version,
+                                       reason=str(_("meze programu")))
+    for kind, (floor, cap) in kind_limits.items():
+        programme_kind_limit_set(actor=actor, programme=programme, kind=kind, total_floor=floor, total_cap=cap)
+    return programme
+
+
+@transaction.atomic
 def programme_round_create(*, actor, programme: Programme, number: int, budget, applications_from: dt.date,
                            applications_to: dt.date, decisions_by: dt.date, reports_by: dt.date,
                            refund_due: dt.date | None = None) -> ProgrammeRound:

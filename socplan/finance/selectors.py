@@ -37,6 +37,7 @@ from socplan.territory.models import District, Level, Municipality, Orp, Populat
 from . import engine
 from .adapter import FORM_CODE, NetworkFrame, engine_kinds, engine_params, group_for, network_frame
 from .engine.chapter import share_pct
+from .engine.cofinancing import EntryBalance, MunicipalityBalance
 from .engine.params import GROUP_LABEL, GROUP_UNIT, SOURCE_LABEL, UNIT_LABEL, Group
 from .models import (
     AllocationMode,
@@ -539,7 +540,9 @@ def allocated_by_key(region, year: int, *, programme_code: str | None = None) ->
 
 @dataclass(frozen=True)
 class CofinancingEntry:
-    """One network entry in the co-financing statement (amounts whole CZK; rate in per cent)."""
+    """One network entry in the co-financing statement (amounts whole CZK; rate in per cent): the engine's row
+    (``balance``: required, declared, unassigned and their difference, defined once in the engine) with the
+    entry's names."""
 
     entry_id: int | None
     key: str
@@ -552,14 +555,29 @@ class CofinancingEntry:
     group: str
     optimised_cost: Decimal
     rate: Decimal
-    required: Decimal
-    declared: Decimal
-    method: str  # declared / population / "" (nobody to split among)
-    unassigned: Decimal  # required but not split among municipalities
+    balance: EntryBalance
+
+    @property
+    def required(self) -> Decimal:
+        return self.balance.required
+
+    @property
+    def declared(self) -> Decimal:
+        return self.balance.declared
+
+    @property
+    def unassigned(self) -> Decimal:
+        """Required but not split among municipalities."""
+        return self.balance.unassigned
+
+    @property
+    def method(self) -> str:
+        """declared / population / "" (nobody to split among)."""
+        return self.balance.method.value if self.balance.method else ""
 
     @property
     def difference(self) -> Decimal:
-        return self.declared - self.required
+        return self.balance.difference
 
     @property
     def shortfall(self) -> Decimal:
@@ -568,15 +586,27 @@ class CofinancingEntry:
 
 @dataclass(frozen=True)
 class CofinancingMunicipality:
-    code: str
+    """One municipality's total of the entries shown: the engine's row (``balance``) with the names."""
+
     name: str
     orp: str
-    required: Decimal
-    declared: Decimal
+    balance: MunicipalityBalance
+
+    @property
+    def code(self) -> str:
+        return self.balance.municipality
+
+    @property
+    def required(self) -> Decimal:
+        return self.balance.required
+
+    @property
+    def declared(self) -> Decimal:
+        return self.balance.declared
 
     @property
     def difference(self) -> Decimal:
-        return self.declared - self.required
+        return self.balance.difference
 
 
 @dataclass(frozen=True)
@@ -734,8 +764,7 @@ def cofinancing(region, year: int, *, user=None, municipality: Municipality | No
         entries.append(CofinancingEntry(
             entry_id=_int_or_none(r.entry_id), key=str(key), service_id=int(r.service_pk), service=r.name,
             provider=r.provider, kind=r.kind, form=NETWORK_FORM.get(r.form, r.form), tier=r.tier_label,
-            group=r.group, optimised_cost=Decimal(int(r.optimised_cost)), rate=r.rate_pct, required=b.required,
-            declared=b.declared, method=b.method.value if b.method else "", unassigned=b.unassigned))
+            group=r.group, optimised_cost=Decimal(int(r.optimised_cost)), rate=r.rate_pct, balance=b))
     shown = {e.key for e in entries}
     lines = [CofinancingLine(
         entry_id=_int_or_none(info[ln.key].entry_id), key=str(ln.key), service_id=int(ln.service),
@@ -752,7 +781,8 @@ def cofinancing(region, year: int, *, user=None, municipality: Municipality | No
         per_muni[ln.municipality][0] += ln.required
         per_muni[ln.municipality][1] += ln.declared
     municipalities = tuple(CofinancingMunicipality(
-        code, munis[code].name if code in munis else code, munis[code].orp.name if code in munis else "", r, d)
+        munis[code].name if code in munis else code, munis[code].orp.name if code in munis else "",
+        MunicipalityBalance(code, r, d))
         for code, (r, d) in sorted(per_muni.items(), key=lambda kv: (-kv[1][0], kv[0])))
     if municipality is not None:
         required = sum((ln.required for ln in lines), ZERO)

@@ -249,7 +249,7 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
     ``programme_round`` – the round of a subsidy programme the run belongs to: its budget is the most it may
     allocate, and kinds the programme does not fund get nothing (``programme_rules.programme_bounds``).
     """
-    from . import programme_rules, selectors
+    from . import selectors
 
     budget = Decimal(budget)
     if budget < 0 or budget != budget.to_integral_value():
@@ -266,7 +266,6 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
         if budget > programme_round.budget:
             raise ValidationError(_("Rozpočet %(budget)s Kč převyšuje rozpočet kola %(round)s Kč.") % {
                 "budget": _n(budget), "round": _n(programme_round.budget)})
-        bounds = programme_rules.programme_bounds(programme)
     run = AllocationRun(region=region, year=year, mode=mode, budget=budget, note=note,
                         programme_round=programme_round,
                         damping_max_drop=programme.damping_max_drop if programme is not None else None,
@@ -276,10 +275,8 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
     if comp is None:
         raise ValidationError(_("Pro kraj a rok nejsou parametry financování."))
     frame = comp.network.frame
-    if programme is not None:
-        floors, previous = _damping_floors(programme, region, year, comp)
-        if mode == AllocationMode.OPTIMISE:
-            limits = programme_rules.programme_limits(programme, frame)
+    if programme_round is not None:
+        bounds, floors, previous, limits = round_inputs(programme_round, comp, mode)
     result = selectors.allocate(comp, budget, mode, bounds=bounds, floors=floors, limits=limits)
     run.total_optimal = result.total_optimal
     run.total_allocated = result.total_allocated
@@ -306,6 +303,20 @@ def allocation_run(*, actor, region, year: int, budget, mode: str = AllocationMo
             protected.tolist(), previous, bound.tolist(), strict=True)
     ], batch_size=1000)
     return run
+
+
+def round_inputs(programme_round, comp, mode: str):
+    """What a programme round's rules give the engine: ``(bounds, floors, last year's amounts, limits)`` — the
+    eligible kinds, the damping floors, and (the weighted fair-share mode) the kind totals and district minimum.
+    The one place both the stored run and ``socplan allocate --programme`` take them from."""
+    from . import programme_rules
+
+    programme = programme_round.programme
+    bounds = programme_rules.programme_bounds(programme)
+    floors, previous = _damping_floors(programme, comp.region, comp.year, comp)
+    limits = programme_rules.programme_limits(programme, comp.network.frame) if mode == AllocationMode.OPTIMISE \
+        else None
+    return bounds, floors, previous, limits
 
 
 def _damping_floors(programme, region, year: int, comp):

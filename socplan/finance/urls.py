@@ -43,6 +43,7 @@ urlpatterns = [
     # subsidy programmes: rounds, approval, decisions, payments, settlement
     path("programy/<str:region>/<int:year>/", views_programmes.programme_list, name="programme_list"),
     path("program/<int:pk>/", views_programmes.programme_detail, name="programme_detail"),
+    path("program/<int:pk>/meze/", views_programmes.programme_limits, name="programme_limits"),
     path("kolo/<int:pk>/rozdeleni/", views_programmes.round_run_create, name="round_run_create"),
     path("kolo/<int:pk>/registr-smluv.csv", views_programmes.register_export, name="register_export"),
     path("rozdeleni/vypocet/<int:pk>/schvalit/", views_programmes.run_approve, name="run_approve"),

@@ -21,11 +21,11 @@ from socplan.accounts.history import history_rows
 from socplan.accounts.permissions import scoped_view
 from socplan.accounts.scope import can
 from socplan.core.render.safe_cells import csv_writer
-from socplan.registry.models import Provider
+from socplan.registry.models import Provider, ServiceKind
 
 from . import programme_selectors as ps
 from . import programmes, services
-from .forms_programmes import ApproveRunForm, PaymentForm, RoundRunForm
+from .forms_programmes import ApproveRunForm, LimitsForm, PaymentForm, RoundRunForm
 from .models import AllocationRun, DecisionSettlement, GrantDecision, Programme, ProgrammeRound
 from .programmes import paid_and_refunded
 
@@ -65,9 +65,37 @@ def programme_detail(request, pk):
             run.below = run.below_floor_count
     return render(request, "finance/programme_detail.html", {
         "programme": programme, "region": programme.region, "year": programme.year, "nav": "programmes",
-        "rounds": rounds, "approve_form": ApproveRunForm(),
+        "rounds": rounds, "approve_form": ApproveRunForm(), "may_change": can(request.user, "change", programme),
         "history": history_rows(programme, user=request.user, limit=10),
     })
+
+
+@login_required
+@scoped_view(Programme, "change")
+def programme_limits(request, pk):
+    """The programme's group limits of the weighted fair-share mode (kraj staff who may change the programme)."""
+    programme = get_object_or_404(Programme.objects.select_related("region").defer("region__boundary"), pk=pk)
+    if not can(request.user, "change", programme):
+        raise PermissionDenied
+    kinds = list(programme.kinds.all()) or list(ServiceKind.objects.filter(
+        services__region_id=programme.region_id).distinct())
+    kinds.sort(key=lambda k: (len(k.code), k.code))
+    limits = {lim.kind_id: lim for lim in programme.kind_limits.all()}
+    form = LimitsForm(request.POST or None, kinds=kinds, limits=limits,
+                      initial={"district_min_per_capita": programme.district_min_per_capita})
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            programmes.programme_limits_set(actor=request.user, programme=programme,
+                                            district_min_per_capita=form.cleaned_data["district_min_per_capita"],
+                                            kind_limits=form.kind_limits())
+        except ValidationError as exc:
+            errors = list(exc.messages)
+        else:
+            messages.success(request, _("Meze programu byly uloženy."))
+            return redirect("finance:programme_detail", pk=programme.pk)
+    return render(request, "finance/programme_limits.html", {"programme": programme, "form": form,
+                                                            "errors": errors})
 
 
 def _round_or_404(pk) -> ProgrammeRound:

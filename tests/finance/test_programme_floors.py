@@ -9,10 +9,13 @@ World: tests/finance/test_adapter_world.py (Zlínský kraj): OP of A (§39) = 1 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -79,6 +82,12 @@ def test_damping_floors_protect_last_years_amounts(zlk, zlk_users):
     assert run.damping_max_drop == Decimal("0.10") and run.total_allocated == HALF
     assert run.below_floor_count == 0
     services.allocation_run_approve(actor=zlk_users.approver, run=run)  # no confirmation needed
+    # `socplan allocate --programme` takes the same floors as the stored run
+    out = io.StringIO()
+    call_command("allocate", "--region", zlk.region.code, "--year", str(YEAR), "--programme", "101a",
+                 "--budget", str(HALF), "--json", stdout=out)
+    by_pk = {s["service_id"]: s["allocated"] for s in json.loads(out.getvalue())["services"]}
+    assert by_pk[zlk.a.pk] == "1101600" and by_pk[zlk.b.pk] == str(HALF - 1_101_600)
     # the weighted fair-share mode takes the same floors
     fair = run_in(zlk, rnd, HALF, AllocationMode.OPTIMISE)
     assert rows(fair)[zlk.a.pk].allocated >= Decimal(1_101_600) and rows(fair)[zlk.b.pk].floor == 4_500_000
@@ -175,3 +184,25 @@ def test_a_run_outside_programmes_is_never_counted_beside_a_programme_run(zlk, z
     again = services.allocation_run(actor=None, region=zlk.region, year=YEAR, budget=HALF)
     with pytest.raises(ValidationError, match="dvakrát"):
         services.allocation_run_approve(actor=zlk_users.approver, run=again, reason="nové")
+
+
+@pytest.mark.django_db
+def test_the_kraj_sets_the_programme_limits_on_a_page(zlk, zlk_users, client):
+    rnd = programme_round(zlk)
+    url = reverse("finance:programme_limits", args=[rnd.programme_id])
+    client.force_login(zlk_users.provider1)
+    assert client.get(url).status_code in (403, 404)
+    client.force_login(zlk_users.officer)
+    assert client.get(url).status_code == 200
+    answer = client.post(url, {"district_min_per_capita": "0,55", "floor_49": "", "cap_49": "3 000 000",
+                               "floor_39": "2 000", "cap_39": "1 000"})
+    assert answer.status_code == 200 and "aspoň nejméně celkem" in answer.content.decode()  # floor above cap
+    client.post(url, {"district_min_per_capita": "0,55", "cap_49": "3 000 000"})
+    rnd.programme.refresh_from_db()
+    assert rnd.programme.district_min_per_capita == Decimal("0.55")
+    assert [(lim.kind.code, lim.total_floor, lim.total_cap) for lim in rnd.programme.kind_limits.all()] == [
+        ("49", None, Decimal(3_000_000))]
+    page = client.get(reverse("finance:programme_detail", args=[rnd.programme_id])).content.decode()
+    assert "§ 49: nejvýše 3" in page
+    client.post(url, {"district_min_per_capita": ""})  # emptied: the limits are removed
+    assert not rnd.programme.kind_limits.exists()

@@ -34,7 +34,6 @@ from ...api import service_ref
 from ...engine.optimise import level
 from ...forms import parse_amount
 from ...models import AllocationMode, ProgrammeRound
-from ...programme_rules import programme_bounds
 from ...templatetags.finance_tags import TIER_STATUS
 
 
@@ -78,12 +77,14 @@ class Command(BaseCommand):
             raise CommandError("Rozpočet nesmí být záporný.")
         if rnd is not None and budget > rnd.budget:
             raise CommandError(f"Rozpočet {format_czk(budget)} převyšuje rozpočet kola {format_czk(rnd.budget)}.")
-        bounds = programme_bounds(rnd.programme) if rnd is not None else None
         with frame_cache():
             comp = selectors.computation(region, year)
             if comp is None:
                 raise CommandError(f"Kraj {region.code} nemá parametry financování na rok {year}.")
-            result = selectors.allocate(comp, budget, mode, bounds=bounds)
+            bounds = floors = limits = None
+            if rnd is not None:  # the round's rules, as the stored run takes them
+                bounds, floors, _previous, limits = services.round_inputs(rnd, comp, mode)
+            result = selectors.allocate(comp, budget, mode, bounds=bounds, floors=floors, limits=limits)
             run = None
             if opts["save"]:
                 actor = None
