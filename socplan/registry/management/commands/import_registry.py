@@ -21,7 +21,10 @@ class _ProgressReader:
         return data
 
     def seek(self, *args):
-        return self._fh.seek(*args)
+        position = self._fh.seek(*args)
+        self._bar.n = position  # the reader may start again from the beginning (see mpsv_import/stream.py)
+        self._bar.refresh()
+        return position
 
     def tell(self):
         return self._fh.tell()
