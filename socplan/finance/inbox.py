@@ -106,7 +106,8 @@ def inbox_items(user) -> list[InboxItem]:
             if may_decide(user, DecisionKind.ALLOCATION_APPROVE, run):
                 items.append(InboxItem("finance", _("schválit rozdělení rozpočtu"), run_label(run),
                                        run.get_state_display(), reverse("finance:allocation_detail", args=[run.pk]),
-                                       due=run.programme_round.decisions_by if run.programme_round_id else None,
+                                       due=(run.programme_round.decisions_by if run.programme_round_id
+                                            and not _decided(run.programme_round) else None),
                                        detail=run_detail(run)))
     items.extend(deadline_items(user, timezone.localdate()))
     return items

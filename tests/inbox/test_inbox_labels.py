@@ -59,6 +59,11 @@ def test_allocation_proposals_of_one_year_name_programme_round_and_mode(zlk, zlk
     assert all(zlk.region.name in i.detail for i in items)
     assert len(set(keys(items))) == len(items)
     assert [i for i in items if i.due] and {i.due for i in items if i.due} == {dt.date(YEAR, 3, 31)}
+    # once one proposal of the state round is approved, the round is decided: the other one has no deadline
+    services.allocation_run_approve(actor=zlk_users.approver, run=state.runs.filter(mode=AllocationMode.RULES).get())
+    items = [i for i in inbox_items(zlk_users.approver) if i.action == "schválit rozdělení rozpočtu"]
+    assert {(i.title.endswith("Státní dotace, 1. kolo"), i.due) for i in items} == {
+        (True, None), (False, dt.date(YEAR, 3, 31)), (False, None)}
 
 
 def test_two_reports_of_equally_named_services_differ(zlk, zlk_users):
