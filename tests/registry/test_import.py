@@ -203,3 +203,32 @@ def test_command_prints_report_and_refuses(tmp_path, codelists):
     bad.write_bytes(b'{"polozky": [')
     with pytest.raises(CommandError, match="nic nebylo změněno"):
         call_command("import_registry", str(bad), "--no-progress", stdout=io.StringIO())
+
+
+def test_the_prepared_insert_writes_what_bulk_create_with_history_writes(db):
+    """The import writes new rows and their history as prepared SQL: row and history row must equal what
+    django-simple-history's `bulk_create_with_history` writes for the same values (defaults included)."""
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history
+
+    from socplan.registry.mpsv_import.write import RowWriter
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    now = timezone.now()
+    values = {"name": "Domov Alfa", "dic": "CZ00839345", "source": Source.MPSV, "verified_at": now}
+    [pk] = RowWriter(Provider, actor=user, now=now, reason="import registru MPSV").insert([{"ico": ICO_A, **values}])
+    [ref] = bulk_create_with_history([Provider(ico=ICO_B, **values)], Provider, default_user=user,
+                                     default_change_reason="import registru MPSV", default_date=now)
+
+    def row(obj_pk):
+        return {k: v for k, v in Provider.objects.filter(pk=obj_pk).values()[0].items() if k not in ("id", "ico")}
+
+    def history(obj_pk):
+        rows = list(Provider.history.filter(id=obj_pk).values())
+        return [{k: v for k, v in r.items() if k not in ("id", "ico", "history_id")} for r in rows]
+
+    assert row(pk) == row(ref.pk) and row(pk)["version"] == 1 and row(pk)["legal_form"] == ""
+    assert history(pk) == history(ref.pk)
+    assert history(pk)[0]["history_user_id"] == user.pk and history(pk)[0]["history_type"] == "+"
+    assert history(pk)[0]["history_date"] == now
