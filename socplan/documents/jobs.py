@@ -18,9 +18,8 @@ def document_render_job(progress, builder: str = "", object_id: int | str = 0, f
     from .services import document_render
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    progress(10, f"sestavuji obsah ({builder} {object_id})")
     doc = document_render(actor=actor, builder=builder, object_id=int(object_id), fmt=format, retry_failed=True,
-                          background=True)
-    progress(100, f"hotovo: {doc.filename}")
+                          background=True, progress=progress)
+    progress(100, f"Hotovo: {doc.filename}")
     return {"document_id": doc.pk, "filename": doc.filename, "size": doc.size,
             "seconds": round(doc.render_seconds, 3), "url": f"/dokumenty/{doc.pk}/{doc.filename}"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -73,16 +74,26 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:80] or "dokument"
 
 
+FORMAT_LABELS = {"pdf": "PDF", "docx": "DOCX", "xlsx": "XLSX"}
+
+
+def _no_progress(percent: int, message: str = "") -> None:
+    pass
+
+
 def document_render(*, actor, builder: str, object_id: int, fmt: str, force: bool = False,
-                    retry_failed: bool = False, background: bool = False) -> GeneratedDocument:
+                    retry_failed: bool = False, background: bool = False,
+                    progress: Callable[[int, str], None] = _no_progress) -> GeneratedDocument:
     """The stored rendering of the builder's document for `object_id` in `fmt`, rendered now if needed.
     Raises `DocumentUnavailable` when the rendering of this content failed (before, or now) or is running.
     `retry_failed` renders a content whose rendering failed again; `force` renders again in any case;
-    `background` (the job) renders with the job's longer time limit."""
+    `background` (the job) renders with the job's longer time limit; `progress(percent, message)` hears how far
+    it got (the job shows it on its page)."""
     if builder not in BUILDERS:
         raise ValueError(f"neznámý druh dokumentu {builder!r}")
     if fmt not in DocumentFormat.values:
         raise ValueError(f"neznámý formát {fmt!r}")
+    progress(10, "Sestavuji obsah dokumentu z aktuálních údajů.")
     built = BUILDERS[builder].build(object_id)
     key = f"{builder}:{object_id}"
     fingerprint = _fingerprint(built.document)
@@ -95,12 +106,15 @@ def document_render(*, actor, builder: str, object_id: int, fmt: str, force: boo
             if existing.is_public != built.public:
                 GeneratedDocument.objects.filter(pk=existing.pk).update(is_public=built.public)
                 existing.is_public = built.public
+            progress(100, "Dokument s tímto obsahem už je uložen.")
             return existing
         if existing.status == RenderStatus.FAILED and not (force or retry_failed):
             raise DocumentUnavailable(existing)
     filename = f"{ascii_slug(built.filename_stem)}.{fmt}"
     doc = _claim(existing, key=key, fmt=fmt, fingerprint=fingerprint, filename=filename, built=built, actor=actor,
                  limits=limits)
+    progress(30, f"Vytvářím {FORMAT_LABELS[fmt]} ({len(built.document.blocks)} bloků, "
+                 f"{sum(len(t.rows) for t in built.document.tables())} řádků tabulek).")
     try:
         rendered = render_isolated(built.document, fmt, limits=limits)
     except RenderFailed as exc:
@@ -108,6 +122,7 @@ def document_render(*, actor, builder: str, object_id: int, fmt: str, force: boo
             status=RenderStatus.FAILED, error=exc.message, render_seconds=exc.seconds, size=0)
         doc.refresh_from_db()
         raise DocumentUnavailable(doc)
+    progress(90, f"Ukládám dokument ({len(rendered.content) // 1024} kB, {rendered.seconds:.1f} s).")
     if doc.file:
         doc.file.delete(save=False)
     doc.file.save(filename, ContentFile(rendered.content), save=False)
