@@ -54,6 +54,7 @@ from .models import (
     AllocationRun,
     BudgetTerm,
     FinanceParams,
+    ProgrammeRound,
     ProviderBudget,
     ReportState,
     Settlement,
@@ -414,8 +415,16 @@ def allocation(request, region, year):
                 budget = parse_amount(request.GET["rozpocet"], whole=True)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
-        rules = selectors.allocate(comp, budget, AllocationMode.RULES)
-        optimised = selectors.allocate(comp, budget, AllocationMode.OPTIMISE)
+        rounds = list(ProgrammeRound.objects.filter(programme__region=region, programme__year=year)
+                      .select_related("programme").order_by("programme__code", "number"))
+        rnd = next((r for r in rounds if str(r.pk) == request.GET.get("kolo", "")), None)
+        if rnd is not None and not request.GET.get("rozpocet"):
+            budget = rnd.budget
+        both = {}
+        for mode in (AllocationMode.RULES, AllocationMode.OPTIMISE):  # a round: its floors, kinds and limits
+            bounds, floors, _previous, limits = services.round_inputs(rnd, comp, mode) if rnd else (None,) * 4
+            both[mode] = selectors.allocate(comp, budget, mode, bounds=bounds, floors=floors, limits=limits)
+        rules, optimised = both[AllocationMode.RULES], both[AllocationMode.OPTIMISE]
     cmp = engine.compare_allocations(rules, optimised)
     runs = selectors.allocation_runs(request.user, region, year).select_related("created_by")[:20]
     by_service = _compare_rows(cmp, "service_id", _service_labels(comp), limit=40)
@@ -430,7 +439,7 @@ def allocation(request, region, year):
         "region": region, "year": year, "comp": comp, "budget": budget, "rules": rules, "optimised": optimised,
         "by_kind": _compare_rows(cmp, "kind"), "by_district": _compare_rows(cmp, "district"),
         "by_service": by_service, "bound_counts": bound_counts,
-        "runs": runs, "form": AllocationForm(initial={"budget": budget}),
+        "runs": runs, "form": AllocationForm(initial={"budget": budget}), "rounds": rounds, "round": rnd,
         "may_run": can_any(request.user, "change", AllocationRun),
         "chart": charts.compare_by_kind_svg(cmp["kind"], _("Přiděleno podle druhů – pravidla × spravedlivý podíl")),
     })

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -88,6 +89,14 @@ def test_damping_floors_protect_last_years_amounts(zlk, zlk_users):
                  "--budget", str(HALF), "--json", stdout=out)
     by_pk = {s["service_id"]: s["allocated"] for s in json.loads(out.getvalue())["services"]}
     assert by_pk[zlk.a.pk] == "1101600" and by_pk[zlk.b.pk] == str(HALF - 1_101_600)
+    # the side-by-side page with the round's rules: both modes, the floors bind, each amount explained
+    client = Client()
+    client.force_login(zlk_users.approver)
+    page = client.get(reverse("finance:allocation", args=[zlk.region.code, YEAR]), {"kolo": rnd.pk,
+                                                                                     "rozpocet": str(HALF)})
+    assert page.status_code == 200 and 'data-testid="round-rules"' in page.content.decode()
+    assert page.context["rules"].allocation(a.key) == Decimal(1_101_600)
+    assert page.context["optimised"].floor.tolist() == page.context["rules"].floor.tolist()
     # the weighted fair-share mode takes the same floors
     fair = run_in(zlk, rnd, HALF, AllocationMode.OPTIMISE)
     assert rows(fair)[zlk.a.pk].allocated >= Decimal(1_101_600) and rows(fair)[zlk.b.pk].floor == 4_500_000
