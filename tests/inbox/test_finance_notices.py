@@ -14,7 +14,7 @@ from socplan.notices.models import Notification
 from tests.finance import test_adapter_world as world
 from tests.finance.test_adapter_world import YEAR
 
-from .test_programme_reminders import make_round
+from .test_programme_reminders import actual_budget, make_round
 
 _fast_password_hashing, zlk, zlk_users = world._fast_password_hashing, world.zlk, world.zlk_users  # fixtures
 
@@ -40,6 +40,7 @@ def test_decisions_and_settlement_are_told_to_their_provider(zlk, zlk_users, dja
         d = decisions[provider.pk]
         assert d.number in told[user.pk].text and told[user.pk].url == reverse("finance:decision_detail", args=[d.pk])
     assert sorted(a for m in mail.outbox for a in m.to) == sorted([u.provider1.email, u.provider2.email])
+    actual_budget(u, zlk.a, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
         programmes.decision_settle(actor=u.officer, decision=decisions[zlk.p1.pk])
     settled = list(Notification.objects.filter(topic="finance.settlement"))

@@ -31,8 +31,18 @@ pytestmark = pytest.mark.django_db
 APPLICATIONS_TO = dt.date(YEAR - 1, 10, 31)
 DECISIONS_BY = dt.date(YEAR, 3, 31)
 REPORTS_BY = dt.date(YEAR + 1, 2, 15)
-ACTUAL = {"cost_personnel": Decimal(1_000_000), "cost_operating": Decimal(440_000),
-          "public_state": Decimal(612_000), "public_municipalities": Decimal(129_600)}
+BUDGET = {"cost_personnel": Decimal(1_000_000), "cost_operating": Decimal(440_000), "public_state": Decimal(1_224_000),
+          "public_region": Decimal(86_400), "public_municipalities": Decimal(129_600)}
+
+
+def actual_budget(u, service, *, approve: bool):
+    """The planned and adjusted budgets approved, then the actual one submitted (and approved if asked)."""
+    for term in ("plan", "adjusted", "actual"):
+        b = services.provider_budget_save(actor=u.provider1, service=service, year=YEAR, term=term, data=BUDGET)
+        services.provider_report_submit(actor=u.provider1, report=b)
+        if term != "actual" or approve:
+            services.provider_report_approve(actor=u.approver, report=b)
+    return b
 
 
 def make_round(zlk, code="zlk-test"):
@@ -73,7 +83,8 @@ def test_programme_deadlines_reach_the_right_people_n_days_before_once(zlk, u, d
     key = f"finance.round.{rnd.pk}.applications_to.{APPLICATIONS_TO.isoformat()}.before"
     assert all(told(x, "applications_to") == [key] for x in providers)
     assert all(told(x, "applications_to") == [] for x in staff + [u.other_region, u.nobody])
-    assert sorted(a for m in mail.outbox for a in m.to) == sorted(x.email for x in providers)
+    ours = {x.email for x in vars(u).values()}  # (the demo kraj's own programmes remind the demo's users)
+    assert sorted(a for m in mail.outbox for a in m.to if a in ours) == sorted(x.email for x in providers)
     n = Notification.objects.get(recipient=u.provider1, key=key)
     assert n.text == (f"Blíží se termín: Příjem žádostí do programu Program zlk-test, 1. kolo končí "
                       f"{APPLICATIONS_TO.day}. {APPLICATIONS_TO.month}. {APPLICATIONS_TO.year}.")
@@ -104,8 +115,7 @@ def test_programme_deadlines_reach_the_right_people_n_days_before_once(zlk, u, d
     assert all(told(x, "reports_by") == [f"finance.round.{rnd.pk}.reports_by.{REPORTS_BY.isoformat()}.before"]
                for x in staff)
     # provider 1 submits the actual budget of its service: its overdue note does not come; provider 2's does
-    b = services.provider_budget_save(actor=u.provider1, service=zlk.a, year=YEAR, term="actual", data=ACTUAL)
-    services.provider_report_submit(actor=u.provider1, report=b)
+    actual_budget(u, zlk.a, approve=False)
     reminders_send(REPORTS_BY + timedelta(days=1))
     assert not any(k.endswith(".overdue") for k in told(u.provider1, "reports_by"))
     assert any(k.endswith(".overdue") for k in told(u.provider2, "reports_by"))
