@@ -1,13 +1,19 @@
 """Printable catalogue documents: the service card (A5) and the brochure of an ORP (A4, grouped by life
 situation), rendered from templates to PDF with `socplan.core.render.pdf.pdf_from_html` (WeasyPrint; DejaVu fonts,
-Czech hyphenation, page numbers, bookmarks)."""
+Czech hyphenation, page numbers, bookmarks).
+
+The rendering runs as every document's does: in a child process with a time and a memory limit
+(`socplan.core.render.isolation.render_isolated`, settings `SOCPLAN_DOCUMENT_RENDER_SECONDS` and
+`SOCPLAN_DOCUMENT_RENDER_MEMORY_MB`, docs/documents.md "Limits"); a rendering over a limit raises `RenderFailed`
+(a Czech `message`) instead of growing the web worker."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from socplan.core.render.pdf import pdf_from_html
+from socplan.core.render.isolation import PrintHtml, RenderLimits, render_isolated
 
 from . import presenters, selectors
 from .models import CatalogueDetail
@@ -37,8 +43,20 @@ ol.situations-toc a::after { content: leader(".") " " target-counter(attr(href),
 """
 
 
+def render_limits() -> RenderLimits:
+    """The limits of a download's rendering (the documents' settings and defaults)."""
+    seconds = float(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_SECONDS", 60))
+    memory_mb = int(getattr(settings, "SOCPLAN_DOCUMENT_RENDER_MEMORY_MB", 2048))
+    return RenderLimits(seconds=seconds, memory_bytes=memory_mb * 1024 * 1024)
+
+
+def catalogue_pdf(html: str, css: str, *, print_css: bool) -> bytes:
+    """PDF of a catalogue print page, laid out in a bounded child process (raises `RenderFailed`)."""
+    return render_isolated(PrintHtml(html, (css,), print_css), "pdf", limits=render_limits()).content
+
+
 def _pdf(html: str, css: str, *, print_css: bool) -> bytes:
-    return pdf_from_html(html, stylesheets=[css], print_css=print_css)
+    return catalogue_pdf(html, css, print_css=print_css)
 
 
 def service_card_pdf(page: selectors.ServicePage, *, url: str) -> bytes:

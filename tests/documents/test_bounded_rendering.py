@@ -271,3 +271,25 @@ def test_isolated_rendering_reports_its_peak_memory():
     rendered = render_isolated(Document(title="Krátký", blocks=[Paragraph(WORD_10K)]), "pdf",
                                limits=RenderLimits(seconds=TIME_CAP, memory_bytes=MEMORY_CAP))
     assert rendered.content.startswith(b"%PDF") and 0 < rendered.peak_rss < MEMORY_CAP
+
+
+def test_catalogue_print_pages_render_in_the_bounded_child(settings):
+    """The catalogue's service card and brochure (print HTML, WeasyPrint) are laid out like every document: in a
+    child process within the documents' time limit — a limit too short for them ends the rendering."""
+    import pytest
+
+    from socplan.catalogue.printing import CARD_CSS, catalogue_pdf
+    from socplan.core.render.isolation import RenderFailed
+
+    html = "<h1>Poradna Blansko</h1>" + "<p>Odborné sociální poradenství v obci a okolí.</p>" * 200
+    pdf = catalogue_pdf(html, CARD_CSS, print_css=False)
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) > 1 and "Poradna Blansko" in reader.pages[0].extract_text()
+    settings.SOCPLAN_DOCUMENT_RENDER_SECONDS = 0.01
+    with pytest.raises(RenderFailed) as failed:
+        catalogue_pdf(html, CARD_CSS, print_css=False)
+    assert failed.value.reason == "timeout" and "nebylo dokončeno" in failed.value.message

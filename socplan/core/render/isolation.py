@@ -50,8 +50,23 @@ class RenderFailed(Exception):
         self.seconds = seconds
 
 
+@dataclass(frozen=True)
+class PrintHtml:
+    """Print HTML to lay out as PDF by WeasyPrint (`pdf.pdf_from_html`): documents that are not a `Document`
+    (the catalogue's service card and brochure)."""
+
+    html: str
+    stylesheets: tuple[str, ...] = ()
+    print_css: bool = True
+    base_url: str | None = None
+
+
 def document_bytes(doc, fmt: str) -> bytes:
-    """Render `doc` (a `blocks.Document`) in this process: "pdf", "docx" or "xlsx"."""
+    """Render `doc` (a `blocks.Document`) in this process: "pdf", "docx" or "xlsx"; a `PrintHtml` to "pdf"."""
+    if isinstance(doc, PrintHtml):
+        from .pdf import pdf_from_html
+
+        return pdf_from_html(doc.html, doc.base_url, stylesheets=list(doc.stylesheets), print_css=doc.print_css)
     if fmt == "pdf":
         from .pdf import document_pdf
 
