@@ -31,6 +31,7 @@ from django.views.decorators.http import require_safe
 
 from socplan.accounts.history import history_rows
 from socplan.accounts.scope import can, is_region_staff, restrict
+from socplan.core.render.isolation import RenderFailed
 from socplan.registry.models import Service
 
 from . import cache, exports, files, images, presenters, printing, selectors
@@ -251,6 +252,13 @@ def _file_response(request, path, *, content_type: str, filename: str, tag: str,
     return resp
 
 
+def _print_unavailable(request, exc: RenderFailed, *, back: str):
+    """503 in Czech when a print version exceeds the renderer's time or memory limit (not a server error)."""
+    response = render(request, "catalogue/print_unavailable.html", {"reason": exc.message, "back": back}, status=503)
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
 @require_safe
 def service_card(request, pk: int):
     if not CatalogueEntry.objects.filter(service_id=pk).exists():
@@ -260,7 +268,10 @@ def service_card(request, pk: int):
     def build() -> bytes:
         return printing.service_card_pdf(selectors.service_page(pk=pk), url=url)
 
-    path = files.generated(f"karta-{pk}.pdf", build, variant=url)
+    try:
+        path = files.generated(f"karta-{pk}.pdf", build, variant=url)
+    except RenderFailed as exc:
+        return _print_unavailable(request, exc, back=url)
     return _file_response(request, path, content_type="application/pdf", filename=f"sluzba-{pk}.pdf",
                           tag=cache.etag("card", pk, url), attachment=False)
 
@@ -286,7 +297,10 @@ def brochure(request, orp: str):
 
     obj = get_object_or_404(Orp, code=orp)
     base = request.build_absolute_uri("/").rstrip("/")
-    path = files.generated(f"brozura-{orp}.pdf", lambda: printing.brochure_pdf(obj, base_url=base), variant=base)
+    try:
+        path = files.generated(f"brozura-{orp}.pdf", lambda: printing.brochure_pdf(obj, base_url=base), variant=base)
+    except RenderFailed as exc:
+        return _print_unavailable(request, exc, back=reverse("catalogue:brochure_index"))
     return _file_response(request, path, content_type="application/pdf", filename=f"katalog-socialnich-sluzeb-{orp}.pdf",
                           tag=cache.etag("brochure", orp, base), attachment=False)
 
