@@ -40,3 +40,18 @@ def unit_label(code):
     key = str(code or "").removeprefix("capacity:")
     forms = CAPACITY_FORMS.get(key)
     return gettext(forms[1]) if forms else key
+
+
+@register.filter
+def capacity(count, capacity_type):
+    """A capacity with its unit in the right Czech form: {{ e.capacity|capacity:e.capacity_type }} → "21 klientů"
+    (1 klient, 2–4 klienti, 5+ klientů); the type's own unit name for a type without known forms."""
+    from socplan.core.czech import capacity_unit
+
+    if count is None or count == "":
+        return "—"
+    if capacity_type is None:
+        return format_number(count, 0)
+    unit = capacity_unit(count, capacity_type.code, capacity_type.unit or capacity_type.name)
+    decimals = 0 if float(count) == int(count) else 1
+    return f"{format_number(count, decimals)} {unit}".strip()
