@@ -137,17 +137,20 @@ def computation(region, year: int, *, stored: FinanceParams | None = None, versi
     params = engine_params(stored, rates, engine_kinds())
     nf = network_frame(region, year, overrides=stored.group_overrides or None,
                        rated={(r.kind.code, r.group) for r in rates}, version=version)
-    _attach_municipal_rates(nf, region, year, params)
+    _attach_municipal_rates(nf, region, year, params, version=version)
     support = engine.compute_support(nf.frame, params)
     return Computation(region, year, stored, params, nf, support, {(r.kind.code, r.group): r for r in rates})
 
 
-def _attach_municipal_rates(nf: NetworkFrame, region: Region, year: int, params: engine.FinanceParams) -> None:
+def _attach_municipal_rates(nf: NetworkFrame, region: Region, year: int, params: engine.FinanceParams, *,
+                            version=None) -> None:
     """The ``municipal_rate`` (share) and ``rate_pct`` columns: the network's co-financing rate of each entry by
-    its kind, form and tier (``network.selectors.cofinancing_rates``). Rows from the registry (the year has no
-    network) stand in for entries without a tier."""
+    its kind, form and tier (``network.selectors.cofinancing_rates``; a given version's own settings edition).
+    Rows from the registry (the year has no network) stand in for entries without a tier."""
     frame = nf.frame
-    table = network_selectors.cofinancing_rates(region, year)
+    if version is None and nf.source == "network":  # the rates of the settings the year's entries are judged by
+        version = network_selectors.current_version(region, year)
+    table = network_selectors.cofinancing_rates(region, year, version=version)
     network = nf.source == "network"
     frame["rate_pct"] = [
         table.rate_for(kind, NETWORK_FORM[form], tier if network else None, params.kinds[kind].category.value)

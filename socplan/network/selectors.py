@@ -507,14 +507,17 @@ def visible_entry_ids(entry_ids, *, user) -> set[int]:
     return set(restrict(NetworkEntry.objects.filter(pk__in=list(entry_ids)), user, "view").values_list("pk", flat=True))
 
 
-def cofinancing_rates(region, year: int) -> CofinancingRates:
+def cofinancing_rates(region, year: int, *, version: NetworkVersion | None = None) -> CofinancingRates:
     """The municipal co-financing rates of the kraj's year (per cent), for the finance module's rule.
 
     Category defaults from the year's settings, per-kind rows (kind, kind + form, kind + tier, all three) from its
     kind parameters; a year without settings has the settings' defaults. Lookup order: ``engine.cofinancing``.
+    ``version`` – the rates of the settings that version is judged by (``version_parameters``: an approved version
+    keeps the edition it was approved with); otherwise the newest edition.
     """
     region = _region(region)
-    p = (NetworkParameters.objects.current().filter(region=region, year=year).first()
+    p = ((version_parameters(version) if version is not None else None)
+         or NetworkParameters.objects.current().filter(region=region, year=year).first()
          or NetworkParameters(region=region, year=year))
     by_kind = {}
     if p.pk is not None:

@@ -209,3 +209,21 @@ def test_new_edition_of_finance_parameters_keeps_the_approved_allocation_on_the_
     assert f"{detail}?vydani=1" in run_page
     old_page = client.get(f"{detail}?vydani=1").content.decode()
     assert 'data-testid="params-superseded"' in old_page and "usnesení 2/2031" in old_page
+
+
+def test_an_approved_version_keeps_the_cofinancing_rates_of_its_edition():
+    """A new edition with another municipal co-financing rate changes the draft's rates, not the approved
+    version's (the rates the kraj approved the network with)."""
+    entry, approved, amendment = _approved_with_draft_amendment()
+    old = entry.tier.parameters
+    actor = officer(username="edition-rates")
+    new = network_services.network_parameters_new_edition(actor=actor, parameters=old, reason="nové sazby")
+    care = Decimal(15) if old.cofinancing_rate_care != 15 else Decimal(12)  # inside the 10–20 % band
+    NetworkParameters.objects.filter(pk=new.pk).update(cofinancing_rate_care=care)
+    region, year = old.region, old.year
+    approved.refresh_from_db()
+    amendment.refresh_from_db()  # the new edition moved the draft over
+    assert network_selectors.cofinancing_rates(region, year, version=approved).by_category["pece"] == (
+        old.cofinancing_rate_care)
+    assert network_selectors.cofinancing_rates(region, year, version=amendment).by_category["pece"] == care
+    assert network_selectors.cofinancing_rates(region, year).by_category["pece"] == care  # newest edition
