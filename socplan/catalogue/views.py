@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from socplan.accounts.history import history_rows
+from socplan.accounts.permissions import scoped_view
 from socplan.accounts.scope import can, is_region_staff, restrict
 from socplan.core.render.isolation import RenderFailed
 from socplan.registry.models import Service
@@ -394,7 +395,7 @@ def _initial_content(service) -> tuple[dict, list]:
     return initial, [(str(p.pk), p.caption) for p in published.photos.all()]
 
 
-@login_required
+@scoped_view(ContentProposal, "change", url_model=Service)
 def content_edit(request, pk: int):
     """A provider's proposal of the catalogue content of its service (published after the kraj's review)."""
     service = get_object_or_404(Service, pk=pk)
