@@ -49,6 +49,7 @@ from .forms import (
     WhatIfForm,
 )
 from .models import (
+    BOUND_LABELS,
     TERM_ORDER,
     AllocationMode,
     AllocationRun,
@@ -431,9 +432,9 @@ def allocation(request, region, year):
     bound = engine.binding(optimised)  # which constraint bound each amount of the optimisation mode
     for r in by_service["rows"]:
         i = optimised.support.index_of(r["key"])
-        r["bound"] = engine.BOUND_LABEL[bound[i]]
+        r["bound"] = BOUND_LABELS[bound[i]]
         r["explanation"] = optimised.explain(r["key"])
-    bound_counts = sorted(((engine.BOUND_LABEL[b], int((bound == b).sum())) for b in set(bound.tolist())),
+    bound_counts = sorted(((str(BOUND_LABELS[b]), int((bound == b).sum())) for b in set(bound.tolist())),
                           key=lambda x: -x[1])
     return render(request, "finance/allocation.html", {
         "region": region, "year": year, "comp": comp, "budget": budget, "rules": rules, "optimised": optimised,
