@@ -187,6 +187,19 @@ def test_a_narrow_first_column_keeps_its_totals_label_whole_and_charts_keep_thei
     assert "Celkem" in " ".join(facts.pages)
 
 
+def test_the_title_page_never_hyphenates_the_title_or_a_name():
+    """A title or a subtitle (the recipient's name on a decision) wraps between words, never inside one."""
+    import pdfplumber
+
+    doc = Document("Pověření k poskytování služeb obecného hospodářského zájmu",
+                   subtitle="Asociace rodičů a přátel zdravotně postižených dětí v ČR, z. s. Klub PAPRSEK – "
+                            "101A/2026/1/0001", blocks=[Paragraph("Text.")])
+    with pdfplumber.open(io.BytesIO(document_pdf(doc))) as pdf:
+        lines = pdf.pages[0].extract_text().splitlines()
+    assert not [ln for ln in lines if ln.rstrip().endswith("-")], lines
+    assert "PAPRSEK" in " ".join(lines)
+
+
 def test_a_long_table_keeps_clear_columns_and_repeats_its_header(tmp_path):
     cols = [Column("Identifikátor", width=0.6), Column("Služba", width=3), Column("Forma", width=1),
             Column("Kapacita", INT, width=0.5), Column("Náklady", CZK, width=0.5)]

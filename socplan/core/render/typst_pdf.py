@@ -230,9 +230,9 @@ def document_typst(doc: Document) -> str:
     out = [pre]
     # Title page: not a heading (it is no chapter and no outline entry).
     out.append("#v(45mm)")
-    out.append(f"#par(justify: false, text(22pt, weight: \"bold\", fill: accent, {_s(cz_text(doc.title))}))")
+    out.append(f"#par(justify: false, text(22pt, weight: \"bold\", fill: accent, hyphenate: false, {_s(cz_text(doc.title))}))")
     if doc.subtitle:
-        out.append(f"#v(4mm)\n#par(justify: false, text(13pt, fill: muted, {_s(cz_text(doc.subtitle))}))")
+        out.append(f"#v(4mm)\n#par(justify: false, text(13pt, fill: muted, hyphenate: false, {_s(cz_text(doc.subtitle))}))")
     if doc.meta:
         out.append("#v(16mm)")
         cells = ", ".join(f"text(weight: \"bold\", {_s(k)}), {_s(cz_text(str(v)))}" for k, v in doc.meta)
