@@ -1,4 +1,4 @@
-"""Abstract building blocks shared by the domain apps: optimistic locking and record provenance."""
+"""Abstract building blocks shared by the domain apps: optimistic locking, parameter editions and record provenance."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,30 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class EditionQuerySet(models.QuerySet):
+    """Yearly parameters kept in editions (``edition``, ``supersedes`` → related name ``superseded_by``)."""
+
+    def current(self):
+        """The newest set of each kraj and year: the one no later set supersedes."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class EditionMixin:
+    """Label and state of a yearly parameter set kept in editions: a frozen set is not changed, a new edition
+    supersedes it (network settings, finance parameters). The model declares ``edition`` and ``supersedes``."""
+
+    def __str__(self):
+        label = f"{self.region} {self.year}"
+        if self.edition > 1:
+            label += " (" + _("vydání %(n)s") % {"n": self.edition} + ")"
+        return label
+
+    @property
+    def is_current(self) -> bool:
+        """No later set of the kraj and year supersedes this one."""
+        return not type(self).objects.filter(supersedes_id=self.pk).exists()
 
 
 class ProvenanceModel(models.Model):

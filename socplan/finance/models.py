@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from socplan.accounts.immutability import ImmutableWhenApproved
-from socplan.core.models import VersionedModel
+from socplan.core.models import EditionMixin, EditionQuerySet, VersionedModel
 from socplan.core.text_limits import SHORT_TEXT, BoundedText, line_text, short_text
 from socplan.registry.models import FinancingGroup
 
@@ -65,13 +65,7 @@ def _money(label):
 
 # --- yearly parameters --------------------------------------------------------------------------------------
 
-class FinanceParamsQuerySet(models.QuerySet):
-    def current(self):
-        """The newest set of each kraj and year: the one no later set supersedes."""
-        return self.filter(superseded_by__isnull=True)
-
-
-class FinanceParams(VersionedModel):
+class FinanceParams(EditionMixin, VersionedModel):
     """Parametry financování kraje na rok (Pravidla): spolufinancování kraje, podíly zdrojů, normativy po druzích.
 
     Once an approved allocation has used a set it is frozen; a change is a new set of the same kraj and year
@@ -120,7 +114,7 @@ class FinanceParams(VersionedModel):
     created_at = models.DateTimeField(_("vytvořeno"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = FinanceParamsQuerySet.as_manager()
+    objects = EditionQuerySet.as_manager()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
              "edit_roles": REGION_ROLES}
@@ -137,17 +131,6 @@ class FinanceParams(VersionedModel):
             models.UniqueConstraint(fields=["region", "year", "edition"], name="finance_params_unique_year",
                                     violation_error_message=_("Parametry financování na tento rok už existují.")),
         ]
-
-    def __str__(self):
-        label = f"{self.region} {self.year}"
-        if self.edition > 1:
-            label += " (" + _("vydání %(n)s") % {"n": self.edition} + ")"
-        return label
-
-    @property
-    def is_current(self) -> bool:
-        """No later set of the kraj and year supersedes this one."""
-        return not type(self).objects.filter(supersedes_id=self.pk).exists()
 
     def clean(self):
         from django.core.exceptions import ValidationError

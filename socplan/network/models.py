@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from socplan.accounts.immutability import ApprovedRecordImmutable, ImmutableWhenApproved
-from socplan.core.models import VersionedModel
+from socplan.core.models import EditionMixin, EditionQuerySet, VersionedModel
 from socplan.core.text_limits import SHORT_TEXT, line_text, short_text
 
 from .engine.cofinancing import BAND_MAX, BAND_MIN, rate_error
@@ -66,13 +66,7 @@ NO_ROWS = Q(pk__in=[])
 
 # --- yearly parameters --------------------------------------------------------------------------------------
 
-class NetworkParametersQuerySet(models.QuerySet):
-    def current(self):
-        """The newest set of each kraj and year: the one no later set supersedes."""
-        return self.filter(superseded_by__isnull=True)
-
-
-class NetworkParameters(VersionedModel):
+class NetworkParameters(EditionMixin, VersionedModel):
     """Nastavení sítě kraje na rok: úrovně sítě, podmínky vstupu a jejich parametry.
 
     Once an approved network version has used a set it is frozen; a change is a new set of the same kraj and year
@@ -123,7 +117,7 @@ class NetworkParameters(VersionedModel):
         verbose_name=_("nahrazuje nastavení"))
     history = HistoricalRecords()
 
-    objects = NetworkParametersQuerySet.as_manager()
+    objects = EditionQuerySet.as_manager()
 
     SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
              "edit_roles": REGION_ROLES}
@@ -140,17 +134,6 @@ class NetworkParameters(VersionedModel):
               for f in ("cofinancing_rate", "cofinancing_rate_prevention", "cofinancing_rate_counselling",
                         "cofinancing_rate_care")],
         ]
-
-    def __str__(self):
-        label = f"{self.region} {self.year}"
-        if self.edition > 1:
-            label += " (" + _("vydání %(n)s") % {"n": self.edition} + ")"
-        return label
-
-    @property
-    def is_current(self) -> bool:
-        """No later set of the kraj and year supersedes this one."""
-        return not type(self).objects.filter(supersedes_id=self.pk).exists()
 
 
 class Tier(VersionedModel):
