@@ -541,8 +541,26 @@ def allocated_by_key(region, year: int, *, programme_code: str | None = None) ->
 
 # --- co-financing -------------------------------------------------------------------------------------------
 
+class _Balance:
+    """The amounts of an engine row (``self.balance``), read through to the statement's rows."""
+
+    balance: EntryBalance | MunicipalityBalance
+
+    @property
+    def required(self) -> Decimal:
+        return self.balance.required
+
+    @property
+    def declared(self) -> Decimal:
+        return self.balance.declared
+
+    @property
+    def difference(self) -> Decimal:
+        return self.balance.difference
+
+
 @dataclass(frozen=True)
-class CofinancingEntry:
+class CofinancingEntry(_Balance):
     """One network entry in the co-financing statement (amounts whole CZK; rate in per cent): the engine's row
     (``balance``: required, declared, unassigned and their difference, defined once in the engine) with the
     entry's names."""
@@ -561,14 +579,6 @@ class CofinancingEntry:
     balance: EntryBalance
 
     @property
-    def required(self) -> Decimal:
-        return self.balance.required
-
-    @property
-    def declared(self) -> Decimal:
-        return self.balance.declared
-
-    @property
     def unassigned(self) -> Decimal:
         """Required but not split among municipalities."""
         return self.balance.unassigned
@@ -579,16 +589,12 @@ class CofinancingEntry:
         return self.balance.method.value if self.balance.method else ""
 
     @property
-    def difference(self) -> Decimal:
-        return self.balance.difference
-
-    @property
     def shortfall(self) -> Decimal:
         return max(self.required - self.declared, ZERO)
 
 
 @dataclass(frozen=True)
-class CofinancingMunicipality:
+class CofinancingMunicipality(_Balance):
     """One municipality's total of the entries shown: the engine's row (``balance``) with the names."""
 
     name: str
@@ -598,18 +604,6 @@ class CofinancingMunicipality:
     @property
     def code(self) -> str:
         return self.balance.municipality
-
-    @property
-    def required(self) -> Decimal:
-        return self.balance.required
-
-    @property
-    def declared(self) -> Decimal:
-        return self.balance.declared
-
-    @property
-    def difference(self) -> Decimal:
-        return self.balance.difference
 
 
 @dataclass(frozen=True)
