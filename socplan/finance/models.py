@@ -668,7 +668,7 @@ class ProgrammeKindLimit(models.Model):
             raise ValidationError({"total_cap": _("Nejvýše celkem musí být aspoň nejméně celkem.")})
 
 
-class ProgrammeRound(models.Model):
+class ProgrammeRound(VersionedModel):
     """Kolo dotačního programu: rozpočet kola a lhůty žádostí, rozhodnutí, vyúčtování a vratek."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rounds",
