@@ -1,5 +1,5 @@
 """Inline SVG maps and charts (no tile server, no JavaScript): choropleths of obce / ORP / okresy / kraje drawn
-from the shipped boundary polygons, facility markers, a legend with quantile classes, a ranking bar chart.
+from the shipped boundary polygons, facility markers, a legend with classes (quantiles or natural breaks), a ranking bar chart.
 
 A map people can read: the classes of the legend do not overlap (each class is labelled by the smallest and
 the largest value it holds, so no value belongs to two labels), the legend names the unit of the values, units
@@ -7,15 +7,17 @@ are labelled by name on maps of ORP, okresy or kraje (obce are too many: their n
 the table under the map), a scale bar says how long 10/20/50 km are, and the table alternative lists every
 unit with its value and class.
 
-`quantile_breaks` and `classify` are plain numpy (documented in docs/availability.md); the rest prepares
-data for the templates `availability/_map.html` and `availability/_bars.html`.
+Class breaks come from mapclassify (`class_breaks`: quantiles or natural breaks, documented in
+docs/availability.md), `classify` puts a value in its class; the rest prepares data for the templates `availability/_map.html` and `availability/_bars.html`.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
+import mapclassify
 import numpy as np
 
 from socplan.core.czech import sort_key
@@ -33,18 +35,43 @@ NO_DATA = "#d9d9d9"
 MODEL = {Level.MUNICIPALITY: Municipality, Level.ORP: Orp, Level.DISTRICT: District, Level.REGION: Region}
 
 
-def quantile_breaks(values, k: int = 5) -> list[float]:
-    """Upper bounds of k quantile classes over the finite values: the (i/k)-quantiles, i = 1 … k
-    (numpy's default linear interpolation), with repeated bounds dropped. The last bound is the maximum."""
+SCHEMES = ("quantiles", "natural")
+
+
+def class_breaks(values, k: int = 5, scheme: str = "quantiles") -> list[float]:
+    """Upper bounds of at most k classes over the finite values, computed by mapclassify (PySAL):
+
+    - ``quantiles``: `mapclassify.Quantiles`, the (i/k)-quantiles, i = 1 … k (linear interpolation);
+    - ``natural``: `mapclassify.FisherJenks`, natural breaks (Fisher's exact optimal partition: the classes
+      minimise the spread of the values inside each class).
+
+    Repeated bounds are dropped (fewer distinct values than classes give fewer classes); the last bound is the
+    maximum, so every value falls in a class."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown classification scheme {scheme!r}")
     v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype=float)
     if v.size == 0:
         return []
-    qs = np.quantile(v, [i / k for i in range(1, k + 1)])
+    distinct = np.unique(v)
+    if distinct.size == 1:
+        return [float(distinct[0])]
+    with warnings.catch_warnings():  # "not enough unique values", "Numba not installed"
+        warnings.simplefilter("ignore", UserWarning)
+        if scheme == "quantiles":
+            classifier = mapclassify.Quantiles(v, k=max(1, k))
+        else:  # Fisher-Jenks needs at least as many distinct values as classes
+            classifier = mapclassify.FisherJenks(v, k=max(1, min(k, distinct.size)))
     out: list[float] = []
-    for q in qs:
-        if not out or q > out[-1]:
-            out.append(float(q))
+    for b in classifier.bins:
+        if not out or b > out[-1]:
+            out.append(float(b))
+    out[-1] = max(out[-1], float(v.max()))
     return out
+
+
+def quantile_breaks(values, k: int = 5) -> list[float]:
+    """Quantile classes (`class_breaks` with ``scheme="quantiles"``)."""
+    return class_breaks(values, k, "quantiles")
 
 
 def classify(value, breaks: list[float]) -> int | None:
@@ -135,15 +162,16 @@ def shapes(level: str, scope: str, width: int = 720, version: str | None = None)
 def choropleth(*, level: str, scope: str, values: dict[str, float | None], names: dict[str, str],
                url=None, colours=SEQUENTIAL, breaks: list[float] | None = None, decimals: int = 1,
                markers: list[dict] | None = None, title: str = "", version: str | None = None,
-               fmt_value=None, marker_label: str | None = None, unit: str = "") -> dict | None:
+               fmt_value=None, marker_label: str | None = None, unit: str = "",
+               scheme: str = "quantiles") -> dict | None:
     """Data for `availability/_map.html`: coloured units with tooltips, name labels (ORP, okresy, kraje),
-    optional markers, a legend naming `unit`, a scale bar and the rows of the table alternative."""
+    optional markers, a legend naming `unit` (classes by `scheme` unless `breaks` are given), a scale bar and the rows of the table alternative."""
     sh = shapes(level, scope, version=version)
     if sh is None:
         return None
     vals = [values.get(c) for c in sh.paths]
     if breaks is None:
-        breaks = quantile_breaks(vals)
+        breaks = class_breaks(vals, k=len(colours), scheme=scheme)
     palette = _palette(colours, len(breaks)) if breaks else []
     fmt_value = fmt_value or (lambda v: "—" if v is None else _fmt(v, decimals))
     parts = []
