@@ -1,7 +1,8 @@
 """The Jihomoravský kraj demo: real registered services (senior-relevant RPSS subset shipped in
 `data/mpsv_jmk_*.csv`) plus deterministic synthetic services so that all 33 kinds are present (~547 services,
 as in the JMK 2015 plan), territorial scope for every service, and synthetic staffing and economics for the
-demo year from `data/demo_params.csv` (documented in docs/registry.md). Idempotent; bulk inserts.
+demo year from `data/demo_params.csv` (documented in docs/registry.md). The other kraje get the national
+extract of the registry (`national.py`, real services only). Idempotent; bulk inserts.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .models import (
     TargetGroup,
 )
 from .mpsv_import.upsert import region_majority
+from .national import national_extract_load
 from .services import DATA_DIR, codelists_load
 
 DEMO_YEAR = 2026  # the one place the demo year is set
@@ -137,6 +139,10 @@ def demo_region_load(*, actor=None, progress=None) -> dict[str, int]:
 
     step("skutečné služby z registru MPSV")
     counts["real"] = _load_real(world, params, kw)
+    # the other kraje: the senior-relevant subset of the registry (national.py); not in `counts`, whose keys
+    # describe the demo kraj
+    national = national_extract_load(actor=actor)
+    step(f"ostatní kraje: výběr registru MPSV pro seniory, nové služby {national['services']}")
     step("syntetické služby")
     if not Service.objects.filter(region=world.region, source=Source.SYNTHETIC).exists():
         counts["synthetic"] = _load_synthetic(world, params, kw)
