@@ -26,6 +26,7 @@ from socplan.territory.models import District, Region
 
 from . import forms, selectors, services
 from .adapters import condition_params, entries_for_check, entry_facts, service_scores
+from .dated_rules import retired_kind_entries
 from .engine.conditions import check_entry
 from .models import (
     CofinancingDeclaration,
@@ -166,8 +167,10 @@ def version_check(request, pk):
     checks = [c for c in checks if c.key in visible]
     only_failed = request.GET.get("neplnici") == "1"
     shown = [c for c in checks if not c.eligible] if only_failed else checks
+    retired = [r for r in retired_kind_entries(v) if r.entry_id in visible]  # kinds no longer in force
     return render(request, "network/check.html", {
         "v": v, "checks": shown, "summary": selectors.check_summary(checks), "only_failed": only_failed,
+        "retired": retired,
     })
 
 

@@ -13,8 +13,10 @@ its scope) can match a row more than once: the permission layer applies `.distin
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -42,6 +44,52 @@ def validate_ico(value: str) -> None:
 
 # --- code lists (loaded from socplan/registry/data/*.csv by `codelists_load`) ---------------------------------
 
+ACT_START = datetime.date(2007, 1, 1)  # zákon č. 108/2006 Sb. in force (§ 121)
+ACT_BASIS = "zákon č. 108/2006 Sb."
+
+
+def _date_text(d: datetime.date) -> str:
+    return f"{d.day}. {d.month}. {d.year}"
+
+
+class DatedEntry(models.Model):
+    """An entry of a code list valid over a period: the law as dated data (docs/legislation.md).
+
+    ``valid_from`` / ``valid_to`` are inclusive; empty = open. An entry is *valid in a year* when its period
+    overlaps the year (``registry.selectors.kinds_valid_in(year)`` and its siblings are the only readers of a
+    year's list). ``legal_basis`` names the act or decision that set the entry (or its end)."""
+
+    valid_from = models.DateField(_("platí od"), null=True, blank=True,
+                                  help_text=_("Prázdné = bez omezení začátku."))
+    valid_to = models.DateField(_("platí do"), null=True, blank=True,
+                                help_text=_("Poslední den platnosti; prázdné = platí dál."))
+    legal_basis = models.CharField(_("právní základ"), max_length=300, blank=True, validators=line_text(),
+                                   help_text=_("Předpis nebo rozhodnutí, které položku zavedlo nebo ukončilo, "
+                                               "např. „zákon č. 108/2006 Sb.“."))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_validity_ordered",
+                violation_error_message=_("Konec platnosti nesmí předcházet jejímu začátku."),
+            ),
+        ]
+
+    def valid_in(self, year: int) -> bool:
+        """Is the entry in force on at least one day of `year`?"""
+        return ((self.valid_from is None or self.valid_from <= datetime.date(year, 12, 31))
+                and (self.valid_to is None or self.valid_to >= datetime.date(year, 1, 1)))
+
+    @property
+    def validity_label(self) -> str:
+        if self.valid_from is None and self.valid_to is None:
+            return str(_("bez omezení"))
+        start = _date_text(self.valid_from) if self.valid_from else "…"
+        end = _date_text(self.valid_to) if self.valid_to else "…"
+        return f"{start} – {end}"
+
 class Category(models.TextChoices):
     COUNSELLING = "poradenstvi", _("sociální poradenství")
     CARE = "pece", _("služby sociální péče")
@@ -55,7 +103,7 @@ class FinancingGroup(models.TextChoices):
     D = "D", _("D – péče, pobytové")
 
 
-class DeliveryForm(models.Model):
+class DeliveryForm(DatedEntry):
     """Forma poskytování (§33): ambulantní, pobytová, terénní."""
 
     code = models.CharField(_("kód"), max_length=8, unique=True, help_text=_("amb / pob / ter"))
@@ -65,7 +113,7 @@ class DeliveryForm(models.Model):
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(DatedEntry.Meta):
         verbose_name = _("forma poskytování")
         verbose_name_plural = _("formy poskytování")
         ordering = ["order", "code"]
@@ -74,7 +122,7 @@ class DeliveryForm(models.Model):
         return self.name
 
 
-class ServiceKind(models.Model):
+class ServiceKind(DatedEntry):
     """Druh sociální služby (the 33 kinds of Act 108/2006 plus newer codes of the MPSV code list)."""
 
     code = models.CharField(_("kód"), max_length=10, unique=True,
@@ -98,10 +146,13 @@ class ServiceKind(models.Model):
         help_text=_("Jen u druhů, jejichž pobytová forma patří do jiné skupiny (např. odlehčovací služby: D)."),
     )
     in_act = models.BooleanField(_("druh podle zákona 108/2006 Sb."), default=True)
+    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="predecessors", verbose_name=_("nástupnický druh"),
+                                  help_text=_("Druh, který ukončený druh nahrazuje."))
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(DatedEntry.Meta):
         verbose_name = _("druh sociální služby")
         verbose_name_plural = _("druhy sociálních služeb")
         ordering = ["order", "code"]
@@ -116,7 +167,7 @@ class ServiceKind(models.Model):
         return self.financing_group
 
 
-class CapacityType(models.Model):
+class CapacityType(DatedEntry):
     """Typ kapacity v registru: lůžka, klienti, kontakty (10 min), intervence (30 min), hovory."""
 
     code = models.CharField(_("kód"), max_length=10, unique=True)
@@ -127,7 +178,7 @@ class CapacityType(models.Model):
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(DatedEntry.Meta):
         verbose_name = _("typ kapacity")
         verbose_name_plural = _("typy kapacity")
         ordering = ["order", "code"]
@@ -145,7 +196,7 @@ class PlanningGroup(models.IntegerChoices):
     EXCLUSION = 4, _("osoby ohrožené sociálním vyloučením a osoby v krizi")
 
 
-class TargetGroup(models.Model):
+class TargetGroup(DatedEntry):
     """Cílová skupina osob (MPSV code list `CilovaSkupinaOsoby`)."""
 
     mpsv_od_id = models.CharField(_("ID v otevřených datech MPSV"), max_length=60, unique=True, null=True, blank=True)
@@ -159,7 +210,7 @@ class TargetGroup(models.Model):
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(DatedEntry.Meta):
         verbose_name = _("cílová skupina")
         verbose_name_plural = _("cílové skupiny")
         ordering = ["order", "name"]
@@ -266,7 +317,12 @@ class Service(VersionedModel, ProvenanceModel):
         _("otisk importovaného záznamu"), max_length=64, blank=True, editable=False,
         help_text=_("Otisk záznamu z otevřených dat; shodný otisk = záznam se od minulého importu nezměnil."),
     )
-    history = HistoricalRecords()
+    import_raw_fingerprint = models.CharField(
+        _("otisk textu importovaného záznamu"), max_length=80, blank=True, editable=False,
+        help_text=_("Otisk textu záznamu v souboru otevřených dat a jeho délka; shodný text se při dalším importu "
+                    "přeskočí bez čtení."),
+    )
+    history = HistoricalRecords(excluded_fields=["import_raw_fingerprint"])
 
     SCOPE = {"region": "region", "district": "areas__orp__district", "orp": "areas__orp",
              "provider": "provider", "private": False}
@@ -624,3 +680,106 @@ class RegistryImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+# --- changes of the code lists (proposed, then approved by a second person) ---------------------------------
+
+class CodeList(models.TextChoices):
+    KIND = "kind", _("druh sociální služby")
+    FORM = "form", _("forma poskytování")
+    CAPACITY_TYPE = "capacity_type", _("typ kapacity")
+    TARGET_GROUP = "target_group", _("cílová skupina")
+
+
+class ChangeAction(models.TextChoices):
+    ADD = "add", _("nová položka")
+    RETIRE = "retire", _("ukončení platnosti")
+    CHANGE = "change", _("změna položky")
+
+
+class ChangeState(models.TextChoices):
+    PROPOSED = "proposed", _("navržena")
+    APPROVED = "approved", _("schválena a provedena")
+    REJECTED = "rejected", _("zamítnuta")
+
+
+class CodeListChange(models.Model):
+    """A change of a code list from a date: proposed by a kraj administrator, applied only when a second person
+    with the right to approve approves it (``codelist_change_approve``). Who, when, why and on what legal basis
+    stay here; the entry's own history (simple-history) records the applied values."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("kraj navrhovatele"))
+    code_list = models.CharField(_("číselník"), max_length=16, choices=CodeList.choices, default=CodeList.KIND)
+    action = models.CharField(_("druh změny"), max_length=8, choices=ChangeAction.choices)
+    kind = models.ForeignKey(ServiceKind, on_delete=models.PROTECT, null=True, blank=True, related_name="changes",
+                             verbose_name=_("druh služby"))
+    form = models.ForeignKey(DeliveryForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("forma poskytování"))
+    capacity_type = models.ForeignKey(CapacityType, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("typ kapacity"))
+    target_group = models.ForeignKey(TargetGroup, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("cílová skupina"))
+    code = models.CharField(_("kód nového druhu"), max_length=10, blank=True,
+                            help_text=_("Jen u nového druhu: paragraf (např. 36) nebo zkratka."))
+    name = models.CharField(_("název"), max_length=200, blank=True,
+                            help_text=_("U nového druhu povinný; u změny prázdné = beze změny."))
+    short_name = models.CharField(_("zkrácený název"), max_length=60, blank=True)
+    category = models.CharField(_("kategorie"), max_length=12, choices=Category.choices, blank=True)
+    financing_group = models.CharField(_("skupina financování"), max_length=1, choices=FinancingGroup.choices,
+                                       blank=True)
+    allowed_forms = models.CharField(_("přípustné formy"), max_length=20, blank=True,
+                                     help_text=_("Kódy oddělené svislítkem, např. amb|ter; prázdné = beze změny."))
+    valid_from = models.DateField(_("platí od"), null=True, blank=True)
+    valid_to = models.DateField(_("platí do"), null=True, blank=True,
+                                help_text=_("U ukončení poslední den platnosti položky."))
+    successor = models.ForeignKey(ServiceKind, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("nástupnický druh"))
+    legal_basis = models.CharField(_("právní základ"), max_length=300, validators=line_text(),
+                                   help_text=_("Např. „zákon č. 38/2025 Sb., čl. I“."))
+    reason = models.TextField(_("odůvodnění"), max_length=2000)
+    state = models.CharField(_("stav"), max_length=10, choices=ChangeState.choices, default=ChangeState.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("navrhl"))
+    proposed_at = models.DateTimeField(_("navrženo"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("rozhodl"))
+    decided_at = models.DateTimeField(_("rozhodnuto"), null=True, blank=True)
+    decision_note = models.CharField(_("poznámka k rozhodnutí"), max_length=500, blank=True,
+                                     validators=line_text())
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": ("region_admin",)}
+
+    class Meta:
+        verbose_name = _("změna číselníku")
+        verbose_name_plural = _("změny číselníků")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="registry_codelistchange_dates_ordered",
+                violation_error_message=_("Konec platnosti nesmí předcházet jejímu začátku."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.entry_label} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("registry:codelist_change", kwargs={"pk": self.pk})
+
+    @property
+    def entry(self):
+        return {CodeList.KIND: self.kind, CodeList.FORM: self.form, CodeList.CAPACITY_TYPE: self.capacity_type,
+                CodeList.TARGET_GROUP: self.target_group}.get(self.code_list)
+
+    @property
+    def entry_label(self) -> str:
+        entry = self.entry
+        if entry is not None:
+            return str(entry)
+        return f"§ {self.code} {self.name}".strip() if self.code else self.name

@@ -214,3 +214,129 @@ def service_capacity(service: Service | int, year: int) -> ServiceCapacity:
     if isinstance(service, int):
         service = Service.objects.only("pk").get(pk=service)  # DoesNotExist for an unknown pk
     return service_capacities([service.pk], year)[service.pk]
+
+
+# --- the code lists of a year (the law as dated data, docs/legislation.md) ---------------------------------
+#
+# The only readers of "which kinds / forms / capacity units / target groups exist in year Y": a page or a
+# computation of a year lists what these return, never ``ServiceKind.objects.all()``.
+
+def _valid_in_q(year: int) -> Q:
+    import datetime
+
+    return ((Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)))
+            & (Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1))))
+
+
+def kinds_valid_in(year: int) -> QuerySet:
+    """The kinds of social services in force on at least one day of `year` (ordered as the Act)."""
+    from .models import ServiceKind
+
+    return ServiceKind.objects.filter(_valid_in_q(year)).order_by("order", "code")
+
+
+def forms_valid_in(year: int) -> QuerySet:
+    from .models import DeliveryForm
+
+    return DeliveryForm.objects.filter(_valid_in_q(year)).order_by("order", "code")
+
+
+def capacity_types_valid_in(year: int) -> QuerySet:
+    from .models import CapacityType
+
+    return CapacityType.objects.filter(_valid_in_q(year)).order_by("order", "code")
+
+
+def target_groups_valid_in(year: int) -> QuerySet:
+    from .models import TargetGroup
+
+    return TargetGroup.objects.filter(_valid_in_q(year)).order_by("order", "name")
+
+
+@dataclass(frozen=True)
+class RetiredKind:
+    """A kind no longer in force in a year: its last day and the kind that replaces it (if any)."""
+
+    kind_id: int
+    code: str
+    label: str
+    valid_to: object  # datetime.date
+    successor_id: int | None
+    successor_code: str
+    successor_label: str
+    legal_basis: str
+
+
+def retired_kinds_in(year: int) -> dict[int, RetiredKind]:
+    """Kinds whose validity ended before 1 January of `year` (kind id → :class:`RetiredKind`): services of
+    these kinds in the year's network are flagged with the successor."""
+    import datetime
+
+    from .models import ServiceKind
+
+    out = {}
+    for k in (ServiceKind.objects.filter(valid_to__lt=datetime.date(year, 1, 1)).select_related("successor")
+              .order_by("order", "code")):
+        s = k.successor
+        out[k.pk] = RetiredKind(kind_id=k.pk, code=k.code, label=str(k), valid_to=k.valid_to,
+                                successor_id=s.pk if s else None, successor_code=s.code if s else "",
+                                successor_label=str(s) if s else "", legal_basis=k.legal_basis)
+    return out
+
+
+def _entries_of(model, code_list: str, key, attrs) -> list:
+    from .dated import Entry
+
+    out = []
+    for obj in model:
+        successor = getattr(obj, "successor", None)
+        out.append(Entry(code_list=code_list, key=key(obj), label=str(obj), valid_from=obj.valid_from,
+                         valid_to=obj.valid_to, legal_basis=obj.legal_basis,
+                         successor=successor.code if successor else "",
+                         successor_label=str(successor) if successor else "", attrs=tuple(attrs(obj))))
+    return out
+
+
+def codelist_entries() -> list:
+    """Every entry of the four dated code lists (any validity) as framework-free ``dated.Entry`` rows."""
+    from . import dated
+    from .models import CapacityType, DeliveryForm, ServiceKind, TargetGroup
+
+    kinds = ServiceKind.objects.select_related("successor").prefetch_related("allowed_forms")
+    return (
+        _entries_of(kinds, dated.LIST_KIND, lambda k: k.code, lambda k: [
+            ("kategorie", k.get_category_display()),
+            ("přípustné formy", ", ".join(f.name for f in k.allowed_forms.all())),
+            ("skupina financování", k.financing_group + (f" / pobytová {k.financing_group_residential}"
+                                                         if k.financing_group_residential else "")),
+        ])
+        + _entries_of(DeliveryForm.objects.all(), dated.LIST_FORM, lambda f: f.code, lambda f: [])
+        + _entries_of(CapacityType.objects.all(), dated.LIST_CAPACITY_TYPE, lambda c: c.code,
+                      lambda c: [("jednotka", c.unit)])
+        + _entries_of(TargetGroup.objects.all(), dated.LIST_TARGET_GROUP, lambda g: str(g.pk), lambda g: [])
+    )
+
+
+def codelist_snapshot(year: int, rules=()):
+    """The code lists of `year` (plus the caller's year-bound rules) as a ``dated.Snapshot``."""
+    from .dated import Snapshot
+
+    return Snapshot.of(year, codelist_entries(), rules)
+
+
+def services_of_kinds(kind_codes: Iterable[str], year: int, *, user,
+                      region=None) -> dict[str, list[tuple[int, str]]]:
+    """Registered services (that `user` may see, of `region` when given) of the kinds, active on some day of
+    `year`: kind code → [(service id, name)]."""
+    import datetime
+
+    out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    qs = Service.objects.filter(kind__code__in=list(kind_codes))
+    if region is not None:
+        qs = qs.filter(region=region)
+    qs = (_restrict(qs, user)
+          .exclude(valid_from__gt=datetime.date(year, 12, 31)).exclude(valid_to__lt=datetime.date(year, 1, 1))
+          .order_by("name", "pk").values_list("kind__code", "pk", "name"))
+    for code, pk, name in qs:
+        out[code].append((pk, name))
+    return out

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
+    ACT_BASIS,
+    ACT_START,
     AgeGroup,
     CapacityType,
     DeliveryForm,
@@ -43,15 +45,28 @@ def _int_or_none(text: str) -> int | None:
     return int(text) if text.strip() else None
 
 
+OUTSIDE_ACT_BASIS = "číselník druhů sociálních služeb MPSV (druh mimo zákon č. 108/2006 Sb.)"
+
+
+def initial_validity(values: dict) -> dict:
+    """The validity a shipped entry gets when it is first created (as migration 0006 gave the stored ones):
+    from the Act's start on the basis of Act 108/2006 Sb.; a kind outside the Act has no confirmed start.
+    Later runs never touch validity: it is changed only through approved code-list changes."""
+    if values.get("in_act", True) is False:
+        return {"valid_from": None, "legal_basis": OUTSIDE_ACT_BASIS}
+    return {"valid_from": ACT_START, "legal_basis": ACT_BASIS}
+
+
 def _sync(model, key: str, rows: list[dict]) -> dict:
-    """Create or update rows of a small code-list `model` keyed by `key`; untouched when equal. key → object."""
+    """Create or update rows of a small code-list `model` keyed by `key`; untouched when equal. key → object.
+    A new row gets its initial validity; validity of existing rows is never overwritten."""
     existing = {getattr(o, key): o for o in model.objects.all()}
     out = {}
     for values in rows:
         k = values[key]
         obj = existing.get(k)
         if obj is None:
-            obj = model.objects.create(**values)
+            obj = model.objects.create(**values, **initial_validity(values))
         else:
             diff = {f: v for f, v in values.items() if getattr(obj, f) != v}
             if diff:
@@ -125,7 +140,8 @@ def _sync_groups(model, rows: list[dict]) -> None:
     for values in rows:
         obj = by_id.get(values["mpsv_od_id"]) if values["mpsv_od_id"] else by_name.get(_norm(values["name"]))
         if obj is None:
-            model.objects.create(**values)
+            extra = initial_validity(values) if model is TargetGroup else {}
+            model.objects.create(**values, **extra)
             continue
         if obj.mpsv_od_id and values["mpsv_od_id"] is None:
             values = {k: v for k, v in values.items() if k not in ("mpsv_od_id", "name", "name_confirmed")}
@@ -222,15 +238,17 @@ def registry_import_file(*, actor=None, path, wrap=None, log: bool = True):
     `FileRefused` and changes nothing. `wrap(fh)` may wrap the open file (progress bar).
     """
     from .mpsv_import.parse import parse_file
-    from .mpsv_import.upsert import import_records, lookups_load
+    from .mpsv_import.upsert import import_records, lookups_load, raw_index_load
 
     codelists_load()
     lookups = lookups_load()
+    known, raw_digests = raw_index_load(lookups), {}
     with open(path, "rb") as raw_fh:
         fh = wrap(raw_fh) if wrap else raw_fh
-        records, rejections = parse_file(fh, lookups, name=Path(path).name)
+        records, rejections = parse_file(fh, lookups, name=Path(path).name, known=known, raw_digests=raw_digests)
     with transaction.atomic():
-        report = import_records(records, rejections, actor=actor, file_name=Path(path).name)
+        report = import_records(records, rejections, actor=actor, file_name=Path(path).name,
+                                raw_digests=raw_digests)
         if log:
             RegistryImport.objects.create(
                 file_name=str(path)[-500:], file_sha256=_sha256(path), finished_at=timezone.now(),
