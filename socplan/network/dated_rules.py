@@ -80,3 +80,57 @@ def network_rules(region, year: int) -> list[dated.RuleValue]:
             out.append(dated.RuleValue(f"points:{suffix}", _("práh bodů hodnocení – %(where)s") % {
                 "where": where}, format_number(kp.points_threshold, 2), source))
     return out
+
+
+# --- what changes on 1 January ------------------------------------------------------------------------------
+
+def _kind_of_rule(key: str) -> str | None:
+    """``cofinancing:49:pob`` → "49"; category and general keys → None."""
+    parts = key.split(":")
+    if len(parts) < 2 or parts[1] in ("*", "poradenstvi", "pece", "prevence"):
+        return None
+    return parts[1]
+
+
+def law_changes(region, year: int, *, user) -> dict:
+    """Every difference between the code lists and network rules of ``year - 1`` and ``year`` in the kraj, each
+    with the network entries (of the year's current network, else the previous year's) and, for code-list
+    entries, the kraj's registered services it affects — only what ``user`` may see."""
+    from socplan.accounts.scope import restrict
+    from socplan.registry.selectors import codelist_snapshot, services_of_kinds
+
+    from .selectors import current_version
+
+    before = codelist_snapshot(year - 1, network_rules(region, year - 1))
+    after = codelist_snapshot(year, network_rules(region, year))
+    version = current_version(region, year, user=user) or current_version(region, year - 1, user=user)
+    entries_by_kind: dict[str, list[dated.Affected]] = {}
+    entries_by_category: dict[str, list[dated.Affected]] = {}
+    if version is not None:
+        from django.urls import reverse
+
+        qs = restrict(version.entries.all(), user, "view").order_by("service__name", "pk").values_list(
+            "pk", "service__name", "service__kind__code", "service__kind__category")
+        for pk, name, code, category in qs:
+            a = dated.Affected(f"entry:{pk}", name, reverse("network:entry", args=[pk]))
+            entries_by_kind.setdefault(code, []).append(a)
+            entries_by_category.setdefault(category, []).append(a)
+    kind_keys = {key for (what, key) in before.entries.keys() | after.entries.keys() if what == dated.LIST_KIND}
+    changed_kinds = {k for k in kind_keys
+                     if before.entries.get((dated.LIST_KIND, k)) != after.entries.get((dated.LIST_KIND, k))}
+    services = services_of_kinds(changed_kinds, year - 1, user=user, region=region)
+    affected: dict[tuple[str, str], list[dated.Affected]] = {}
+    from django.urls import reverse
+
+    for code in changed_kinds:
+        affected[(dated.LIST_KIND, code)] = entries_by_kind.get(code, []) + [
+            dated.Affected(f"service:{pk}", name, reverse("registry:service_detail", args=[pk]))
+            for pk, name in services.get(code, [])]
+    for key in before.rules.keys() | after.rules.keys():
+        code = _kind_of_rule(key)
+        if code is not None:
+            affected[("rule", key)] = entries_by_kind.get(code, [])
+        elif key.split(":")[1] in ("poradenstvi", "pece", "prevence"):
+            affected[("rule", key)] = entries_by_category.get(key.split(":")[1], [])
+    return {"year": year, "before": before, "after": after, "version": version,
+            "differences": dated.diff_snapshots(before, after, affected)}

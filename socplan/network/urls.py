@@ -4,12 +4,13 @@ _approve (the accounts authorization-matrix test discovers them)."""
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import law_views, views
 
 app_name = "network"
 urlpatterns = [
     path("", views.index, name="index"),
     path("kraj/<str:region>/<int:year>/", views.year, name="year"),
+    path("kraj/<str:region>/<int:year>/co-se-meni/", law_views.law_changes_page, name="law_changes"),
     path("nova/", views.network_year_create, name="network_year_create"),
     path("verze/<int:pk>/", views.version, name="version"),
     path("verze/<int:pk>/podminky/", views.version_check, name="version_check"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import codelist_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("poskytovatel/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("poskytovatel/<int:pk>/rocni-udaje/", views.provider_data_edit, name="provider_data_edit"),
     path("poskytovatel/<int:pk>/sablona.xlsx", views.provider_xlsx_template, name="provider_xlsx_template"),
+    path("ciselniky/", codelist_views.codelists, name="codelists"),
+    path("ciselniky/zmeny/", codelist_views.CodeListChangeList.as_view(), name="codelist_changes"),
+    path("ciselniky/zmeny/nova/", codelist_views.CodeListChangeCreate.as_view(), name="codelist_change_add"),
+    path("ciselniky/zmeny/<int:pk>/", codelist_views.CodeListChangeDetail.as_view(), name="codelist_change"),
+    path("ciselniky/zmeny/<int:pk>/schvalit/", codelist_views.codelist_change_approve,
+         name="codelist_change_approve"),
+    path("ciselniky/zmeny/<int:pk>/zamitnout/", codelist_views.codelist_change_reject,
+         name="codelist_change_reject"),
 ]
