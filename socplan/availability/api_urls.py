@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, national_api
 
 router = SimpleRouter()
 router.register("availability/targets", api.TargetViewSet, basename="availability-target")
@@ -11,5 +11,8 @@ router.register("availability/matrices", api.MatrixViewSet, basename="availabili
 urlpatterns = [
     path("availability/coverage/", api.CoverageView.as_view(), name="availability-api-coverage"),
     path("availability/accessibility/", api.AccessibilityView.as_view(), name="availability-api-accessibility"),
+    path("availability/national/", national_api.NationalOverviewView.as_view(), name="availability-api-national"),
+    path("availability/national/units/", national_api.NationalUnitsView.as_view(),
+         name="availability-api-national-units"),
     *router.urls,
 ]

@@ -148,3 +148,28 @@ class PlacementForm(forms.Form):
     k = forms.IntegerField(min_value=1, max_value=50, initial=5, label=_("počet obcí (K)"))
     radius_km = forms.FloatField(min_value=1, max_value=100, initial=15, label=_("dosah (km)"))
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("rok"))
+
+
+COMPARATOR_CHOICES = [("country", _("Česká republika")), ("region", _("vlastní kraj")),
+                      ("similar", _("podobná území (velikost a podíl 65+)"))]
+NATIONAL_LEVEL_CHOICES = [(Level.REGION, _("kraje")), (Level.DISTRICT, _("okresy")), (Level.ORP, _("ORP"))]
+
+
+class NationalForm(forms.Form):
+    """The choice on the national pages (GET): kind, level, comparator, kraj of the drill-down, year."""
+
+    kind = kind_field()
+    level = forms.ChoiceField(choices=NATIONAL_LEVEL_CHOICES, initial=Level.REGION, label=_("úroveň"))
+    comparator = forms.ChoiceField(choices=COMPARATOR_CHOICES, initial="country", label=_("srovnání s"))
+    region = forms.ModelChoiceField(order_czech(Region.objects.all(), "name"), to_field_name="code",
+                                    required=False, label=_("jen kraj"), empty_label=_("celá ČR"))
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("rok"))
+
+
+class NationalAccessForm(forms.Form):
+    """The choice on the national accessibility page (GET): kind, method, radius, year."""
+
+    kind = kind_field()
+    method = forms.ChoiceField(choices=Method.choices, initial=Method.TWO_STEP, label=_("metoda dostupnosti"))
+    radius_km = forms.FloatField(min_value=1, max_value=100, initial=30, label=_("dosah (km)"))
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("rok"))

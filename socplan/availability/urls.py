@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import national_views, views
 
 app_name = "availability"
 urlpatterns = [
     path("", views.index, name="index"),
     path("pokryti/", views.coverage, name="coverage"),
     path("dostupnost/", views.accessibility, name="accessibility"),
+    path("cr/", national_views.national_overview, name="national"),
+    path("cr/druh/", national_views.national_kind, name="national_kind"),
+    path("cr/dostupnost/", national_views.national_accessibility, name="national_accessibility"),
     path("scenare/", views.ScenarioList.as_view(), name="scenario_list"),
     path("scenare/smazat-vybrane/", views.ScenarioBulkDelete.as_view(), name="scenario_bulk_delete"),
     path("scenare/novy/", views.scenario_create, name="scenario_create"),
