@@ -13,9 +13,10 @@ are fully nested `service` objects — `organization` (with the IČO as `organiz
 `phones`, `contacts`, `service_areas` (ORP / obec of the declared territory; in 3.1 also on each
 service-at-location), `schedules` (the approved opening hours: one weekly rule per interval, `byday` MO…SU,
 `opens_at`/`closes_at`), `cost_options` (the approved price list: `option` = item, `amount` in CZK,
-`amount_description` = unit), `capacities` (3.1 `service_capacity`: with a provider's statement of free places,
-`available` = places free, `maximum` = the registered capacity, `unit` = the registry's capacity type,
-`updated` = the statement's date) and `attributes` linking
+`amount_description` = unit), `capacities` (3.1 `service_capacity`, which requires `available`: only with a provider's
+statement of free places; `available` = places free, `maximum` = the registered capacity in that unit summed
+over the forms, `unit` = the registry's capacity type, `updated` = the statement's date; see
+`_service_capacities`) and `attributes` linking
 `taxonomy_term`s of three taxonomies: kind of service (§ of Act 108/2006 Sb.), target group (MPSV code list)
 and form of delivery. Ids are UUIDs (version 5, derived from socplan's ids, so they are stable between
 exports). Unknown required address parts (postal code) are empty strings.
@@ -41,6 +42,7 @@ from .situations import kind_plain, situations
 NAMESPACE = uuid.UUID("6f1c1f3e-2b1e-5d43-9a0e-5f0c7a3d2b10")  # socplan catalogue (fixed)
 HSDS_PROFILE = "https://docs.openreferral.org/en/latest/hsds/"
 HSDS_VERSION = "3.1"
+PLACE_UNITS = ("luzka", "klient")  # registry capacity types counted in places (free places apply to them)
 ATTRIBUTION = ("Data: registr poskytovatelů sociálních služeb MPSV a krajská síť sociálních služeb, zpracováno "
                "v socplan. Formát: Human Services Data Specification 3.1 – an Open Referral resource "
                "(https://openreferral.org/), CC BY-SA 4.0.")
@@ -126,6 +128,39 @@ def _related(ids: list[int]) -> dict:
 
 def _capacity_text(caps) -> str:
     return "; ".join(f"{form}: {count} {unit}" for form, _t, unit, count in caps)
+
+
+def _service_capacities(service_id: int, sid: str, caps, free: dict | None) -> list[dict]:
+    """HSDS 3.1 `service_capacity` records of a service (see the module docstring and docs/catalogue.md).
+
+    3.1 requires `available` (and `updated`), so a record exists only where the number of free units is known:
+    the provider's newest statement of free places. It gives `available` to the service's first registered
+    capacity counted in places (`PLACE_UNITS`, in the order of the forms), whose `maximum` is the registered
+    capacity of that unit summed over the forms. Without a statement nothing is known about free places: no
+    record (an invented 0 would tell a citizen the service is full); the registered capacity stays in
+    `eligibility_description`. Capacities in contacts, interventions or calls have no free places at all."""
+    if not free:
+        return []
+    totals: dict[str, list] = {}
+    for form, code, name, count in caps:
+        if code in PLACE_UNITS:
+            row = totals.setdefault(code, [name, 0, []])
+            row[1] += count or 0
+            row[2].append(form)
+    updated = f"{free['stated_on']}T00:00:00+00:00"
+    waiting = (f"; čekatelé v pořadníku: {free['waiting_list']}" if free.get("waiting_list") is not None else "")
+    if not totals:
+        return [{"id": uid("service_capacity", f"{service_id}:mista"), "service_id": sid,
+                 "unit": {"id": uid("unit", "mista"), "name": "místo", "scheme": "MPSV-TypKapacity",
+                          "identifier": "mista"},
+                 "available": free["places_free"], "updated": updated,
+                 "description": f"Volná místa podle poskytovatele{waiting}."}]
+    code, (name, maximum, forms) = next(iter(totals.items()))
+    return [{"id": uid("service_capacity", f"{service_id}:{code}"), "service_id": sid,
+             "unit": {"id": uid("unit", code), "name": name, "scheme": "MPSV-TypKapacity", "identifier": code},
+             "available": free["places_free"], "maximum": maximum, "updated": updated,
+             "description": (f"Volná místa podle poskytovatele{waiting}. Registrovaná kapacita ({name}, "
+                             f"formy {', '.join(forms)}): {maximum}.")}]
 
 
 def _contact(detail: dict) -> tuple[str, str, str]:
@@ -328,23 +363,9 @@ def _service(e: CatalogueEntry, rel: dict, base_url: str, region_names: dict[str
             "option": r["item"], "currency": "CZK", "amount": float(Decimal(r["amount"])),
             "amount_description": r["unit"],
         } for i, r in enumerate(own["prices"])]
-    free = detail.get("free_capacity")
-    if free:
-        cap_type = (rel["caps"][e.service_id] or [None])[0]
-        unit_code, unit_name = (cap_type[1], cap_type[2]) if cap_type else ("mista", "místo")
-        capacity = {
-            "id": uid("service_capacity", f"{e.service_id}:{free['stated_on']}"), "service_id": sid,
-            "unit": {"id": uid("unit", unit_code), "name": unit_name, "scheme": "MPSV-TypKapacity",
-                     "identifier": unit_code},
-            "available": free["places_free"],
-            "updated": f"{free['stated_on']}T00:00:00+00:00",
-            "description": "Volná místa podle poskytovatele"
-                           + (f"; čekatelé v pořadníku: {free['waiting_list']}" if free.get("waiting_list") is not None
-                              else "") + ".",
-        }
-        if cap_type:
-            capacity["maximum"] = cap_type[3]
-        service["capacities"] = [capacity]
+    capacities = _service_capacities(e.service_id, sid, rel["caps"][e.service_id], detail.get("free_capacity"))
+    if capacities:
+        service["capacities"] = capacities
     if phone:
         service["phones"] = [{"id": uid("phone:service", e.service_id), "service_id": sid, "number": phone}]
     if email and "@" in email:

@@ -1,5 +1,6 @@
 """Photos of the catalogue (framework-free): the type, size and dimensions of an uploaded image, read from its
-bytes, and a copy without metadata.
+bytes, a copy without metadata, and bounded-size derivatives for the page, the card and the brochure
+(`derivative`, Pillow).
 
 Only PNG and JPEG are accepted, decided by the file's first bytes (never by its name or the browser's claim).
 Dimensions come from the PNG header (IHDR) or the JPEG frame header (SOF). `strip_metadata` removes what a
@@ -9,8 +10,11 @@ comments; PNG text and EXIF chunks): a photo of a shelter must not publish the G
 
 from __future__ import annotations
 
+import io
 import struct
 from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -124,3 +128,48 @@ def strip_metadata(data: bytes, kind: str) -> bytes:
         rest = end
     out.append(data[rest:])
     return b"".join(out)
+
+
+# --- derivatives (Pillow) -------------------------------------------------------------------------------------
+
+DISPLAY_SIDE = 1200  # the page and the printed card
+THUMB_SIDE = 400  # lists, the brochure
+JPEG_QUALITY = 82
+
+
+@dataclass(frozen=True)
+class Derivative:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+def derivative(data: bytes, max_side: int) -> Derivative:
+    """A copy of the photo whose longer side is at most `max_side` px (never enlarged), turned upright by its
+    EXIF orientation and saved without any metadata (EXIF, XMP, comments, text chunks; the ICC colour profile
+    is kept so colours stay right). The format stays: a PNG gives a PNG, a JPEG a JPEG (quality 82).
+    Raises `ImageError` when the picture cannot be decoded."""
+    try:
+        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as src:
+            kind = "png" if src.format == "PNG" else "jpeg"
+            icc = src.info.get("icc_profile")
+            img = ImageOps.exif_transpose(src)
+            img.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ImageError("Fotografii nelze přečíst: soubor je poškozený.") from None
+    if kind == "png" and img.mode not in ("RGB", "RGBA", "L", "LA"):
+        alpha = img.mode == "PA" or (img.mode == "P" and "transparency" in img.info)
+        img = img.convert("RGBA" if alpha else "RGB")
+    elif kind == "jpeg" and img.mode not in ("RGB", "L"):
+        img = img.convert("RGB")
+    if max(img.size) > max_side:
+        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    img.info = {}  # Pillow would carry a comment (and more) from the source into the copy
+    out = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    if kind == "png":
+        img.save(out, "PNG", optimize=True, **extra)
+    else:
+        img.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **extra)
+    return Derivative(out.getvalue(), CONTENT_TYPES[kind], img.width, img.height)

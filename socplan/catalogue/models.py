@@ -198,8 +198,9 @@ class ContentProposal(models.Model):
 
 
 class ProposalPhoto(models.Model):
-    """A photo of a proposal, checked (`images.inspect`) and stored without metadata in the database; served
-    only by `views.photo` with its fixed content type."""
+    """A photo of a proposal, checked (`images.inspect`) and stored without metadata in the database, with two
+    bounded-size derivatives (`display` ≤ 1200 px, `thumb` ≤ 400 px, made on upload and, for older photos, on
+    approval); served only by `views.photo` with its fixed content type."""
 
     proposal = models.ForeignKey(ContentProposal, on_delete=models.CASCADE, related_name="photos",
                                  verbose_name=_("návrh"))
@@ -211,6 +212,16 @@ class ProposalPhoto(models.Model):
     caption = models.CharField(_("popis fotografie"), max_length=200,
                                help_text=_("co je na fotografii (pro nevidomé a pro tisk)"))
     order = models.PositiveSmallIntegerField(_("pořadí"), default=0)
+    # bounded-size copies without metadata (`images.derivative`): the page and the card use `display`, lists and
+    # the brochure `thumb`; the original above stays as uploaded (minus metadata) for the provider and the kraj
+    display = models.BinaryField(_("zmenšenina pro stránku"), default=b"", blank=True)
+    display_type = models.CharField(_("typ zmenšeniny"), max_length=20, blank=True)
+    display_width = models.PositiveIntegerField(_("šířka zmenšeniny (px)"), default=0)
+    display_height = models.PositiveIntegerField(_("výška zmenšeniny (px)"), default=0)
+    thumb = models.BinaryField(_("náhled"), default=b"", blank=True)
+    thumb_type = models.CharField(_("typ náhledu"), max_length=20, blank=True)
+    thumb_width = models.PositiveIntegerField(_("šířka náhledu (px)"), default=0)
+    thumb_height = models.PositiveIntegerField(_("výška náhledu (px)"), default=0)
 
     SCOPE = {"region": "proposal__service__region", "district": None, "orp": None,
              "provider": "proposal__service__provider", "private": True}
@@ -222,3 +233,12 @@ class ProposalPhoto(models.Model):
 
     def __str__(self):
         return self.caption
+
+    def variant(self, size: str) -> tuple[bytes, str, int, int]:
+        """(data, content type, width, height) of "display", "thumb" or "original"; a photo without derivatives
+        (one that could not be decoded) falls back to the original."""
+        if size == "thumb" and self.thumb:
+            return bytes(self.thumb), self.thumb_type, self.thumb_width, self.thumb_height
+        if size in ("display", "thumb") and self.display:
+            return bytes(self.display), self.display_type, self.display_width, self.display_height
+        return bytes(self.data), self.content_type, self.width, self.height

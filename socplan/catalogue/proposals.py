@@ -63,7 +63,21 @@ def _text(value: str, label: str, limit: int) -> str:
     return value
 
 
-def _photos(uploads: Sequence[PhotoUpload]) -> list[tuple[images.ImageInfo, bytes, str]]:
+DERIVATIVE_FIELDS = ("display", "display_type", "display_width", "display_height",
+                     "thumb", "thumb_type", "thumb_width", "thumb_height")
+
+
+def derivative_fields(data: bytes) -> dict:
+    """The `ProposalPhoto` fields of the two bounded-size copies of a photo (raises `images.ImageError`)."""
+    out = {}
+    for prefix, side in (("display", images.DISPLAY_SIDE), ("thumb", images.THUMB_SIDE)):
+        d = images.derivative(data, side)
+        out.update({prefix: d.data, f"{prefix}_type": d.content_type, f"{prefix}_width": d.width,
+                    f"{prefix}_height": d.height})
+    return out
+
+
+def _photos(uploads: Sequence[PhotoUpload]) -> list[tuple[images.ImageInfo, bytes, str, dict]]:
     out = []
     for up in uploads:
         caption = _text(up.caption, f"Popis fotografie „{up.name[:100]}“", 200)
@@ -73,8 +87,26 @@ def _photos(uploads: Sequence[PhotoUpload]) -> list[tuple[images.ImageInfo, byte
             info = images.inspect(up.data, up.name)
         except images.ImageError as exc:
             raise ValidationError(str(exc)) from None
-        out.append((info, images.strip_metadata(up.data, info.kind), caption))
+        clean = images.strip_metadata(up.data, info.kind)
+        try:
+            derived = derivative_fields(clean)
+        except images.ImageError:
+            raise ValidationError(f"Soubor „{up.name[:100]}“ je poškozený: obrázek nelze přečíst.") from None
+        out.append((info, clean, caption, derived))
     return out
+
+
+def _ensure_derivatives(proposal: ContentProposal) -> None:
+    """Photos stored before derivatives existed get them when their proposal is approved (one that cannot be
+    decoded keeps none and is served as stored)."""
+    for photo in proposal.photos.filter(display=b""):
+        try:
+            fields = derivative_fields(bytes(photo.data))
+        except images.ImageError:
+            continue
+        for name, value in fields.items():
+            setattr(photo, name, value)
+        photo.save(update_fields=list(fields))
 
 
 @transaction.atomic
@@ -126,11 +158,13 @@ def content_propose(*, actor, service: Service, description: str = "", how_to_ap
     order = 0
     for p in kept:
         ProposalPhoto.objects.create(proposal=proposal, data=bytes(p.data), content_type=p.content_type,
-                                     width=p.width, height=p.height, size=p.size, caption=p.caption, order=order)
+                                     width=p.width, height=p.height, size=p.size, caption=p.caption, order=order,
+                                     **{f: (bytes(getattr(p, f)) if f in ("display", "thumb") else getattr(p, f))
+                                        for f in DERIVATIVE_FIELDS})
         order += 1
-    for info, data, caption in new:
+    for info, data, caption, derived in new:
         ProposalPhoto.objects.create(proposal=proposal, data=data, content_type=info.content_type, width=info.width,
-                                     height=info.height, size=len(data), caption=caption, order=order)
+                                     height=info.height, size=len(data), caption=caption, order=order, **derived)
         order += 1
     notify(recipients(roles=REGION_STAFF, region_id=locked.region_id), actor=actor, region_id=locked.region_id,
            url=proposal_url(proposal), topic="catalogue.proposal.submitted",
@@ -166,6 +200,7 @@ def content_approve(*, actor, proposal: ContentProposal) -> ContentProposal:
     locked.decided_at, locked.decided_by = timezone.now(), actor
     locked._change_reason = "schváleno a zveřejněno"
     locked.save(update_fields=["state", "decided_at", "decided_by"])
+    _ensure_derivatives(locked)
     catalogue_refresh(actor=actor, service_ids=[locked.service_id])
     notify(_provider_side(locked), actor=actor, region_id=locked.service.region_id, url=proposal_url(locked),
            topic="catalogue.proposal.approved",

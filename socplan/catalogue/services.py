@@ -129,10 +129,14 @@ def _approved_content(narrow) -> dict[int, dict]:
             "service_id", "-decided_at", "-pk"):
         newest.setdefault(p.service_id, p)
     photos = defaultdict(list)
-    for pid, proposal_id, caption, width, height in ProposalPhoto.objects.filter(
+    for pid, proposal_id, caption, width, height, dw, dh, tw, th in ProposalPhoto.objects.filter(
             proposal_id__in=[p.pk for p in newest.values()]).order_by("proposal_id", "order", "pk").values_list(
-            "pk", "proposal_id", "caption", "width", "height"):
-        photos[proposal_id].append({"id": pid, "caption": caption, "width": width, "height": height})
+            "pk", "proposal_id", "caption", "width", "height", "display_width", "display_height", "thumb_width",
+            "thumb_height"):
+        # the public size is the bounded derivative's (the original when it has none)
+        width, height = (dw, dh) if dw else (width, height)
+        photos[proposal_id].append({"id": pid, "caption": caption, "width": width, "height": height,
+                                    "thumb_width": tw or width, "thumb_height": th or height})
     return {sid: {
         "proposal_id": p.pk,
         "description": p.description,

@@ -482,22 +482,28 @@ def _price_rows(rows):
 
 
 @require_safe
-def photo(request, pk: int):
+def photo(request, pk: int, size: str = "display"):
     """A photo: public when it belongs to the published content of its service; otherwise only for those who
-    may see the proposal (the provider, the kraj). Served with its fixed type, never sniffed or run."""
+    may see the proposal (the provider, the kraj). `size` is the bounded copy for the page ("display", at most
+    1200 px), the thumbnail ("thumb", 400 px) or the stored original ("original": only for the provider and the
+    kraj). Served with its fixed type, never sniffed or run."""
     obj = get_object_or_404(ProposalPhoto.objects.select_related("proposal"), pk=pk)
     published = published_proposal(obj.proposal.service_id)
-    public = published is not None and published.pk == obj.proposal_id
-    if not public and not can(request.user, "view", obj.proposal):
+    may_see = can(request.user, "view", obj.proposal)
+    public = published is not None and published.pk == obj.proposal_id and size != "original"
+    if not public and not may_see:
         raise Http404
-    tag = f'"{photo_etag(obj)}"'
+    data, content_type, _w, _h = obj.variant(size)
+    tag = f'"{photo_etag(obj)}-{size}-{len(data)}"'
     cache_control = "public, max-age=300" if public else "private, no-cache"
     if cache.not_modified(request, tag):
         return _not_modified(tag, cache_control)
-    resp = HttpResponse(bytes(obj.data), content_type=obj.content_type)
+    resp = HttpResponse(data, content_type=content_type)
     resp["ETag"] = tag
     resp["Cache-Control"] = cache_control
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    resp["Content-Disposition"] = f'inline; filename="foto-{obj.pk}.{"png" if obj.content_type == "image/png" else "jpg"}"'
+    suffix = "" if size == "display" else f"-{size}"
+    resp["Content-Disposition"] = (f'inline; filename="foto-{obj.pk}{suffix}.'
+                                   f'{"png" if content_type == "image/png" else "jpg"}"')
     return resp
