@@ -137,3 +137,24 @@ def test_an_undecodable_upload_is_refused_and_an_older_photo_gets_copies_on_appr
     assert (photo.display_width, photo.display_height, photo.thumb_width) == (1200, 750, 400)
     client.logout()
     assert _open(client.get(f"/katalog/foto/{photo.pk}/").content).size == (1200, 750)
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_older_photos_their_copies():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("socplan.catalogue.migrations.0005_photo_derivatives")
+    service = Service.objects.get(registry_id=323)
+    proposal = content_propose(actor=factories.provider_user(service.provider), service=service,
+                               photos=[PhotoUpload("a.jpg", photo_jpeg(1300, 900, gps=False), "A"),
+                                       PhotoUpload("b.png", factories.png_bytes(500, 400), "B")])
+    ProposalPhoto.objects.filter(proposal=proposal).update(display=b"", display_width=0, thumb=b"", thumb_width=0)
+    # a stored photo Pillow cannot decode keeps no copies (and is served as stored)
+    broken = ProposalPhoto.objects.create(proposal=proposal, data=factories.jpeg_header_bytes(800, 600),
+                                          content_type="image/jpeg", width=800, height=600, size=100, caption="C")
+    migration.make_derivatives(apps, None)
+    sizes = {p.caption: (p.display_width, p.thumb_width) for p in ProposalPhoto.objects.filter(proposal=proposal)}
+    assert sizes == {"A": (1200, 400), "B": (500, 400), "C": (0, 0)}
+    assert ProposalPhoto.objects.get(pk=broken.pk).variant("display")[1:] == ("image/jpeg", 800, 600)
