@@ -37,14 +37,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import IO
 
 from socplan.registry.ico import ico_is_valid, ico_normalise
 
-from .stream import FileRefused, StreamLimits, iter_records
+from .stream import FileRefused, KnownRecord, RawIndex, StreamLimits, iter_records
 
 __all__ = ["FileRefused", "RecordError", "Rejection", "ServiceRec", "Lookups", "ColumnLimits", "parse_file",
-           "parse_record"]
+           "parse_record", "raw_salt", "KnownRecord", "RawIndex"]
 
 IDENTIFIER_RE = re.compile(r"^[0-9]{7}$")
 DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$")
@@ -212,24 +213,55 @@ def record_label(identifier, registry_id, index: int) -> str:
 
 # --- streaming ------------------------------------------------------------------------------------------------
 
+_CODE = tuple(Path(__file__).with_name(n) for n in ("parse.py", "stream.py"))
+
+
+def raw_salt(lookups: Lookups, limits: StreamLimits | None = None) -> bytes:
+    """What a record's parsed form depends on besides its text: the code lists and columns it is checked
+    against, the reader's limits and the code of this parser and of the reader. A fingerprint of a record's
+    text (`RawIndex`) is salted with it, so a text read under other rules or by other code matches nothing."""
+    h = hashlib.sha256()
+    for part in (sorted(lookups.kind_ids), sorted(lookups.form_ids), sorted(lookups.capacity_type_ids),
+                 sorted(lookups.municipality_codes), sorted((k, sorted(v)) for k, v in lookups.allowed_forms.items()),
+                 sorted(lookups.columns.text.items()), sorted(lookups.columns.integer.items()),
+                 repr(limits or StreamLimits())):
+        h.update(json.dumps(part, ensure_ascii=False).encode() + b"\n")
+    for path in _CODE:
+        h.update(path.read_bytes())
+    return h.digest()
+
+
 def parse_file(fh: IO[bytes], lookups: Lookups, progress=None, *, name: str = "soubor",
-               limits: StreamLimits | None = None) -> tuple[list[ServiceRec], list[Rejection]]:
+               limits: StreamLimits | None = None, known: RawIndex | None = None,
+               raw_digests: dict[int, str] | None = None) -> tuple[list[ServiceRec | KnownRecord], list[Rejection]]:
     """Parse a whole file: (records, rejections). Raises `FileRefused` for whole-file problems (`name` is the
-    file's name in its messages)."""
-    records: list[ServiceRec] = []
+    file's name in its messages).
+
+    With `known` (fingerprints of record texts imported before, see stream.py) a record whose text is known is
+    not parsed: it comes back as a `KnownRecord` in its place among the records. `raw_digests`, when given, is
+    filled with the text fingerprint of each parsed record, by its index in the file."""
+    records: list[ServiceRec | KnownRecord] = []
     rejections: list[Rejection] = []
     n = 0
     service_shaped = 0
-    stream = iter_records(fh, key="polozky", name=name, limits=limits)
+    stream = iter_records(fh, key="polozky", name=name, limits=limits, known=known)
     for n, raw in enumerate(stream, start=1):
         if progress:
             progress(1)
+        if type(raw) is KnownRecord:  # imported before as a service record: service-shaped
+            service_shaped += 1
+            raw.index = n - 1
+            records.append(raw)
+            continue
         if isinstance(raw, dict) and "druhSocialniSluzby" in raw and "poskytovatel" in raw:
             service_shaped += 1
         try:
             records.append(parse_record(raw, n - 1, lookups))
         except RecordError as exc:
             rejections.append(Rejection(_raw_label(raw, n - 1), str(exc), exc.field))
+            continue
+        if raw_digests is not None and stream.last_digest is not None:
+            raw_digests[n - 1] = stream.last_digest
     if not stream.saw_array:
         raise FileRefused(
             f"Soubor {name} nemá tvar otevřených dat registru MPSV: kořen musí být objekt s polem „polozky“."

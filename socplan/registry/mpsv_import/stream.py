@@ -20,6 +20,16 @@ file to the event reader above, which starts again from the beginning, skips the
 (they were read alike) and refuses or reads the rest exactly as it always has, with the same messages.
 A file without `seek`/`tell` is read by the event reader alone.
 
+Known records. With `known=RawIndex(...)` the fast reader also fingerprints the text of every record it reads
+(SHA-256 of a salt and the record's UTF-8 bytes, with the record's length: `RawIndex.digest`) and keeps it in
+`RecordStream.last_digest`. A record whose text equals one the index holds is not decoded: the reader yields a
+`KnownRecord` carrying the index's payload instead. The index also remembers the order of its texts, so the
+reader first compares the text at the current position with the one expected next (a hash of that many
+characters, no decoding at all); otherwise it decodes the record as usual and looks its fingerprint up. A text
+equal to one read and accepted before is a complete JSON value within every limit, so nothing is skipped that
+the checks would have refused; the salt (the caller's rules and code, see `parse.raw_salt`) makes an index
+built under other rules match nothing.
+
 A refusal is `FileRefused` with a Czech message naming the file, the record (its number in the array) and the
 byte position where the reader stopped. Values outside the array are skipped without being built.
 `RecordStream.saw_array` tells afterwards whether the root was an object with that key holding an array.
@@ -28,6 +38,7 @@ byte position where the reader stopped. Values outside the array are skipped wit
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -98,15 +109,53 @@ def _mb(n: int) -> str:
     return f"{n / 1024:.3g} kB"
 
 
+class KnownRecord:
+    """A record whose text equals one in the `RawIndex`: not decoded; `payload` is what the index holds for it."""
+
+    __slots__ = ("payload", "digest", "index")
+
+    def __init__(self, payload, digest: str, index: int = -1):
+        self.payload = payload
+        self.digest = digest
+        self.index = index  # its position in the file's array (set by the parser)
+
+
+class RawIndex:
+    """Fingerprints of record texts read before (see the module docstring).
+
+    `entries` are (fingerprint, payload) in the order the records are expected in the file; a fingerprint is
+    `digest(text)`: the hex SHA-256 of `salt` and the text's UTF-8 bytes, a colon and the text's length in
+    characters."""
+
+    def __init__(self, salt: bytes, entries=()):
+        self.salt = salt
+        self.by_digest: dict[str, tuple[Any, int]] = {}
+        self.sequence: list[tuple[str, int]] = []
+        for fingerprint, payload in entries:
+            if fingerprint in self.by_digest:
+                continue  # two stored rows with the same text: neither is the one expected after another
+            try:
+                length = int(fingerprint.rpartition(":")[2])
+            except ValueError:
+                continue
+            self.by_digest[fingerprint] = (payload, len(self.sequence))
+            self.sequence.append((fingerprint, length))
+
+    def digest(self, raw: bytes, length: int) -> str:
+        return f"{hashlib.sha256(self.salt + raw).hexdigest()}:{length}"
+
+
 class RecordStream:
     def __init__(self, fh: IO[bytes], *, key: str = "polozky", name: str = "soubor",
-                 limits: StreamLimits | None = None):
+                 limits: StreamLimits | None = None, known: RawIndex | None = None):
         self.limits = limits or StreamLimits()
         self.key = key
         self.name = name
         self.reader = _CountingReader(fh, self.limits)
         self.saw_array = False
         self.count = 0
+        self.known = known
+        self.last_digest: str | None = None  # the fingerprint of the record yielded last (fast reader only)
 
     def _refuse(self, message: str) -> FileRefused:
         where = f"záznam č. {self.count}, " if self.reader.record_start is not None else ""
@@ -119,12 +168,13 @@ class RecordStream:
             start = None
         done = 0
         if start is not None:
-            fast = _FastReader(self.reader._fh, self.key, self.limits)
+            fast = _FastReader(self.reader._fh, self.key, self.limits, self.known)
             try:
                 for record in fast:
                     self.saw_array = True
                     self.count += 1
                     done += 1
+                    self.last_digest = fast.last_digest
                     yield record
                 self.saw_array = True
                 return
@@ -133,6 +183,7 @@ class RecordStream:
             self.reader._fh.seek(start)
             self.count = 0
             self.saw_array = False
+            self.last_digest = None
         skip = done
         for record in self._checked_records():
             if skip:
@@ -279,10 +330,13 @@ class _FastReader:
 
     CHUNK = 1024 * 1024
 
-    def __init__(self, fh, key: str, limits: StreamLimits):
+    def __init__(self, fh, key: str, limits: StreamLimits, known: RawIndex | None = None):
         self.fh = fh
         self.key = key
         self.limits = limits
+        self.known = known
+        self.expected = 0  # index in `known.sequence` of the text expected next
+        self.last_digest: str | None = None
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.buf = ""
         self.pos = 0
@@ -350,8 +404,29 @@ class _FastReader:
         if self._skip_ws() != "":
             raise _Fallback("after the root")
 
+    def _expected_text(self) -> KnownRecord | None:
+        """The record at the current position when its text is the one the index expects next."""
+        known = self.known
+        fingerprint, length = known.sequence[self.expected]
+        while len(self.buf) - self.pos < length and not self.eof and length <= self.limits.max_record_bytes:
+            self._more()
+        text = self.buf[self.pos:self.pos + length]
+        if len(text) != length or text[-1:] != "}":
+            return None
+        if known.digest(text.encode(), length) != fingerprint:
+            return None
+        self.pos += length
+        self.expected += 1
+        self.last_digest = fingerprint
+        return KnownRecord(known.by_digest[fingerprint][0], fingerprint)
+
     def _record(self) -> Any:
         self._skip_ws()
+        known = self.known
+        if known is not None and self.expected < len(known.sequence) and self.buf[self.pos:self.pos + 1] == "{":
+            found = self._expected_text()
+            if found is not None:
+                return found
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
@@ -372,9 +447,16 @@ class _FastReader:
             raise _Fallback("surrogate")
         if _depth(raw) + 2 > limits.max_depth:  # the root object and the array are two levels
             raise _Fallback("depth")
+        if known is not None:
+            fingerprint = known.digest(raw, len(text))
+            self.last_digest = fingerprint
+            hit = known.by_digest.get(fingerprint)
+            if hit is not None:
+                self.expected = hit[1] + 1
+                return KnownRecord(hit[0], fingerprint)
         return value
 
 
 def iter_records(fh: IO[bytes], *, key: str = "polozky", name: str = "soubor",
-                 limits: StreamLimits | None = None) -> RecordStream:
-    return RecordStream(fh, key=key, name=name, limits=limits)
+                 limits: StreamLimits | None = None, known: RawIndex | None = None) -> RecordStream:
+    return RecordStream(fh, key=key, name=name, limits=limits, known=known)

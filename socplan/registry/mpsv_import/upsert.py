@@ -1,7 +1,10 @@
 """Database side of the MPSV import: bulk upsert of parsed `ServiceRec`s (see parse.py for the rules).
 
 Services are matched by registration identifier, else by registry id (portalId). A record whose fingerprint
-equals the stored one is *unchanged* and nothing of it is touched (no writes, no history rows). New records
+equals the stored one is *unchanged* and nothing of it is touched (no writes, no history rows). The fingerprint
+of the record's text (`Service.import_raw_fingerprint`, see stream.py) is stored too, outside the history: a
+record whose text is the one imported last time comes from the reader as a `KnownRecord`, not parsed, and
+counts as unchanged after the same duplicate checks; `raw_index_load` builds the index the reader uses. New records
 are bulk-created with their history; changed ones are bulk-updated and their forms, capacities, facilities,
 groups and MPSV-derived scope are diffed against the stored ones by natural keys. Services absent from the
 file are left alone (a file may be a regional extract).
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -34,7 +38,17 @@ from ..models import (
     ServiceTargetGroup,
     TargetGroup,
 )
-from .parse import WARNING_LABELS, ColumnLimits, Lookups, Rejection, ServiceRec
+from .parse import (
+    WARNING_LABELS,
+    ColumnLimits,
+    KnownRecord,
+    Lookups,
+    RawIndex,
+    Rejection,
+    ServiceRec,
+    raw_salt,
+    record_label,
+)
 from .write import RowWriter
 
 REASON = "import registru MPSV"
@@ -133,6 +147,41 @@ def lookups_load() -> Lookups:
     )
 
 
+def _resolve(identifier, registry_id, by_ident: dict, by_reg: dict) -> tuple[int | None, str | None]:
+    """The stored service a record's identifier / portalId names: (pk, None), (None, None) for a new one, or
+    (None, field) when they name different services (the record is rejected, see `import_records`)."""
+    if identifier and identifier in by_ident:
+        pk, stored_reg, _fp = by_ident[identifier]
+        if registry_id is not None and stored_reg is not None and stored_reg != registry_id:
+            other = by_reg.get(registry_id)
+            if other is not None and other[0] != pk:
+                return None, "portalId"
+        return pk, None
+    if registry_id is not None and registry_id in by_reg:
+        pk, stored_ident, _fp = by_reg[registry_id]
+        if identifier and stored_ident and stored_ident != identifier:
+            return None, "identifikator"
+        return pk, None
+    return None, None
+
+
+def _existing() -> list[tuple]:
+    return list(Service.objects.values_list("pk", "identifier", "registry_id", "import_fingerprint",
+                                            "import_raw_fingerprint"))
+
+
+def raw_index_load(lookups: Lookups, limits=None) -> RawIndex:
+    """The text fingerprints of the services imported before, in the order of their ids (the order of the
+    file they came from, for a file imported whole). Only a service its own identifier / portalId resolves to
+    is in it, so a known record stands for exactly the service a parse would have matched."""
+    existing = _existing()
+    by_ident = {i: (pk, r, fp) for pk, i, r, fp, _raw in existing if i}
+    by_reg = {r: (pk, i, fp) for pk, i, r, fp, _raw in existing if r is not None}
+    entries = [(raw, (pk, ident, reg)) for pk, ident, reg, fp, raw in sorted(existing)
+               if raw and fp and _resolve(ident, reg, by_ident, by_reg) == (pk, None)]
+    return RawIndex(raw_salt(lookups, limits), entries)
+
+
 class _Ctx:
     """Id maps resolved once per import."""
 
@@ -148,6 +197,7 @@ class _Ctx:
                                    "Cílová skupina {}")
         self.age = self._groups(AgeGroup, {g for r in records for g in r.age_group_ids}, "Věková skupina {}")
         self._writers: dict = {}
+        self.raw_digests: dict[int, str] = {}
 
     def insert(self, model, rows: list[dict]) -> list[int]:
         """Insert new rows of `model` with their history rows (see write.py); returns their pks in order."""
@@ -179,6 +229,7 @@ class _Ctx:
 
 def _service_values(rec: ServiceRec, ctx: _Ctx, provider_id: int, fingerprint: str) -> dict:
     return {
+        "import_raw_fingerprint": ctx.raw_digests.get(rec.index, ""),
         "provider_id": provider_id, "identifier": rec.identifier, "registry_id": rec.registry_id,
         "mpsv_uri": rec.uri, "name": rec.name, "kind_id": ctx.kind[rec.kind_id],
         "valid_from": rec.valid_from, "valid_to": rec.valid_to, "age_note": rec.age_note,
@@ -197,52 +248,67 @@ def _facility_values(f, ctx: _Ctx) -> dict:
     }
 
 
-def import_records(records: list[ServiceRec], rejections: list[Rejection], *, actor=None,
-                   file_name: str = "") -> ImportReport:
+def import_records(records: list[ServiceRec | KnownRecord], rejections: list[Rejection], *, actor=None,
+                   file_name: str = "", raw_digests: dict[int, str] | None = None) -> ImportReport:
     """Upsert parsed records (call inside a transaction: the good records of a file are written in one
-    transaction; the parser has refused the bad ones against the same column limits, so none fails here)."""
+    transaction; the parser has refused the bad ones against the same column limits, so none fails here).
+
+    `records` may hold `KnownRecord`s (texts imported before, not parsed) in their places in the file;
+    `raw_digests` are the text fingerprints of the parsed records by index (`parse_file`), stored with them."""
     report = ImportReport(file_name=file_name, rejected=list(rejections))
     now = timezone.now()
-    existing = list(Service.objects.values_list("pk", "identifier", "registry_id", "import_fingerprint"))
-    by_ident = {i: (pk, r, fp) for pk, i, r, fp in existing if i}
-    by_reg = {r: (pk, i, fp) for pk, i, r, fp in existing if r is not None}
-    fingerprints = {pk: fp for pk, _i, _r, fp in existing}
+    raw_digests = raw_digests or {}
+    existing = _existing()
+    by_ident = {i: (pk, r, fp) for pk, i, r, fp, _raw in existing if i}
+    by_reg = {r: (pk, i, fp) for pk, i, r, fp, _raw in existing if r is not None}
+    fingerprints = {pk: fp for pk, _i, _r, fp, _raw in existing}
+    raw_stored = {pk: raw for pk, _i, _r, _fp, raw in existing}
 
     new: list[tuple[ServiceRec, str]] = []
     changed: list[tuple[ServiceRec, str, int]] = []
+    raw_fill: list[tuple[str, int]] = []  # unchanged services whose text fingerprint is new (or was empty)
     seen_ident: set[str] = set()
     seen_reg: set[int] = set()
     seen_pk: set[int] = set()
     for rec in records:
-        if (rec.identifier and rec.identifier in seen_ident) or (rec.registry_id is not None
-                                                                 and rec.registry_id in seen_reg):
-            report.rejected.append(Rejection(rec.record_id, "duplicitní záznam v souboru (stejný identifikátor "
-                                                            "nebo portalId jako dřívější záznam)",
-                                             "identifikator" if rec.identifier in seen_ident else "portalId"))
+        known = type(rec) is KnownRecord
+        if known:
+            known_pk, identifier, registry_id = rec.payload
+            record_id = record_label(identifier, registry_id, rec.index)
+        else:
+            identifier, registry_id, record_id = rec.identifier, rec.registry_id, rec.record_id
+        if (identifier and identifier in seen_ident) or (registry_id is not None and registry_id in seen_reg):
+            report.rejected.append(Rejection(record_id, "duplicitní záznam v souboru (stejný identifikátor "
+                                                        "nebo portalId jako dřívější záznam)",
+                                             "identifikator" if identifier in seen_ident else "portalId"))
             continue
-        pk = None
-        if rec.identifier and rec.identifier in by_ident:
-            pk, stored_reg, _fp = by_ident[rec.identifier]
-            if rec.registry_id is not None and stored_reg is not None and stored_reg != rec.registry_id:
-                other = by_reg.get(rec.registry_id)
-                if other is not None and other[0] != pk:
-                    report.rejected.append(Rejection(rec.record_id, f"portalId {rec.registry_id} patří v databázi "
-                                                                    f"jiné službě než identifikátor", "portalId"))
-                    continue
-        elif rec.registry_id is not None and rec.registry_id in by_reg:
-            pk, stored_ident, _fp = by_reg[rec.registry_id]
-            if rec.identifier and stored_ident and stored_ident != rec.identifier:
-                report.rejected.append(Rejection(
-                    rec.record_id, f"portalId {rec.registry_id} má v databázi jiný identifikátor ({stored_ident})",
-                    "identifikator"))
-                continue
+        pk, conflict = _resolve(identifier, registry_id, by_ident, by_reg)
+        if conflict == "portalId":
+            report.rejected.append(Rejection(record_id, f"portalId {registry_id} patří v databázi "
+                                                        f"jiné službě než identifikátor", "portalId"))
+            continue
+        if conflict == "identifikator":
+            report.rejected.append(Rejection(
+                record_id, f"portalId {registry_id} má v databázi jiný identifikátor ({by_reg[registry_id][1]})",
+                "identifikator"))
+            continue
         if pk is not None and pk in seen_pk:
-            report.rejected.append(Rejection(rec.record_id, "duplicitní záznam v souboru", "identifikator"))
+            report.rejected.append(Rejection(record_id, "duplicitní záznam v souboru", "identifikator"))
             continue
-        if rec.identifier:
-            seen_ident.add(rec.identifier)
-        if rec.registry_id is not None:
-            seen_reg.add(rec.registry_id)
+        if identifier:
+            seen_ident.add(identifier)
+        if registry_id is not None:
+            seen_reg.add(registry_id)
+        if known:
+            if pk != known_pk or raw_stored.get(pk) != rec.digest:
+                # The stored service changed between reading the file and writing (another import): the
+                # record was not parsed, so it cannot be compared now.
+                report.rejected.append(Rejection(record_id, "služba se během importu změnila v databázi; "
+                                                            "spusťte import znovu", "identifikator"))
+                continue
+            seen_pk.add(pk)
+            report.unchanged += 1
+            continue
         fp = rec.fingerprint()
         if pk is None:
             new.append((rec, fp))
@@ -250,13 +316,18 @@ def import_records(records: list[ServiceRec], rejections: list[Rejection], *, ac
             seen_pk.add(pk)
             if fingerprints.get(pk) == fp:
                 report.unchanged += 1
+                raw = raw_digests.get(rec.index, "")
+                if raw != raw_stored.get(pk):
+                    raw_fill.append((raw, pk))
                 continue
             changed.append((rec, fp, pk))
         report.warnings.update(rec.warnings)
 
+    _raw_fill(raw_fill)
     if not new and not changed:
         return report
     ctx = _Ctx([r for r, _fp in new] + [r for r, _fp, _pk in changed], actor, now)
+    ctx.raw_digests = raw_digests
     provider_pk = _providers_upsert([r for r, _fp in new] + [r for r, _fp, _pk in changed], ctx, report)
     if new:
         _create(new, ctx, provider_pk)
@@ -265,6 +336,17 @@ def import_records(records: list[ServiceRec], rejections: list[Rejection], *, ac
         _update(changed, ctx, provider_pk)
         report.updated = len(changed)
     return report
+
+
+def _raw_fill(pairs: list[tuple[str, int]]) -> None:
+    """Store the text fingerprints of unchanged services: bookkeeping of the import, outside the history and
+    the version (nothing of the service changed)."""
+    if not pairs:
+        return
+    table = connection.ops.quote_name(Service._meta.db_table)
+    column = connection.ops.quote_name(Service._meta.get_field("import_raw_fingerprint").column)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE id = %s", pairs)
 
 
 def _providers_upsert(records: list[ServiceRec], ctx: _Ctx, report: ImportReport) -> dict[str, int]:
@@ -344,7 +426,8 @@ def _areas_for(rec: ServiceRec, spk: int, ctx: _Ctx, skip_orps=(), skip_munis=()
 
 
 SERVICE_FIELDS = ["provider_id", "identifier", "registry_id", "mpsv_uri", "name", "kind_id", "valid_from",
-                  "valid_to", "age_note", "region_id", "web", "email", "phone", "import_fingerprint", "source"]
+                  "valid_to", "age_note", "region_id", "web", "email", "phone", "import_fingerprint", "source",
+                  "import_raw_fingerprint"]
 
 
 def _update(changed: list[tuple[ServiceRec, str, int]], ctx: _Ctx, provider_pk: dict[str, int]) -> None:

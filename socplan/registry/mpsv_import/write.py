@@ -7,9 +7,9 @@ rows are inserted as multi-row `INSERT … RETURNING id` (the ids come back in i
 `bulk_create` relies on for SQLite and PostgreSQL); the history rows, which need no ids back, by `executemany`.
 Values are adapted for the database once per column kind (dates, date-times, decimals), not per model field.
 
-The history table must hold exactly the model's columns plus simple-history's own (`history_id`,
-`history_date`, `history_change_reason`, `history_type`, `history_user_id`): anything else raises at
-construction, so a new history field cannot be left silently empty.
+The history table must hold exactly the model's columns (less the fields the model's history excludes) plus
+simple-history's own (`history_id`, `history_date`, `history_change_reason`, `history_type`,
+`history_user_id`): anything else raises at construction, so a new history field cannot be left silently empty.
 """
 
 from __future__ import annotations
@@ -51,13 +51,17 @@ class RowWriter:
         self.batch = max(1, min(500, ops.bulk_batch_size(self.columns, [None] * 500)))
 
         history = model.history.model
+        excluded = set(getattr(history, "_history_excluded_fields", None) or ())
+        self.history_index = [i for i, f in enumerate(fields) if f.name not in excluded]
+        kept = [self.columns[i] for i in self.history_index]
         hist_columns = {f.column for f in history._meta.concrete_fields}
-        expected = {pk.column, *self.columns, *HISTORY_OWN}
+        expected = {pk.column, *kept, *HISTORY_OWN}
         if hist_columns != expected:
             raise RuntimeError(f"history table of {model.__name__} differs from the model: "
                                f"{sorted(hist_columns ^ expected)}")
         self.history_table = ops.quote_name(history._meta.db_table)
-        self.history_columns = [pk.column, *self.columns, *HISTORY_OWN[1:]]
+        self.history_columns = [pk.column, *kept, *HISTORY_OWN[1:]]
+        self.history_all = len(kept) == len(self.columns)
         self.history_tail = (now_db, reason, "+", getattr(actor, "pk", None))
 
     def _row(self, values: dict) -> list:
@@ -88,7 +92,11 @@ class RowWriter:
                 if len(ids) != len(chunk):
                     raise RuntimeError(f"{self.model.__name__}: {len(ids)} ids returned for {len(chunk)} rows")
                 pks += ids
-                history += [(pk, *row, *tail) for pk, row in zip(ids, chunk, strict=True)]
+                if self.history_all:
+                    history += [(pk, *row, *tail) for pk, row in zip(ids, chunk, strict=True)]
+                else:
+                    keep = self.history_index
+                    history += [(pk, *[row[i] for i in keep], *tail) for pk, row in zip(ids, chunk, strict=True)]
             hcols = ", ".join(q(c) for c in self.history_columns)
             cursor.executemany(
                 f"INSERT INTO {self.history_table} ({hcols}) VALUES ({', '.join(['%s'] * len(self.history_columns))})",
