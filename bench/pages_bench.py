@@ -1,0 +1,190 @@
+"""Benchmark of the heavy pages: server time of each page for the kraj officer, against a trivial page.
+
+    python bench/pages_bench.py                      # demo into a temp data dir, writes docs/perf/pages.md
+    python bench/pages_bench.py --db prepared.sqlite3  # start from a copy of a prepared database (migrated first)
+    python bench/pages_bench.py --profile version    # cProfile + query count of one page, nothing written
+
+* Data: the demo kraj (JMK) — `socplan demo --no-serve` in a temporary data directory (or a copy of a database
+  prepared the same way, e.g. the test suite's cached base database, brought up to date by `migrate`); the network
+  version with the most entries and its year.
+* Timed: each page through Django's test client (no network, no web server) logged in as the demo kraj officer
+  `kraj-schvalovatel`, after a warm-up request, REPEAT requests in rounds over all pages (so a slow spell of the
+  shared machine hits every page alike); median and 95th percentile of the server time. The reference is the
+  health page `/health/` through the same client in the same rounds: each page's median is also given as a ratio
+  to the reference's median. Query counts from one request with `CaptureQueriesContext`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "perf" / "pages.md"
+REPEAT = 30
+TARGET_MS = 150
+TARGETS = {"version": 100}
+USER = "kraj-schvalovatel"
+
+
+def _setup(db: str | None) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="socplan-pages-bench-"))
+    os.environ["SOCPLAN_DATA_DIR"] = str(tmp)
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socplan.settings")
+    cli = [sys.executable, "-m", "socplan.cli"]
+    if db:
+        shutil.copy(db, tmp / "db.sqlite3")
+        subprocess.run([*cli, "migrate", "-v0"], check=True, cwd=ROOT, env=os.environ.copy())
+    else:
+        subprocess.run([*cli, "demo", "--no-serve"], check=True, cwd=ROOT, env=os.environ.copy(),
+                       stdout=subprocess.DEVNULL)
+    return tmp
+
+
+def _pages():
+    from django.db.models import Count
+
+    from socplan.network.models import NetworkVersion
+
+    version = NetworkVersion.objects.annotate(n=Count("entries")).order_by("-n").first()
+    region, year = version.region.code, version.year
+    return version, {
+        "version": (f"/sit/verze/{version.pk}/", "network version (totals by kind, tier, ORP, district, group)"),
+        "version_check": (f"/sit/verze/{version.pk}/podminky/", "version check (conditions of every entry)"),
+        "cofinancing": (f"/financovani/spolufinancovani/verze/{version.pk}/", "co-financing of the version"),
+        "chapter": (f"/financovani/kapitola/{region}/{year}/", "financial chapter of the year"),
+    }
+
+
+def _client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username=USER))
+    return client
+
+
+def _get(client, url: str) -> float:
+    t = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - t
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
+
+
+def profile(name: str) -> None:
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _version, pages = _pages()
+    client = _client()
+    url = pages[name][0]
+    _get(client, url)
+    with CaptureQueriesContext(connection) as ctx:
+        _get(client, url)
+    print(f"{url}: {len(ctx.captured_queries)} queries, "
+          f"{sum(float(q['time']) for q in ctx.captured_queries) * 1000:.0f} ms in the database")
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(3):
+        _get(client, url)
+    prof.disable()
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+
+
+def measure(repeat: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    version, pages = _pages()
+    client = _client()
+    urls = {"health": ("/health/", "reference: the health page"), **pages}
+    queries = {}
+    for key, (url, _label) in urls.items():
+        _get(client, url)  # warm-up
+        with CaptureQueriesContext(connection) as ctx:
+            _get(client, url)
+        queries[key] = len(ctx.captured_queries)
+    times: dict[str, list[float]] = {k: [] for k in urls}
+    for _ in range(repeat):
+        for key, (url, _label) in urls.items():
+            times[key].append(_get(client, url))
+    return {"version": version, "urls": urls, "times": times, "queries": queries,
+            "entries": version.entries.count(), "load": os.getloadavg()}
+
+
+def _p95(xs: list[float]) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(0.95 * (len(xs) - 1)))]
+
+
+def write(result: dict, repeat: int, source: str) -> None:
+    times, urls = result["times"], result["urls"]
+    ref = statistics.median(times["health"])
+    rows = []
+    for key, (url, label) in urls.items():
+        med, p95 = statistics.median(times[key]), _p95(times[key])
+        target = TARGETS.get(key, TARGET_MS) if key != "health" else None
+        mark = "" if target is None else (" ✓" if med * 1000 <= target else " ✗")
+        rows.append(f"| {label} (`{url}`) | **{med * 1000:.1f} ms**{mark} | {p95 * 1000:.1f} ms | "
+                    f"{'' if target is None else f'≤ {target} ms'} | {med / ref:,.0f}× | {result['queries'][key]} |")
+    load = result["load"]
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(f"""# Performance: heavy pages (server time)
+
+Generated by `python bench/pages_bench.py` on {date.today().isoformat()}; do not edit by hand, re-run the benchmark.
+
+- **Machine:** {platform.machine()}, {os.cpu_count()} logical CPUs; Python {platform.python_version()}; SQLite; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end of the run (the machine is shared: compare the ratios).
+- **Data:** the demo kraj (JMK), {source}; the network version with the most entries ({result['entries']} entries, {result['version'].year}).
+- **Timed:** Django's test client logged in as the kraj officer `{USER}`, {repeat} rounds over all pages after a warm-up request each; median and 95th percentile of the server time. **Reference:** the health page in the same rounds.
+
+| page | median | p95 | target | median ÷ reference | queries |
+|---|---:|---:|---:|---:|---:|
+{chr(10).join(rows)}
+""")
+    print(OUT.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", help="a prepared demo database (SQLite) to start from instead of `socplan demo`")
+    parser.add_argument("--profile", help="profile one page (version, version_check, cofinancing, chapter)")
+    parser.add_argument("--repeat", type=int, default=REPEAT)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    tmp = _setup(args.db)
+    try:
+        import django
+
+        django.setup()
+        if args.profile:
+            profile(args.profile)
+            return
+        result = measure(args.repeat)
+        source = ("a copy of a prepared demo database, migrated" if args.db
+                  else "`socplan demo --no-serve` in a temporary data directory")
+        write(result, args.repeat, source)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
