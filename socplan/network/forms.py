@@ -157,19 +157,19 @@ class DevelopmentRequestForm(VersionedModelFormMixin, forms.ModelForm):
 
 def _measure_field(field, measures, keep: int | None = None) -> None:
     """Measures a request may name: those of community plans in force or put out for comments (a draft is not
-    yet a plan, a superseded one no longer is), labelled with the plan's period so that two plans' measures of
-    the same code can be told apart. A measure the request already names stays selectable."""
+    yet a plan, a superseded one no longer is), in the searchable measure picker labelled with the plan's name
+    and period so that two plans' measures of the same code can be told apart. A measure the request already
+    names stays selectable."""
     from django.db.models import Q
 
     from socplan.planning.models import PlanStatus
+    from socplan.planning.pickers import measure_picker
 
     current = Q(plan__status__in=(PlanStatus.APPROVED, PlanStatus.COMMENT))
     if keep is not None:
         current |= Q(pk=keep)
-    field.queryset = (measures.filter(current, plan__kind="community").select_related("plan", "plan__orp")
-                      .order_by("plan__orp__name", "-plan__year_from", "code"))
-    field.label_from_instance = lambda m: (
-        f"{m.plan.area_name} {m.plan.period_label}: {m.code} {m.title}"[:140])
+    measure_picker(field, measures.filter(current, plan__kind="community")
+                   .order_by("plan__orp__name", "-plan__year_from", "code"))
 
 
 class OpinionForm(forms.Form):

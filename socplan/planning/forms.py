@@ -37,6 +37,7 @@ from .models import (
     Side,
     WorkingGroup,
 )
+from .pickers import measure_picker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -207,7 +208,7 @@ class CapacityNeedForm(VersionedForm):
         self.instance.plan = plan
         self.fields["year"] = forms.TypedChoiceField(label=self.fields["year"].label, coerce=int,
                                                      choices=[(y, str(y)) for y in plan.years])
-        self.fields["measure"].queryset = plan.measures.order_by("code")
+        measure_picker(self.fields["measure"], plan.measures.order_by("code"))
         self.fields["kind"].queryset = self.fields["kind"].queryset.order_by("code")
 
 
