@@ -33,7 +33,7 @@ def _ttl() -> float:
 
 
 _lock = threading.Lock()
-_version: dict = {"value": None, "at": 0.0}
+_version: dict = {"value": None, "at": 0.0, "generation": 0}
 
 
 def version() -> str:
@@ -50,7 +50,13 @@ def version() -> str:
 def version_forget() -> None:
     with _lock:
         _version["value"] = None
+        _version["generation"] += 1
     fragments.clear()
+
+
+def generation() -> int:
+    """How many times this process forgot the version (the in-memory search index is rebuilt after it)."""
+    return _version["generation"]
 
 
 def etag(*parts) -> str:

@@ -4,7 +4,7 @@ facilities, territory, target and age groups — never staffing or economics), i
 user may see (`socplan.accounts.scope`: `public_q()` of non-private models is everything); so these reads need
 no further restriction.
 
-Search (`search(params)`): one query on `CatalogueEntry` narrowed by
+Search (`search(params)`): the services of `CatalogueEntry` narrowed by
 - `q`: every query term (folded, stemmed, see `engine`) must start a word of the entry's search text;
 - `situation`, `kind`, `target_group`, `form`, `orp`: exact tokens of the packed code fields;
 - `obec` (ČSÚ code) without a radius: services available to the obec's residents — a place in the obec or a
@@ -14,6 +14,11 @@ Search (`search(params)`): one query on `CatalogueEntry` narrowed by
   SQL, exact haversine distance in Python) and field services (terénní) whose territory covers the obec —
   they come to the client's home and count as 0 km; ordered by distance.
 Only services in operation today (by their registered dates) are listed.
+
+The conditions are evaluated on the catalogue's search index in the worker's memory (`search_index`, rebuilt
+once per catalogue version, with the entries' rows) as mask operations, without a query.
+`_filtered` is the same conditions written as SQL (`LIKE` on the search text, packed code fields); the tests
+check that both select the same services.
 """
 
 from __future__ import annotations
@@ -24,13 +29,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from socplan.registry.models import ServiceKind, TargetGroup
 
-from . import cache, engine, query
+from . import engine, query, search_index
 from .models import CatalogueEntry, CataloguePlace
 from .situations import (
     FORM_NAMES,
@@ -391,6 +396,8 @@ def _term_q(term: str) -> Q:
 
 
 def _filtered(p: SearchParams):
+    """The search's conditions (query text and filters, no place) as a queryset — what `_candidates`
+    evaluates on the in-memory index."""
     qs = active_entries()
     parsed = query.parse_query(p.q)
     if not parsed.empty:
@@ -415,32 +422,9 @@ def _coverage(m: Muni) -> Q:
     return q
 
 
-def _nearest(entry_ids, m: Muni, radius: float | None = None) -> dict[int, float]:
-    """Distance (km) of each entry's nearest place with coordinates from the obec's point (within `radius`)."""
-    if m.lat is None or m.lon is None:
-        return {}
-    places = CataloguePlace.objects.filter(lat__isnull=False, lon__isnull=False)
-    if radius is not None:
-        lat0, lat1, lon0, lon1 = engine.bbox(m.lat, m.lon, radius)
-        places = places.filter(lat__gte=lat0, lat__lte=lat1, lon__gte=lon0, lon__lte=lon1)
-    rows = list(places.filter(entry_id__in=entry_ids).values_list("entry_id", "lat", "lon"))
-    if not rows:
-        return {}
-    arr = np.array([(r[1], r[2]) for r in rows], dtype=float)
-    dist = engine.haversine_km(m.lat, m.lon, arr[:, 0], arr[:, 1])
-    out: dict[int, float] = {}
-    for (eid, _la, _lo), d in zip(rows, dist, strict=True):
-        if radius is not None and d > radius:
-            continue
-        if eid not in out or d < out[eid]:
-            out[eid] = float(d)
-    return out
-
-
 def covered_regions() -> frozenset[str]:
     """The kraje the catalogue covers (of its services in operation)."""
-    return cache.cached(("regions",), lambda: frozenset(
-        active_entries().exclude(region_code="").values_list("region_code", flat=True).distinct()))
+    return search_index.current().regions(timezone.localdate())
 
 
 def place_outside(q: str) -> tuple[Muni | None, str]:
@@ -470,7 +454,67 @@ def place_outside(q: str) -> tuple[Muni | None, str]:
     return None, q
 
 
+def _term_mask(idx: search_index.SearchIndex, term: str) -> np.ndarray:
+    """`_term_q` on the index: the entries whose own words start with the term, or whose kind, form or life
+    situation has a shared text with such a word."""
+    out = idx.words.starting(term)
+    kinds, forms, sits = _shared_texts()
+    for name, texts in (("kind", kinds), ("form", forms), ("situation", sits)):
+        hits = [code for code, text in texts.items() if f" {term}" in text]
+        if hits:
+            out |= idx.codes(name, hits)
+    return out
+
+
+def _all_mask(groups, term_mask) -> np.ndarray | None:
+    """`_all_q` on the index: every group matches (a group when any of its forms does); None when there is
+    no group (no condition)."""
+    out = None
+    for g in groups:
+        m = term_mask(g[0])
+        for t in g[1:]:
+            m = m | term_mask(t)
+        out = m if out is None else out & m
+    return out
+
+
+def _query_mask(idx: search_index.SearchIndex, parsed: query.ParsedQuery) -> np.ndarray | None:
+    """`query_q` on the index (None: no condition)."""
+    def term(t):
+        return _term_mask(idx, t)
+
+    out = _all_mask(parsed.groups, term)
+    for hit in parsed.synonyms:
+        alt = _all_mask(hit.words, term) if hit.words else None
+        alt = alt if alt is not None else np.zeros(idx.n, dtype=bool)
+        for phrase in hit.synonym.means:
+            if phrase:
+                alt |= _all_mask(phrase, term)
+        if hit.synonym.kinds:
+            alt |= idx.codes("kind", hit.synonym.kinds)
+        out = alt if out is None else out & alt
+    return out
+
+
+def _candidates(idx: search_index.SearchIndex, p: SearchParams, parsed: query.ParsedQuery) -> np.ndarray:
+    """Mask of the services in operation today matching the query and the filters (`_filtered` on the
+    index)."""
+    m = idx.active(timezone.localdate())
+    if not parsed.empty:
+        matched = _query_mask(idx, parsed)
+        if matched is not None:
+            m = m & matched
+    for name, code in (("situation", p.situation), ("kind", p.kind), ("form", p.form), ("orp", p.orp),
+                        ("group", "" if p.target_group is None else str(p.target_group))):
+        if code:
+            m = m & idx.code(name, code)
+    return m
+
+
 def search(p: SearchParams) -> SearchResult:
+    """The page of services matching the parameters, in the order described in the module docstring. The
+    conditions are evaluated on the catalogue's in-memory index (`search_index`: the conditions of
+    `_filtered` as mask operations), which also holds the entries' rows: a search makes no query."""
     far, rest = place_outside(p.q)
     if far is not None:
         from dataclasses import replace as dc_replace
@@ -479,63 +523,57 @@ def search(p: SearchParams) -> SearchResult:
             SearchResult(dc_replace(p, q=rest), 0, [])
         result.outside = far
         return result
-    qs = _filtered(p)
+    idx = search_index.current()
+    parsed = query.parse_query(p.q)
+    cand = _candidates(idx, p, parsed)
     start = (p.page - 1) * p.page_size
     m = municipality(p.obec) if p.obec else None
-    parsed = query.parse_query(p.q)
     korder = kind_order(parsed, p.situation)
     if m is None:
-        order_by = ["name", "service_id"]
-        if parsed.groups:
-            name_q = Q()
-            for g in parsed.groups:
-                alt = Q()
-                for t in g:
-                    alt |= Q(name_text__contains=f" {t}")
-                name_q &= alt
-            qs = qs.annotate(_rank=Case(When(name_q, then=Value(0)), default=Value(1), output_field=IntegerField()))
-            order_by.insert(0, "_rank")
+        # ORDER BY [_krank,] [_rank,] name, service_id: the kinds the query means first, then the services
+        # whose name holds every query word, then by name (positions are the database's order by name)
+        found = np.flatnonzero(cand)
+        rank = None
         if korder:
-            qs = qs.annotate(_krank=Case(*[When(kind_code=k, then=Value(i)) for k, i in korder.items()],
-                                         default=Value(len(korder)), output_field=IntegerField()))
-            order_by.insert(0, "_krank")
-        qs = qs.order_by(*order_by)
-        # one scan: the page with the total number of matches as a window aggregate
-        rows = list(qs.annotate(_total=Window(Count("service_id")))[start:start + p.page_size])
-        total = rows[0]._total if rows else (qs.count() if start else 0)
-        return SearchResult(p, total, [Hit(e) for e in rows])
+            rank = idx.kind_rank(korder)[found] * 2
+        if parsed.groups:
+            in_name = _all_mask(parsed.groups, idx.name_words.starting)
+            not_in_name = (~in_name[found]).astype(np.int64)
+            rank = not_in_name if rank is None else rank + not_in_name
+        if rank is not None:
+            found = found[np.argsort(rank, kind="stable")]
+        return SearchResult(p, len(found), [Hit(e) for e in idx.entries(found[start:start + p.page_size].tolist())])
 
-    covers = Case(When(_coverage(m), then=Value(1)), default=Value(0), output_field=IntegerField())
+    coverage = idx.code("obec", m.code)
+    if m.orp_code:
+        coverage = coverage | idx.code("orp", m.orp_code)
     if p.radius_km is None:
-        rows = list(qs.filter(_coverage(m)).annotate(_covers=covers)
-                    .values_list("service_id", "forms", "name", "_covers", "kind_code"))
-        dist = _nearest([r[0] for r in rows], m)
+        rows = cand & coverage
+        dist = idx.nearest(rows, m.lat, m.lon)
     else:
-        near = _nearest(qs.values("service_id"), m, p.radius_km)
-        rows = list(qs.filter(Q(service_id__in=list(near)) | (_coverage(m) & Q(forms__contains="|ter|")))
-                    .annotate(_covers=covers).values_list("service_id", "forms", "name", "_covers", "kind_code"))
+        near = idx.nearest(cand, m.lat, m.lon, p.radius_km)
+        rows = cand & (idx.mask(list(near)) | (coverage & idx.code("form", "ter")))
         dist = dict(near)
-        far = [r[0] for r in rows if r[0] not in near]
-        if far:  # field services based farther away: their distance is shown, not used for the order
-            dist.update(_nearest(far, m))
-    candidates = {r[0] for r in rows}
+        far_rows = rows.copy()
+        far_rows[list(near)] = False
+        if far_rows.any():  # field services based farther away: their distance is shown, not used for the order
+            dist.update(idx.nearest(far_rows, m.lat, m.lon))
+    positions = np.flatnonzero(rows).tolist()
     # field services whose declared territory covers the obec come to the client's home
-    home = {eid for eid, forms, _n, cov, _k in rows if cov and "|ter|" in forms}
-    names = {r[0]: r[2] for r in rows}
-    krank = {r[0]: korder.get(r[4], len(korder)) for r in rows}
+    home = {i for i in positions if coverage[i] and "|ter|" in idx.forms_packed[i]}
+    krank = {i: korder.get(idx.kind_codes[i], len(korder)) for i in positions}
+    ids = idx.ids
 
-    def order(eid):
+    def order(i):
         # the kinds the query or the situation means first, then the distance (a field service covering the
         # obec comes home: 0 km in a "near me" search)
-        d = 0.0 if (p.radius_km is not None and eid in home) else dist.get(eid, math.inf)
-        return (krank[eid], d, names.get(eid, ""), eid)
+        d = 0.0 if (p.radius_km is not None and i in home) else dist.get(i, math.inf)
+        return (krank[i], d, idx.names[i], int(ids[i]))
 
-    ordered = sorted(candidates, key=order)
-    total = len(ordered)
-    page_ids = ordered[start:start + p.page_size]
-    by_id = CatalogueEntry.objects.in_bulk(page_ids)
-    hits = [Hit(by_id[eid], distance_km=dist.get(eid), comes_home=eid in home) for eid in page_ids if eid in by_id]
-    return SearchResult(p, total, hits, municipality=m)
+    ordered = sorted(positions, key=order)
+    page = ordered[start:start + p.page_size]
+    hits = [Hit(e, distance_km=dist.get(i), comes_home=i in home) for i, e in zip(page, idx.entries(page), strict=True)]
+    return SearchResult(p, len(ordered), hits, municipality=m)
 
 
 def places_of(entry_ids) -> dict[int, list[CataloguePlace]]:
@@ -571,13 +609,15 @@ def service_page(*, pk: int) -> ServicePage:
 # --- code lists for the forms ------------------------------------------------------------------------------------
 
 def kind_options() -> list[tuple[str, str]]:
-    return cache.cached(("kind-options",), lambda: [
+    """The kinds for the search form (read once per catalogue version and process, with the search index)."""
+    return search_index.current().memo("kind-options", lambda: [
         (k.code, f"{k.name} (§ {k.paragraph})" if k.paragraph else k.name)
         for k in ServiceKind.objects.order_by("order", "code")])
 
 
 def target_group_options() -> list[tuple[int, str]]:
-    return cache.cached(("group-options",), lambda: list(
+    """The target groups for the search form (read once per catalogue version and process)."""
+    return search_index.current().memo("group-options", lambda: list(
         TargetGroup.objects.order_by("order", "name").values_list("pk", "name")))
 
 
