@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from socplan.registry.models import ServiceKind
 from socplan.territory.models import Level, Region
 
-from . import adapter, maps, national, selectors
+from . import adapter, maps, national, national_maps, selectors
 from .forms import NationalAccessForm, NationalForm
 
 UNIT_URLS = {Level.MUNICIPALITY: "territory:municipality", Level.ORP: "territory:orp",
@@ -119,9 +119,8 @@ def national_accessibility(request):
     res = national.national_accessibility(kind=p.kind, year=p.year, method=p.method, radius=p.radius)
     values = {c: v * 1000 for c, v in zip(res.frame.codes, res.values, strict=True)}
     names = dict(zip(res.frame.codes, res.frame.names, strict=True))
-    map_data = maps.choropleth(level=Level.MUNICIPALITY, scope=adapter.COUNTRY, values=values, names=names,
-                               title=_("Dostupnost na 1 000 obyvatel skupiny"), decimals=2,
-                               version=res.data_version, unit=_("jednotek kapacity na 1 000 obyvatel skupiny"))
+    map_data = national_maps.obce_map(values=values, names=names, title=_("Dostupnost na 1 000 obyvatel skupiny"),
+                                      unit=_("jednotek kapacity na 1 000 obyvatel skupiny"), version=res.data_version)
     regions = res.per_unit(Level.REGION)
     orps = res.per_unit(Level.ORP)
     obce = sorted(({"code": c, "name": n, "orp": res.frame.unit_names[Level.ORP].get(o), "population": pop,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from socplan.accounts.scope import grants, is_superuser, restrict
@@ -57,15 +57,16 @@ def _ratio(value, comparator) -> float | None:
 
 
 def default_region(user) -> Region:
-    """The kraj the user works in (first role), else the first kraj with registered services."""
+    """The kraj the user works in (first role), else the kraj with the most registered services."""
     for g in grants(user):
         if g.region_id:
             region = Region.objects.filter(pk=g.region_id).first()
             if region:
                 return region
-    # no kraj of one's own: the first kraj (by code) with services in the registry, else the first kraj
-    with_services = Region.objects.filter(pk__in=Service.objects.values("region_id")).order_by("code")
-    return with_services.first() or Region.objects.order_by("code").first()
+    # no kraj of one's own: the kraj whose register is the fullest (the demo kraj, whose full register sits beside
+    # the senior-relevant extract of the others; ties by code), else the first kraj
+    fullest = (Region.objects.annotate(n=Count("services")).filter(n__gt=0).order_by("-n", "code").first())
+    return fullest or Region.objects.order_by("code").first()
 
 
 def default_year(region: Region) -> int:
