@@ -1,4 +1,5 @@
-"""Forms of the programme pages: a round's allocation run, its approval (or superseding) and a payment."""
+"""Forms of the programme pages: a programme and a round (create and edit, with optimistic locking), a round's
+allocation run, its approval (or superseding), a payment and the group limits."""
 
 from __future__ import annotations
 
@@ -8,8 +9,49 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socplan.core.forms import VersionedModelFormMixin
+from socplan.registry.models import ServiceKind
+
 from .forms import AmountField
-from .models import AllocationMode, PaymentKind
+from .models import AllocationMode, PaymentKind, Programme, ProgrammeRound
+from .programmes import PROGRAMME_FIELDS, ROUND_FIELDS
+
+DATE = {"type": "date"}
+
+
+class ProgrammeForm(VersionedModelFormMixin, forms.ModelForm):
+    """A programme's data and eligible kinds (its kraj and year come from the page)."""
+
+    budget = AmountField(label=_("rozpočet programu (Kč)"), min_value=Decimal(0))
+
+    class Meta:
+        model = Programme
+        fields = [f for f in PROGRAMME_FIELDS if f != "district_min_per_capita"] + ["kinds"]
+        localized_fields = ["damping_max_drop", "profit_rate", "carry_over_limit"]
+        widgets = {"kinds": forms.CheckboxSelectMultiple, "conditions": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].queryset = ServiceKind.objects.order_by("code")
+        self.fields["kinds"].label_from_instance = lambda k: f"§ {k.code} {k.name}"
+        if self.instance.pk:  # the code is part of the decision numbers; the year and kraj are fixed
+            self.fields["code"].help_text = _("Kód je součástí čísel rozhodnutí a spojuje program s loňským "
+                                              "programem téhož kódu (tlumení).")
+
+    def programme_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "kinds"}
+
+
+class ProgrammeRoundForm(VersionedModelFormMixin, forms.ModelForm):
+    budget = AmountField(label=_("rozpočet kola (Kč)"), min_value=Decimal(0))
+
+    class Meta:
+        model = ProgrammeRound
+        fields = list(ROUND_FIELDS)
+        widgets = {name: forms.DateInput(attrs=DATE, format="%Y-%m-%d") for name in ROUND_FIELDS[2:]}
+
+    def round_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ROUND_FIELDS}
 
 
 class RoundRunForm(forms.Form):

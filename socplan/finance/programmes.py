@@ -75,6 +75,67 @@ def programme_create(*, actor, region, year: int, kinds=(), **data) -> Programme
     return programme
 
 
+# Fields that decide how a round's budget is allocated (and the code: last year's amounts of the same programme
+# feed the damping floors): frozen once a round of the programme has an approved allocation.
+PROGRAMME_RULE_FIELDS = ("code", "legal_basis", "damping_max_drop", "district_min_per_capita")
+ROUND_FIELDS = ("number", "budget", "applications_from", "applications_to", "decisions_by", "reports_by",
+                "refund_due")
+ROUND_RULE_FIELDS = ("number", "budget")
+
+
+def approved_round_numbers(programme: Programme) -> list[int]:
+    """Numbers of the programme's rounds that have an approved allocation (proposals do not count)."""
+    return sorted(set(AllocationRun.objects.filter(programme_round__programme=programme, approved_at__isnull=False)
+                      .values_list("programme_round__number", flat=True)))
+
+
+def _rounds_text(numbers) -> str:
+    return ", ".join(f"{n}." for n in numbers)
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, data: dict, kinds=None,
+                     expected_version: int | None = None) -> Programme:
+    """Change a programme's data (``data``: fields of ``PROGRAMME_FIELDS``; ``kinds``: the eligible kinds, None =
+    unchanged). Optimistic locking on the programme; the rounds' budgets must stay within the programme's budget;
+    once a round has an approved allocation, the allocation rules (``PROGRAMME_RULE_FIELDS``, the eligible kinds)
+    stay as they were approved."""
+    from socplan.core.services import model_update
+
+    unknown = set(data) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown programme fields: {sorted(unknown)}")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _guard(actor, "change", programme)
+    approved = approved_round_numbers(programme)
+    kinds_changed = kinds is not None and {k.pk for k in kinds} != set(programme.kinds.values_list("pk", flat=True))
+    fresh = expected_version is None or programme.version == expected_version  # stale: model_update says so
+    if approved and fresh:
+        errors = {}
+        for name in PROGRAMME_RULE_FIELDS:
+            if name in data and data[name] != getattr(programme, name):
+                errors[name] = _("Nelze změnit: kolo %(rounds)s má schválené rozdělení podle platných pravidel "
+                                 "programu.") % {"rounds": _rounds_text(approved)}
+        if kinds_changed:
+            errors["kinds"] = _("Oprávněné druhy nelze změnit: kolo %(rounds)s má schválené rozdělení.") % {
+                "rounds": _rounds_text(approved)}
+        if errors:
+            raise ValidationError(errors)
+    used = programme.rounds.aggregate(s=Sum("budget"))["s"] or ZERO
+    if fresh and "budget" in data and data["budget"] is not None and Decimal(data["budget"]) < used:
+        raise ValidationError({"budget": _("Rozpočet programu nesmí být nižší než součet rozpočtů jeho kol "
+                                           "(%(sum)s Kč).") % {"sum": _n(used)}})
+    programme, changed = model_update(instance=programme, data=data, actor=actor, expected_version=expected_version,
+                                      reason=str(_("program upraven")))
+    if kinds_changed:
+        programme.kinds.set(kinds)
+        if not changed:  # only the kinds: a new version and a history record all the same
+            programme.version += 1
+            _audit(programme, actor, _("oprávněné druhy změněny"))
+            programme.save(update_fields=["version"])
+    return programme
+
+
 @transaction.atomic
 def programme_kind_limit_set(*, actor, programme: Programme, kind, total_floor=None,
                              total_cap=None) -> ProgrammeKindLimit | None:
@@ -131,6 +192,41 @@ def programme_round_create(*, actor, programme: Programme, number: int, budget, 
                                % {"sum": _n(used + rnd.budget), "budget": _n(programme.budget)}})
     _audit(rnd, actor, _("kolo založeno"))
     rnd.save()
+    return rnd
+
+
+@transaction.atomic
+def programme_round_update(*, actor, programme_round: ProgrammeRound, data: dict,
+                           expected_version: int | None = None) -> ProgrammeRound:
+    """Change a round's number, budget and dates (``data``: fields of ``ROUND_FIELDS``). Optimistic locking on the
+    round; the rounds' budgets stay within the programme's budget; once the round has an approved allocation its
+    budget and number stay as approved (the dates may still move, e.g. a later settlement date)."""
+    from socplan.core.services import model_update
+
+    unknown = set(data) - set(ROUND_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown round fields: {sorted(unknown)}")
+    programme = Programme.objects.select_for_update().get(pk=programme_round.programme_id)
+    rnd = ProgrammeRound.objects.select_for_update().get(pk=programme_round.pk)
+    rnd.programme = programme
+    _guard(actor, "change", rnd)
+    if "budget" in data and data["budget"] is not None:
+        data = {**data, "budget": Decimal(data["budget"])}
+    if expected_version is None or rnd.version == expected_version:
+        if AllocationRun.objects.filter(programme_round=rnd, approved_at__isnull=False).exists():
+            errors = {name: _("Nelze změnit: kolo už má schválené rozdělení. Rozpočet a číslo kola zůstávají, "
+                              "jak byly schváleny.") for name in ROUND_RULE_FIELDS
+                      if name in data and data[name] != getattr(rnd, name)}
+            if errors:
+                raise ValidationError(errors)
+        if "budget" in data and data["budget"] is not None:
+            others = programme.rounds.exclude(pk=rnd.pk).aggregate(s=Sum("budget"))["s"] or ZERO
+            if others + data["budget"] > programme.budget:
+                raise ValidationError({"budget": _("Rozpočty kol (%(sum)s Kč) by přesáhly rozpočet programu "
+                                                   "%(budget)s Kč.") % {"sum": _n(others + data["budget"]),
+                                                                        "budget": _n(programme.budget)}})
+    rnd, _changed = model_update(instance=rnd, data=data, actor=actor, expected_version=expected_version,
+                                 reason=str(_("kolo upraveno")))
     return rnd
 
 

@@ -43,6 +43,10 @@ urlpatterns = [
     # subsidy programmes: rounds, approval, decisions, payments, settlement
     path("programy/<str:region>/<int:year>/", views_programmes.programme_list, name="programme_list"),
     path("program/<int:pk>/", views_programmes.programme_detail, name="programme_detail"),
+    path("programy/<str:region>/<int:year>/novy/", views_programmes.programme_create, name="programme_create"),
+    path("program/<int:pk>/upravit/", views_programmes.programme_edit, name="programme_edit"),
+    path("program/<int:programme>/kolo/nove/", views_programmes.round_create, name="round_create"),
+    path("kolo/<int:pk>/upravit/", views_programmes.round_edit, name="round_edit"),
     path("program/<int:pk>/meze/", views_programmes.programme_limits, name="programme_limits"),
     path("kolo/<int:pk>/rozdeleni/", views_programmes.round_run_create, name="round_run_create"),
     path("kolo/<int:pk>/registr-smluv.csv", views_programmes.register_export, name="register_export"),

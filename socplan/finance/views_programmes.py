@@ -7,15 +7,19 @@ overcompensation check. Thin: gather input, call one service or selector, render
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from socplan.accounts import generic
 from socplan.accounts.decisions import DecisionKind, may_decide
 from socplan.accounts.history import history_rows
 from socplan.accounts.permissions import scoped_view
@@ -25,7 +29,14 @@ from socplan.registry.models import Provider, ServiceKind
 
 from . import programme_selectors as ps
 from . import programmes, services
-from .forms_programmes import ApproveRunForm, LimitsForm, PaymentForm, RoundRunForm
+from .forms_programmes import (
+    ApproveRunForm,
+    LimitsForm,
+    PaymentForm,
+    ProgrammeForm,
+    ProgrammeRoundForm,
+    RoundRunForm,
+)
 from .models import AllocationRun, DecisionSettlement, GrantDecision, Programme, ProgrammeRound
 from .programmes import paid_and_refunded
 
@@ -40,7 +51,104 @@ def programme_list(request, region, year):
     region, year = _region_year(region, year)
     return render(request, "finance/programme_list.html", {
         "region": region, "year": year, "nav": "programmes",
-        "programmes": ps.programmes(request.user, region=region, year=year)})
+        "programmes": ps.programmes(request.user, region=region, year=year),
+        "may_add": can(request.user, "change", Programme(region=region, year=year))})
+
+
+class ProgrammeEdit(generic.ObjectEditView):
+    """Create a programme of a kraj and year (``region``, ``year`` in the URL) or edit one (``pk``): kraj staff
+    who may change it; writes through ``programmes.programme_create`` / ``programme_update``."""
+
+    model = Programme
+    queryset = Programme.objects.select_related("region").defer("region__boundary")
+    form_class = ProgrammeForm
+    template_name = "finance/programme_form.html"
+    success_message = gettext_lazy("Dotační program byl uložen.")
+
+    def new_object(self):
+        region, year = _region_year(self.kwargs["region"], self.kwargs["year"])
+        return Programme(region=region, year=year)
+
+    def get_title(self) -> str:
+        if self.object.pk is None:
+            return _("Nový dotační program %(year)s") % {"year": self.object.year}
+        return _("Úprava programu: %(name)s") % {"name": self.object}
+
+    def save(self, form):
+        data, kinds = form.programme_data(), list(form.cleaned_data["kinds"])
+        if self.object.pk is None:
+            return programmes.programme_create(actor=self.request.user, region=self.object.region,
+                                               year=self.object.year, kinds=kinds, **data)
+        return programmes.programme_update(actor=self.request.user, programme=self.object, data=data, kinds=kinds,
+                                           expected_version=form.cleaned_data["expected_version"])
+
+    def get_success_url(self, obj) -> str:
+        return reverse("finance:programme_detail", args=[obj.pk])
+
+    def get_extra_context(self) -> dict:
+        obj = self.object if self.object.pk else None
+        return {"programme": obj, "region": self.object.region, "year": self.object.year, "nav": "programmes",
+                "approved_rounds": programmes.approved_round_numbers(obj) if obj else [],
+                "history_rows": history_rows(obj, user=self.request.user, limit=10) if obj else []}
+
+
+programme_create = ProgrammeEdit.as_view()
+programme_create.scope_url_kwargs = lambda programme: {"region": programme.region.code, "year": programme.year}
+programme_edit = ProgrammeEdit.as_view()
+
+
+class RoundEdit(generic.ObjectEditView):
+    """Create a round of a programme (``programme`` in the URL) or edit one (``pk``): kraj staff who may change
+    the programme; writes through ``programmes.programme_round_create`` / ``programme_round_update``."""
+
+    model = ProgrammeRound
+    queryset = ProgrammeRound.objects.select_related("programme__region").defer("programme__region__boundary")
+    form_class = ProgrammeRoundForm
+    template_name = "finance/round_form.html"
+    success_message = gettext_lazy("Kolo programu bylo uloženo.")
+
+    def new_object(self):
+        programme = ps.programmes(self.request.user).filter(pk=self.kwargs["programme"]).first()
+        if programme is None:
+            raise Http404
+        taken = set(programme.rounds.values_list("number", flat=True))
+        return ProgrammeRound(programme=programme, number=min(set(range(1, 13)) - taken, default=None))
+
+    def get_title(self) -> str:
+        if self.object.pk is None:
+            return _("Nové kolo programu %(name)s") % {"name": self.object.programme}
+        return _("Úprava: %(what)s") % {"what": self.object}
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        if self.object.pk is None and self.request.method != "POST":
+            used = sum((r.budget for r in self.object.programme.rounds.all()), Decimal(0))
+            kwargs["initial"] = {"budget": max(self.object.programme.budget - used, Decimal(0))}
+        return kwargs
+
+    def save(self, form):
+        data = form.round_data()
+        if self.object.pk is None:
+            return programmes.programme_round_create(actor=self.request.user, programme=self.object.programme,
+                                                     **data)
+        return programmes.programme_round_update(actor=self.request.user, programme_round=self.object, data=data,
+                                                 expected_version=form.cleaned_data["expected_version"])
+
+    def get_success_url(self, obj) -> str:
+        return reverse("finance:programme_detail", args=[obj.programme_id]) + f"#kolo-{obj.number}"
+
+    def get_extra_context(self) -> dict:
+        obj = self.object if self.object.pk else None
+        programme = self.object.programme
+        return {"programme": programme, "round": obj, "region": programme.region, "year": programme.year,
+                "nav": "programmes",
+                "approved": bool(obj and obj.runs.filter(approved_at__isnull=False).exists()),
+                "history_rows": history_rows(obj, user=self.request.user, limit=10) if obj else []}
+
+
+round_create = RoundEdit.as_view()
+round_create.scope_url_model = Programme  # the create page's URL names the programme
+round_edit = RoundEdit.as_view()
 
 
 def programme_detail(request, pk):
