@@ -24,6 +24,7 @@ from socplan.accounts.immutability import ApprovedRecordImmutable, current_appro
 from socplan.accounts.scope import require
 from socplan.core.services import model_update
 from socplan.registry.models import ServiceKind
+from socplan.registry.selectors import kinds_valid_in
 from socplan.territory.models import Region
 
 from . import engine
@@ -66,7 +67,7 @@ def _default_rates(year: int) -> dict[tuple[str, str], engine.Rate]:
     """The engine's illustrative defaults per (kind, group) for every registry kind and group it can have."""
     defaults = engine.default_params(year)
     out = {}
-    for kind in ServiceKind.objects.prefetch_related("allowed_forms"):
+    for kind in kinds_valid_in(year).prefetch_related("allowed_forms"):  # the kinds in force in the year
         groups = {kind.group_for_form(f.code) for f in kind.allowed_forms.all()} or {kind.financing_group}
         for group in sorted(groups):
             rate = defaults.rates.get((kind.code, engine.Group(group)))

@@ -10,6 +10,7 @@ from socplan.accounts.scope import grants, is_region_staff, is_superuser
 from socplan.core.forms import VersionedModelFormMixin
 from socplan.core.text_limits import bound_form_texts
 from socplan.registry.models import CapacityType, DeliveryForm, Provider, Service, ServiceKind
+from socplan.registry.selectors import kinds_valid_in
 from socplan.territory.models import Municipality, Orp
 
 from .models import (
@@ -151,8 +152,33 @@ class DevelopmentRequestForm(VersionedModelFormMixin, forms.ModelForm):
         if own_providers and not is_region_staff(user, region.pk):
             services = services.filter(provider_id__in=own_providers)
         self.fields["service"].queryset = services
-        self.fields["kind"].queryset = ServiceKind.objects.all()
+        # the kinds in force in the request's year (registry.selectors.kinds_valid_in); a stored kind stays shown
+        kinds = kinds_valid_in(_request_year(self))
+        if self.instance.kind_id:
+            kinds = kinds | ServiceKind.objects.filter(pk=self.instance.kind_id)
+        self.fields["kind"].queryset = kinds.distinct()
         _measure_field(self.fields["measure"], Measure.objects.filter(plan__region=region))
+
+    def clean(self):
+        data = super().clean()
+        kind, year = data.get("kind"), data.get("year")
+        if kind is not None and year and not kind.valid_in(year):
+            self.add_error("kind", _("Druh %(kind)s v roce %(year)s neplatí (platnost %(validity)s).") % {
+                "kind": kind, "year": year, "validity": kind.validity_label})
+        return data
+
+
+def _request_year(form) -> int:
+    """The network year a request form is about: the submitted one, else the stored or initial one."""
+    from django.utils import timezone
+
+    raw = form.data.get(form.add_prefix("year")) if form.is_bound else None
+    raw = raw or form.instance.year or form.initial.get("year")
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def _measure_field(field, measures, keep: int | None = None) -> None:

@@ -266,3 +266,25 @@ def test_the_year_page_and_the_proposal_pages(people, client):
     kind.refresh_from_db()
     assert kind.valid_to == dt.date(2030, 12, 31)
     assert client.get(reverse("registry:codelist_changes")).status_code == 200
+
+
+# --- readers of a year's kinds --------------------------------------------------------------------------------
+
+def test_a_request_form_and_the_default_finance_rates_offer_only_the_years_kinds(people):
+    from socplan.network.forms import DevelopmentRequestForm
+
+    _new_kind(people["proposer"], people["approver"], valid_from=dt.date(2031, 1, 1))
+    codelist_change_approve(actor=people["approver"], change=kind_retire(
+        actor=people["proposer"], kind=ServiceKind.objects.get(code="40"), valid_to=dt.date(2030, 12, 31),
+        successor=None, reason=REASON, legal_basis=BASIS))
+    kinds = {y: set(DevelopmentRequestForm(user=people["approver"], region=f.region(), initial={"year": y})
+                    .fields["kind"].queryset.values_list("code", flat=True)) for y in (2030, 2031)}
+    assert "36t" not in kinds[2030] and "36t" in kinds[2031]
+    assert "40" in kinds[2030] and "40" not in kinds[2031]
+    form = DevelopmentRequestForm({"year": "2031", "kind": ServiceKind.objects.get(code="40").pk},
+                                  user=people["approver"], region=f.region())
+    form.is_valid()
+    assert "kind" in form.errors  # not offered in 2031
+    rates = {y: {r.kind.code for r in f.FinanceParamsFactory(year=y).rates.select_related("kind")}
+             for y in (2030, 2031)}
+    assert "40" in rates[2030] and "40" not in rates[2031]
