@@ -850,3 +850,117 @@ class DistrictProposal(VersionedModel):
     @classmethod
     def public_q(cls):
         return NO_ROWS
+
+
+# --- other network layers (MPSV supra-regional network, a city's own network) ------------------------------
+
+class LayerKind(models.TextChoices):
+    MPSV = "mpsv", _("síť MPSV (služby s celostátní nebo nadregionální působností)")
+    CITY = "city", _("síť obce / města")
+
+
+class NetworkLayer(VersionedModel):
+    """Another network a service of the kraj may belong to beside the kraj's own (which is :class:`NetworkVersion`):
+    MPSV's network of services with national or supra-regional reach (from 2026, Act 164/2024 Sb.) or a
+    municipality's own network (Brno runs one over the kraj's). Recorded in the kraj where its services are."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.PROTECT, related_name="network_layers",
+                               verbose_name=_("kraj"))
+    kind = models.CharField(_("druh sítě"), max_length=8, choices=LayerKind.choices)
+    owner_municipality = models.ForeignKey("territory.Municipality", on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="network_layers",
+                                           verbose_name=_("obec (vlastník sítě)"))
+    name = models.CharField(_("název sítě"), max_length=200, validators=line_text())
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
+    synthetic = models.BooleanField(_("syntetická data"), default=False,
+                                    help_text=_("Ukázková, smyšlená data (ne skutečná síť)."))
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "region", "district": None, "orp": None, "provider": None, "private": False,
+             "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("další síť služeb")
+        verbose_name_plural = _("další sítě služeb")
+        ordering = ["region", "kind", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="city", owner_municipality__isnull=False)
+                           | Q(kind="mpsv", owner_municipality__isnull=True)),
+                name="network_layer_owner_matches_kind",
+                violation_error_message=_("Síť obce má vlastníka obec; síť MPSV obec jako vlastníka nemá.")),
+            models.UniqueConstraint(fields=["region", "name"], name="network_layer_unique_name",
+                                    violation_error_message=_("Síť tohoto názvu už v kraji je.")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def owner_label(self) -> str:
+        if self.kind == LayerKind.CITY and self.owner_municipality_id:
+            return str(self.owner_municipality)
+        return "MPSV"
+
+    def clean(self):
+        errors = {}
+        if self.kind == LayerKind.CITY and not self.owner_municipality_id:
+            errors["owner_municipality"] = _("Síť obce musí mít vlastníka – obec.")
+        if self.kind == LayerKind.MPSV and self.owner_municipality_id:
+            errors["owner_municipality"] = _("Síť MPSV nemá jako vlastníka obec.")
+        if (self.owner_municipality_id and self.region_id
+                and self.owner_municipality.region_id != self.region_id):
+            errors["owner_municipality"] = _("Obec leží v jiném kraji.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LayerMembership(VersionedModel):
+    """A service's place in another layer for a year: the layer's own tier and capacity, and who pays how much
+    (``funder``, ``amount``; no amount when the layer does not fund the service)."""
+
+    layer = models.ForeignKey(NetworkLayer, on_delete=models.PROTECT, related_name="memberships",
+                              verbose_name=_("síť"))
+    service = models.ForeignKey("registry.Service", on_delete=models.PROTECT, related_name="layer_memberships",
+                                verbose_name=_("služba"))
+    year = models.PositiveSmallIntegerField(_("rok"), validators=YEAR)
+    tier = models.CharField(_("úroveň v síti"), max_length=100, validators=line_text())
+    capacity = models.PositiveIntegerField(_("kapacita v síti"), default=0)
+    capacity_type = models.ForeignKey("registry.CapacityType", on_delete=models.PROTECT, related_name="+",
+                                      null=True, blank=True, verbose_name=_("typ kapacity"))
+    funder = models.CharField(_("kdo financuje"), max_length=200, blank=True, validators=line_text())
+    amount = models.DecimalField(_("částka (Kč)"), max_digits=15, decimal_places=0, null=True, blank=True,
+                                 validators=[MinValueValidator(ZERO)])
+    note = models.CharField(_("poznámka"), max_length=500, blank=True, validators=line_text())
+    history = HistoricalRecords()
+
+    SCOPE = {"region": "layer__region", "district": None, "orp": None, "provider": "service__provider",
+             "private": False, "edit_roles": REGION_ROLES}
+
+    class Meta:
+        verbose_name = _("členství služby v další síti")
+        verbose_name_plural = _("členství služeb v dalších sítích")
+        ordering = ["year", "layer__name", "service__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "service", "year"], name="network_membership_unique",
+                                    violation_error_message=_("Služba už v této síti v tomto roce je.")),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                                   name="network_membership_amount_non_negative",
+                                   violation_error_message=_("Částka nesmí být záporná.")),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | ~Q(funder=""),
+                                   name="network_membership_amount_has_funder",
+                                   violation_error_message=_("U částky uveďte, kdo ji platí.")),
+        ]
+
+    def __str__(self):
+        return f"{self.service} – {self.layer} ({self.year})"
+
+    def clean(self):
+        errors = {}
+        if self.amount is not None and not self.funder.strip():
+            errors["funder"] = _("U částky uveďte, kdo ji platí.")
+        if (self.service_id and self.layer_id and self.service.region_id
+                and self.service.region_id != self.layer.region_id):
+            errors["service"] = _("Služba patří do jiného kraje než síť.")
+        if errors:
+            raise ValidationError(errors)
