@@ -12,6 +12,7 @@ from socplan.catalogue.demo import demo_load as catalogue_demo_load
 from socplan.evaluation.demo import demo_load as evaluation_demo_load
 from socplan.finance.demo import demo_load as finance_demo_load
 from socplan.network.demo import demo_load as network_demo_load
+from socplan.network.layers_demo import demo_load as network_layers_demo_load
 from socplan.planning.demo import demo_load as planning_demo_load
 
 # (app, loader) from the bottom up: each module's demo may read the demos below it.
@@ -19,6 +20,7 @@ DEMOS = [
     ("evaluation", evaluation_demo_load),
     ("planning", planning_demo_load),
     ("network", network_demo_load),
+    ("network layers", network_layers_demo_load),
     ("finance", finance_demo_load),
     ("availability", availability_demo_load),
     ("catalogue", catalogue_demo_load),
