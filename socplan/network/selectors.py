@@ -12,7 +12,7 @@ approved – the latest draft (``version=`` picks another one).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -42,6 +42,7 @@ from .adapters import (
 from .engine.cofinancing import CofinancingRates, RateKey
 from .engine.conditions import EntryCheck, check_entries
 from .engine.diff import DiffRow, NetworkDiff, diff_versions
+from .engine.totals import EntryRow, TotalRow, orp_weights, totals_compute
 from .models import (
     OPEN_STATES,
     CofinancingDeclaration,
@@ -266,61 +267,23 @@ def check_summary(checks: list[EntryCheck]) -> dict:
 
 # --- totals -------------------------------------------------------------------------------------------------
 
-@dataclass
-class TotalRow:
-    key: object
-    label: str
-    entries: Decimal = ZERO
-    fte: Decimal = ZERO
-    capacity: dict = field(default_factory=lambda: defaultdict(Decimal))
-    population: int | None = None
-    url: str = ""
-
-    def add(self, e: NetworkEntry, weight: Decimal = Decimal(1)):
-        self.entries += weight
-        self.fte += Decimal(e.fte) * weight
-        unit = e.capacity_type.code if e.capacity_type_id else "-"
-        self.capacity[unit] += Decimal(e.capacity) * weight
-
-    @property
-    def main_unit(self) -> str:
-        return max(self.capacity, key=lambda u: self.capacity[u]) if self.capacity else "-"
-
-    def cap(self, unit: str) -> Decimal:
-        return self.capacity.get(unit, ZERO)
-
-    def per_1000(self, unit: str) -> Decimal | None:
-        if not self.population:
-            return None
-        return self.capacity.get(unit, ZERO) * 1000 / self.population
-
-
 def _orp_weights(entries: list[NetworkEntry], orp_ids: dict[int, list[int]] | None = None,
                  ) -> dict[int, list[tuple[int, Decimal]]]:
     """Per entry, the ORPs it serves with weights summing to 1: its ORP (part), else its entrusted ORPs weighted
     by the service's declared shares of scope (equal weights when the shares are unknown). ``orp_ids``: the
     entrusted ORPs per entry pk when the entries are not model instances (in the ORPs' order, by name)."""
-    shares = defaultdict(dict)
-    sids = {e.service_id for e in entries}
-    for sid, orp_id, share in ServiceArea.objects.filter(service_id__in=sids, orp__isnull=False).values_list(
-            "service_id", "orp_id", "share"):
+    entries = list(entries)
+    if orp_ids is None:
+        orp_ids = {e.pk: [o.pk for o in e.orps.all()] for e in entries if not e.orp_id}
+    return orp_weights(entries, orp_ids, _scope_shares(ServiceArea.objects.filter(
+        service_id__in={e.service_id for e in entries})))
+
+
+def _scope_shares(areas) -> dict[int, dict[int, object]]:
+    shares: dict[int, dict[int, object]] = defaultdict(dict)
+    for sid, orp_id, share in areas.filter(orp__isnull=False).values_list("service_id", "orp_id", "share"):
         shares[sid][orp_id] = share
-    out = {}
-    for e in entries:
-        if e.orp_id:
-            out[e.pk] = [(e.orp_id, Decimal(1))]
-            continue
-        orps = orp_ids.get(e.pk, []) if orp_ids is not None else [o.pk for o in e.orps.all()]
-        if not orps:
-            out[e.pk] = []
-            continue
-        known = [shares[e.service_id].get(o) for o in orps]
-        if all(k is not None for k in known) and sum(known) > 0:
-            total = sum(known)
-            out[e.pk] = [(o, Decimal(k) / total) for o, k in zip(orps, known, strict=True)]
-        else:
-            out[e.pk] = [(o, Decimal(1) / len(orps)) for o in orps]
-    return out
+    return shares
 
 
 def _population(level: str, codes) -> dict[str, int]:
@@ -332,29 +295,7 @@ def _population(level: str, codes) -> dict[str, int]:
     return out
 
 
-@dataclass(frozen=True)
-class _Unit:
-    code: str
-
-
-@dataclass(frozen=True)
-class _TotalEntry:
-    """What the totals read of one network entry (``TotalRow.add`` and ``_orp_weights`` take it like an entry)."""
-
-    pk: int
-    service_id: int
-    orp_id: int | None
-    fte: Decimal
-    capacity: int
-    capacity_type_id: int | None
-    capacity_type: _Unit | None
-    kind_code: str
-    kind_label: str
-    tier_code: str
-    tier_name: str
-
-
-def _total_entries(version: NetworkVersion) -> tuple[list[_TotalEntry], dict[int, list[int]], dict[int, set[str]]]:
+def _total_entries(version: NetworkVersion) -> tuple[list[EntryRow], dict[int, list[int]], dict[int, set[str]]]:
     """The entries of a version as plain rows (one values() query, in the order of ``_entries``), their entrusted
     ORPs (by name, as the prefetch orders them) and their services' planning groups — no model instances: the
     version page reads hundreds of entries, and building them was most of its time."""
@@ -362,15 +303,16 @@ def _total_entries(version: NetworkVersion) -> tuple[list[_TotalEntry], dict[int
         "pk", "service_id", "orp_id", "fte", "capacity", "capacity_type_id", "capacity_type__code",
         "service__kind__code", "service__kind__paragraph", "service__kind__name", "tier__code", "tier__name")
     entries = [
-        _TotalEntry(pk, sid, orp_id, fte, cap, ct_id, _Unit(ct_code) if ct_id else None, k_code,
-                    f"§ {k_par} {k_name}" if k_par else k_name, t_code, t_name)
+        EntryRow(pk, sid, orp_id, fte, cap, ct_code if ct_id else "-", k_code,
+                 f"§ {k_par} {k_name}" if k_par else k_name, t_code, t_name)
         for pk, sid, orp_id, fte, cap, ct_id, ct_code, k_code, k_par, k_name, t_code, t_name in rows]
     orp_ids: dict[int, list[int]] = defaultdict(list)
     for entry_id, orp_id in (NetworkEntry.orps.through.objects.filter(networkentry__network=version)
                              .order_by("orp__name", "orp_id").values_list("networkentry_id", "orp_id")):
         orp_ids[entry_id].append(orp_id)
     groups: dict[int, set[str]] = defaultdict(set)
-    for sid, group in (ServiceTargetGroup.objects.filter(service_id__in={e.service_id for e in entries})
+    services = version.entries.values("service_id")  # a subquery, not hundreds of parameters
+    for sid, group in (ServiceTargetGroup.objects.filter(service_id__in=services)
                        .values_list("service_id", "target_group__planning_group")):
         if group:
             groups[sid].add(group)
@@ -378,47 +320,37 @@ def _total_entries(version: NetworkVersion) -> tuple[list[_TotalEntry], dict[int
 
 
 def network_totals(version: NetworkVersion) -> dict:
-    """Totals of a version by kind, tier, ORP, district and target group (see docs/network.md for weights)."""
+    """Totals of a version by kind, tier, ORP, district and target group (see docs/network.md for weights; the
+    arithmetic is `engine.totals.totals_compute`)."""
     entries, orp_ids, groups_of = _total_entries(version)
-    by_kind: dict = {}
-    by_tier: dict = {}
-    by_orp: dict = {}
-    by_district: dict = {}
-    by_group: dict = {}
-    total = TotalRow("total", "celkem")
-    weights = _orp_weights(entries, orp_ids)
+    shares = _scope_shares(ServiceArea.objects.filter(service_id__in=version.entries.values("service_id")))
+    weights = orp_weights(entries, orp_ids, shares)
     orps = {pk: (code, name, d_code, d_name) for pk, code, name, d_code, d_name in Orp.objects.filter(
-        region=version.region).values_list("pk", "code", "name", "district__code", "district__name")}
-    for e in entries:
-        total.add(e)
-        by_kind.setdefault(e.kind_code, TotalRow(e.kind_code, e.kind_label, url=e.kind_code)).add(e)
-        by_tier.setdefault(e.tier_code, TotalRow(e.tier_code, e.tier_name)).add(e)
-        for orp_id, w in weights[e.pk]:
-            o = orps.get(orp_id)
-            if o is None:
-                continue
-            code, name, d_code, d_name = o
-            by_orp.setdefault(code, TotalRow(code, name)).add(e, w)
-            by_district.setdefault(d_code, TotalRow(d_code, d_name)).add(e, w)
-        groups = groups_of.get(e.service_id, ())
-        for g in sorted(groups):
-            by_group.setdefault(g, TotalRow(g, str(PlanningGroup(g).label))).add(e)
+        region=version.region_id).values_list("pk", "code", "name", "district__code", "district__name")}
+    labels: dict[str, str] = {}
+
+    def group_label(g: str) -> str:
+        if g not in labels:
+            labels[g] = str(PlanningGroup(g).label)
+        return labels[g]
+
+    out = totals_compute(entries, weights, groups_of, orps, group_label)
+    by_orp, by_district = out["by_orp"], out["by_district"]
     pop_orp = _population(Level.ORP, by_orp)
     for code, row in by_orp.items():
         row.population = pop_orp.get(code)
     pop_d = _population(Level.DISTRICT, by_district)
     for code, row in by_district.items():
         row.population = pop_d.get(code)
-    units = sorted(total.capacity)
     order = {t.code: t.order for t in Tier.objects.filter(parameters=version_parameters(version))}
     return {
-        "total": total,
-        "units": units,
-        "by_kind": sorted(by_kind.values(), key=lambda r: _kind_order(r.key)),
-        "by_tier": sorted(by_tier.values(), key=lambda r: (order.get(r.key, 99), r.key)),
+        "total": out["total"],
+        "units": out["units"],
+        "by_kind": sorted(out["by_kind"].values(), key=lambda r: _kind_order(r.key)),
+        "by_tier": sorted(out["by_tier"].values(), key=lambda r: (order.get(r.key, 99), r.key)),
         "by_orp": sorted(by_orp.values(), key=lambda r: r.label),
         "by_district": sorted(by_district.values(), key=lambda r: r.label),
-        "by_group": sorted(by_group.values(), key=lambda r: r.key),
+        "by_group": sorted(out["by_group"].values(), key=lambda r: r.key),
     }
 
 
