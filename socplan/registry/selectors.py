@@ -299,20 +299,23 @@ def _entries_of(model, code_list: str, key, attrs) -> list:
 
 def codelist_entries() -> list:
     """Every entry of the four dated code lists (any validity) as framework-free ``dated.Entry`` rows."""
+    from django.utils.translation import gettext as _
+
     from . import dated
     from .models import CapacityType, DeliveryForm, ServiceKind, TargetGroup
 
     kinds = ServiceKind.objects.select_related("successor").prefetch_related("allowed_forms")
     return (
         _entries_of(kinds, dated.LIST_KIND, lambda k: k.code, lambda k: [
-            ("kategorie", k.get_category_display()),
-            ("přípustné formy", ", ".join(f.name for f in k.allowed_forms.all())),
-            ("skupina financování", k.financing_group + (f" / pobytová {k.financing_group_residential}"
-                                                         if k.financing_group_residential else "")),
+            (_("kategorie"), str(k.get_category_display())),
+            (_("přípustné formy"), ", ".join(f.name for f in k.allowed_forms.all())),
+            (_("skupina financování"), k.financing_group + (
+                " / " + _("pobytová %(group)s") % {"group": k.financing_group_residential}
+                if k.financing_group_residential else "")),
         ])
         + _entries_of(DeliveryForm.objects.all(), dated.LIST_FORM, lambda f: f.code, lambda f: [])
         + _entries_of(CapacityType.objects.all(), dated.LIST_CAPACITY_TYPE, lambda c: c.code,
-                      lambda c: [("jednotka", c.unit)])
+                      lambda c: [(_("jednotka"), c.unit)])
         + _entries_of(TargetGroup.objects.all(), dated.LIST_TARGET_GROUP, lambda g: str(g.pk), lambda g: [])
     )
 
