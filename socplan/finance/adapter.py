@@ -41,7 +41,7 @@ import pandas as pd
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from socplan.network.selectors import network_entries
+from socplan.network.selectors import current_version, network_entries
 from socplan.registry.models import (
     PlanningGroup,
     Service,
@@ -118,6 +118,7 @@ class NetworkFrame:
     source: str  # "network" | "registry"
     note: str
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (label, reason)
+    version: object = None  # the network version whose entries the frame holds (None: the registry's rows)
 
     @property
     def empty(self) -> bool:
@@ -135,8 +136,8 @@ def _region(region):
     return region if isinstance(region, Region) else Region.objects.defer("boundary").get(code=region)
 
 
-def _network_entries(region, year: int, version=None):
-    return network_entries(region, year, version=version)
+def _network_entries(region, year: int, version):
+    return network_entries(region, year, version=version) if version is not None else []
 
 
 _CACHE: ContextVar[dict | None] = ContextVar("finance_frame_cache", default=None)
@@ -160,21 +161,24 @@ def network_frame(region, year: int, *, overrides: dict | None = None,
 
     ``rated`` – the (kind, group) pairs that have a normative; rows without one are skipped (and listed).
     ``version`` – a network version of the year other than the current one (its entries, never the registry).
+    The frame's ``version`` is the version it was read from (the current one is looked up here, once).
     """
     region = _region(region)
     cache = _CACHE.get()
     key = (region.pk, int(year), tuple(sorted((overrides or {}).items())), version.pk if version is not None else None)
     if cache is not None and key in cache:
         base = cache[key]
-        nf = NetworkFrame(base.frame.copy(), base.source, base.note, list(base.skipped))
+        nf = NetworkFrame(base.frame.copy(), base.source, base.note, list(base.skipped), base.version)
     else:
-        entries = _network_entries(region, year, version)
+        read = version if version is not None else current_version(region, year)
+        entries = _network_entries(region, year, read)
         if entries or version is not None:
             nf = _from_network(region, year, entries, overrides)
+            nf.version = read
         else:
             nf = _from_registry(region, year, overrides)
         if cache is not None:
-            cache[key] = NetworkFrame(nf.frame.copy(), nf.source, nf.note, list(nf.skipped))
+            cache[key] = NetworkFrame(nf.frame.copy(), nf.source, nf.note, list(nf.skipped), nf.version)
     if rated is not None and not nf.frame.empty:
         keep = [(k, g) in rated for k, g in zip(nf.frame["kind"], nf.frame["group"], strict=True)]
         for _i, row in nf.frame[[not k for k in keep]].iterrows():

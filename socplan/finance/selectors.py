@@ -137,20 +137,18 @@ def computation(region, year: int, *, stored: FinanceParams | None = None, versi
     params = engine_params(stored, rates, engine_kinds())
     nf = network_frame(region, year, overrides=stored.group_overrides or None,
                        rated={(r.kind.code, r.group) for r in rates}, version=version)
-    _attach_municipal_rates(nf, region, year, params, version=version)
+    _attach_municipal_rates(nf, region, year, params)
     support = engine.compute_support(nf.frame, params)
     return Computation(region, year, stored, params, nf, support, {(r.kind.code, r.group): r for r in rates})
 
 
-def _attach_municipal_rates(nf: NetworkFrame, region: Region, year: int, params: engine.FinanceParams, *,
-                            version=None) -> None:
+def _attach_municipal_rates(nf: NetworkFrame, region: Region, year: int, params: engine.FinanceParams) -> None:
     """The ``municipal_rate`` (share) and ``rate_pct`` columns: the network's co-financing rate of each entry by
-    its kind, form and tier (``network.selectors.cofinancing_rates``; a given version's own settings edition).
-    Rows from the registry (the year has no network) stand in for entries without a tier."""
+    its kind, form and tier (``network.selectors.cofinancing_rates``: the settings edition the frame's network
+    version is judged by, ``nf.version``, looked up once by ``network_frame``). Rows from the registry (the year
+    has no network) stand in for entries without a tier."""
     frame = nf.frame
-    if version is None and nf.source == "network":  # the rates of the settings the year's entries are judged by
-        version = network_selectors.current_version(region, year)
-    table = network_selectors.cofinancing_rates(region, year, version=version)
+    table = network_selectors.cofinancing_rates(region, year, version=nf.version)
     network = nf.source == "network"
     frame["rate_pct"] = [
         table.rate_for(kind, NETWORK_FORM[form], tier if network else None, params.kinds[kind].category.value)
@@ -806,12 +804,8 @@ def _int_or_none(value) -> int | None:
 
 
 def _version_id(comp: Computation, version) -> int | None:
-    if version is not None:
-        return version.pk
-    if comp.network.source != "network":
-        return None
-    current = network_selectors.current_version(comp.region, comp.year)
-    return current.pk if current is not None else None
+    version = version if version is not None else comp.network.version  # the version the frame was read from
+    return version.pk if version is not None else None
 
 
 def _municipalities(region) -> dict[str, Municipality]:
