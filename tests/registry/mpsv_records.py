@@ -28,7 +28,7 @@ def form(code, *caps, continuous=False):
     }
 
 
-def record(portal_id, identifier, kind=13, ico="00839345", provider="Diakonie ČCE – středisko Brno",
+def record(portal_id, identifier, kind=13, ico="99001012", provider="Diakonie ČCE – středisko Brno",
            od="2007-01-01", do=None, forms=None, facilities=None, target=(24,), age=(), **extra):
     rec = {
         "portalId": portal_id, "id": f"https://data.mpsv.cz/od/rpss/sluzby/{portal_id}",

@@ -40,7 +40,7 @@ LOOKUPS = Lookups(
     capacity_type_ids={"TypKapacitySocialniSluzby/luzka", "TypKapacitySocialniSluzby/klient"},
     municipality_codes={"582786"},
 )
-ICO_A, ICO_B = "00839345", "00874728"
+ICO_A, ICO_B = "99001012", "99001021"
 
 
 # --- the nested-bracket file, measured -------------------------------------------------------------------------

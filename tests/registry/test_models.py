@@ -32,7 +32,7 @@ REGISTRY_MODELS = [m for m in apps.get_app_config("registry").get_models() if no
 
 @pytest.fixture
 def service(codelists):
-    provider = Provider.objects.create(ico="00839345", name="Poskytovatel")
+    provider = Provider.objects.create(ico="99001012", name="Poskytovatel")
     return Service.objects.create(provider=provider, name="Test", kind=ServiceKind.objects.get(code="49"))
 
 

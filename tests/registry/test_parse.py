@@ -27,7 +27,7 @@ def test_clean_record():
     rec = parse_record(record(7583, "3051801"), 0, LOOKUPS)
     assert rec.identifier == "3051801" and rec.registry_id == 7583
     assert rec.kind_id == "DruhSocialniSluzby/13"
-    assert rec.provider.ico == "00839345"
+    assert rec.provider.ico == "99001012"
     assert rec.forms[0].capacities[0].count == 32
     assert rec.facilities[0].municipality_code == "582786"
     assert rec.facilities[0].address == "Nemocniční 2272/54, 35201"
