@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from socplan.core.models import ProvenanceModel, VersionedModel
-from socplan.core.text_limits import line_text
+from socplan.core.text_limits import SHORT_TEXT, line_text, short_text
 
 from .ico import ico_is_valid
 
@@ -737,7 +737,7 @@ class CodeListChange(models.Model):
                                   related_name="+", verbose_name=_("nástupnický druh"))
     legal_basis = models.CharField(_("právní základ"), max_length=300, validators=line_text(),
                                    help_text=_("Např. „zákon č. 38/2025 Sb., čl. I“."))
-    reason = models.TextField(_("odůvodnění"), max_length=2000)
+    reason = models.TextField(_("odůvodnění"), max_length=SHORT_TEXT, validators=short_text())
     state = models.CharField(_("stav"), max_length=10, choices=ChangeState.choices, default=ChangeState.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("navrhl"))
