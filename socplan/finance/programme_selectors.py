@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from socplan.accounts.immutability import current_approved
 from socplan.accounts.scope import restrict
 
-from . import engine
+from . import engine, layers
 from .models import (
     AllocationRow,
     AllocationRun,
@@ -152,7 +152,7 @@ def overcompensation_checks(provider, programme: Programme) -> list[ServiceCheck
     for sid in sorted(names, key=lambda i: (names[i], i)):
         years = tuple(y for y in period if (sid, y) in best)
         missing = tuple(y for y in period if (sid, y) not in best)
-        accounts = [year_account(best[(sid, y)]) for y in years]
+        accounts = layers.accounts_with_layers([year_account(best[(sid, y)]) for y in years], provider=provider)
         check = engine.check_entrustment(accounts, params, final=period[-1] in years) if accounts else None
         out.append(ServiceCheck(sid, names[sid], years, check, missing))
     return out

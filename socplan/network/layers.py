@@ -1,4 +1,4 @@
-"""Network layers: the kraj's network and the other networks a service belongs to (docs/network.md §10).
+"""Network layers: the kraj's network and the other networks a service belongs to (docs/network.md §12).
 
 A service has a place in up to three kinds of network in a year:
 

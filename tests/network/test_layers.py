@@ -1,4 +1,4 @@
-"""Network layers beside the kraj's network (socplan/network/layers.py, docs/network.md §10)."""
+"""Network layers beside the kraj's network (socplan/network/layers.py, docs/network.md §12)."""
 
 from __future__ import annotations
 
