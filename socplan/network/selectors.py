@@ -295,6 +295,9 @@ def _population(level: str, codes) -> dict[str, int]:
     return out
 
 
+_UNSET = object()
+
+
 def _total_entries(version: NetworkVersion) -> tuple[list[EntryRow], dict[int, list[int]], dict[int, set[str]]]:
     """The entries of a version as plain rows (one values() query, in the order of ``_entries``), their entrusted
     ORPs (by name, as the prefetch orders them) and their services' planning groups — no model instances: the
@@ -319,9 +322,10 @@ def _total_entries(version: NetworkVersion) -> tuple[list[EntryRow], dict[int, l
     return entries, orp_ids, groups
 
 
-def network_totals(version: NetworkVersion) -> dict:
+def network_totals(version: NetworkVersion, *, parameters=_UNSET) -> dict:
     """Totals of a version by kind, tier, ORP, district and target group (see docs/network.md for weights; the
-    arithmetic is `engine.totals.totals_compute`)."""
+    arithmetic is `engine.totals.totals_compute`). `parameters`: the version's `version_parameters`, when the
+    caller has read them already."""
     entries, orp_ids, groups_of = _total_entries(version)
     shares = _scope_shares(ServiceArea.objects.filter(service_id__in=version.entries.values("service_id")))
     weights = orp_weights(entries, orp_ids, shares)
@@ -342,7 +346,9 @@ def network_totals(version: NetworkVersion) -> dict:
     pop_d = _population(Level.DISTRICT, by_district)
     for code, row in by_district.items():
         row.population = pop_d.get(code)
-    order = {t.code: t.order for t in Tier.objects.filter(parameters=version_parameters(version))}
+    if parameters is _UNSET:
+        parameters = version_parameters(version)
+    order = {t.code: t.order for t in Tier.objects.filter(parameters=parameters)}
     return {
         "total": out["total"],
         "units": out["units"],

@@ -132,7 +132,8 @@ def year(request, region, year):
 
 def version(request, pk):
     v = get_scoped_object(request, _versions_qs().select_related("approved_by"), "view", pk=pk)
-    entries = restrict(selectors._entries(v), request.user, "view")
+    # the table shows no entrusted territory: the entries' ORPs and municipalities are not prefetched
+    entries = restrict(selectors._entries(v).prefetch_related(None), request.user, "view")
     f_tier, f_kind, f_q = request.GET.get("uroven"), request.GET.get("druh"), request.GET.get("q", "").strip()
     if f_tier:
         entries = entries.filter(tier__code=f_tier)
@@ -147,7 +148,7 @@ def version(request, pk):
     user = request.user
     params = selectors.version_parameters(v)
     ctx = {
-        "v": v, "table": table, "totals": selectors.network_totals(v), "siblings": siblings,
+        "v": v, "table": table, "totals": selectors.network_totals(v, parameters=params), "siblings": siblings,
         "tiers": params.tiers.all() if params else [], "filters": {"uroven": f_tier, "druh": f_kind, "q": f_q},
         "parameters": params, "parameters_url": _params_url(params) if params else "",
         "may_change": not v.is_approved and can(user, "change", v),
