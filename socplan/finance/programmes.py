@@ -145,6 +145,11 @@ def programme_kind_limit_set(*, actor, programme: Programme, kind, total_floor=N
     limit = ProgrammeKindLimit.objects.filter(programme=programme, kind=kind).first() or ProgrammeKindLimit(
         programme=programme, kind=kind)
     _guard(actor, "change", limit)
+    new = (None if total_floor is None else Decimal(total_floor), None if total_cap is None else Decimal(total_cap))
+    approved = approved_round_numbers(programme)
+    if approved and new != ((limit.total_floor, limit.total_cap) if limit.pk else (None, None)):
+        raise ValidationError(_("Meze druhu § %(kind)s nelze změnit: kolo %(rounds)s má schválené rozdělení.") % {
+            "kind": kind.code, "rounds": _rounds_text(approved)})
     if total_floor is None and total_cap is None:
         if limit.pk:
             _audit(limit, actor, _("meze druhu zrušeny"))
@@ -167,6 +172,12 @@ def programme_limits_set(*, actor, programme: Programme, district_min_per_capita
     from socplan.core.services import model_update
 
     _guard(actor, "change", programme)
+    approved = approved_round_numbers(programme)
+    fresh = expected_version is None or programme.version == expected_version  # stale: model_update says so
+    if approved and fresh and district_min_per_capita != programme.district_min_per_capita:
+        raise ValidationError({"district_min_per_capita": _(
+            "Nelze změnit: kolo %(rounds)s má schválené rozdělení podle platných pravidel programu.") % {
+            "rounds": _rounds_text(approved)}})
     programme, _changed = model_update(instance=programme, data={"district_min_per_capita": district_min_per_capita},
                                        actor=actor, expected_version=expected_version,
                                        reason=str(_("meze programu")))

@@ -226,6 +226,17 @@ def test_an_approved_allocation_freezes_the_rules_not_the_dates(zlk, zlk_users):
                                     kinds=[ServiceKind.objects.get(code="49")])
     assert "Oprávněné druhy nelze změnit" in exc.value.message_dict["kinds"][0]
     assert 'id="rules-frozen"' in officer.get(f"/financovani/program/{programme.pk}/upravit/").content.decode()
+    # the group limits too (the limits page): a kind's totals and the district minimum
+    kind = ServiceKind.objects.get(code="49")
+    with pytest.raises(ValidationError, match="Meze druhu § 49 nelze změnit: kolo 1. má schválené rozdělení"):
+        programmes.programme_limits_set(actor=zlk_users.officer, programme=programme, district_min_per_capita=None,
+                                        kind_limits={kind: (None, Decimal(1000))})
+    with pytest.raises(ValidationError, match="kolo 1. má schválené rozdělení"):
+        programmes.programme_limits_set(actor=zlk_users.officer, programme=programme,
+                                        district_min_per_capita=Decimal(1), kind_limits={})
+    programmes.programme_limits_set(actor=zlk_users.officer, programme=programme, district_min_per_capita=None,
+                                    kind_limits={kind: (None, None)})  # unchanged: accepted
+    assert not programme.kind_limits.exists()
     programme = programmes.programme_update(actor=zlk_users.officer, programme=programme,
                                             data={"name": "Dotace ze SR", "conditions": "Nové podmínky."})
     assert (programme.name, programme.damping_max_drop, programme.version) == ("Dotace ze SR", None, 2)
