@@ -132,5 +132,6 @@ def law_changes(region, year: int, *, user) -> dict:
             affected[("rule", key)] = entries_by_kind.get(code, [])
         elif key.split(":")[1] in ("poradenstvi", "pece", "prevence"):
             affected[("rule", key)] = entries_by_category.get(key.split(":")[1], [])
-    return {"year": year, "before": before, "after": after, "version": version,
+    missing = [y for y in (year - 1, year) if parameters_of_year(region, y) is None]
+    return {"year": year, "before": before, "after": after, "version": version, "missing_parameters": missing,
             "differences": dated.diff_snapshots(before, after, affected)}
