@@ -60,8 +60,11 @@ def _fields(model, user, obj, exclude) -> list[models.Field]:
             skip |= private
     elif private:
         skip |= private
+    # Fields the model keeps out of its history (simple-history's excluded_fields) have no column there.
+    recorded = {f.attname for f in model.history.model._meta.concrete_fields}
     return [f for f in model._meta.concrete_fields
-            if not f.primary_key and f.name not in skip and not getattr(f, "auto_now", False)]
+            if not f.primary_key and f.name not in skip and f.attname in recorded
+            and not getattr(f, "auto_now", False)]
 
 
 def _who(record) -> str:
