@@ -110,6 +110,10 @@ class CatalogueState(models.Model):
     entries = models.PositiveIntegerField(_("počet služeb"), default=0)
     network_year = models.PositiveSmallIntegerField(_("rok sítě"), null=True, blank=True)
     network_available = models.BooleanField(_("síť k dispozici"), default=False)
+    # A deployment may hold other kraje's services only for comparison (the national registry extract): the
+    # public catalogue lists the kraje named here, all kraje with services when empty.
+    region_codes = models.CharField(_("kraje katalogu"), max_length=200, blank=True, help_text=_(
+        "Kódy krajů (NUTS 3) oddělené čárkou, jejichž služby katalog zveřejňuje; prázdné = všechny kraje."))
 
     class Meta:
         verbose_name = _("stav katalogu")
@@ -117,6 +121,10 @@ class CatalogueState(models.Model):
 
     def __str__(self):
         return f"{self.entries} ({self.refreshed_at:%Y-%m-%d %H:%M})" if self.refreshed_at else "—"
+
+    @property
+    def regions(self) -> list[str]:
+        return [c for c in self.region_codes.split(",") if c]
 
 
 class FreeCapacityStatement(models.Model):

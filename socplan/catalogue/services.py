@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from socplan.core.models import Source
 from socplan.registry.models import (
@@ -74,7 +75,11 @@ def state() -> CatalogueState:
     return obj
 
 
-def _collect(service_ids: list[int] | None) -> dict:
+def _collect(service_ids: list[int] | None, regions: list[str]) -> dict:
+    if regions:
+        scoped = Service.objects.filter(region__code__in=regions).values_list("pk", flat=True)
+        service_ids = sorted(set(scoped) if service_ids is None else set(scoped) & set(service_ids))
+
     def narrow(qs, field="service_id"):
         return qs.filter(**{f"{field}__in": service_ids}) if service_ids is not None else qs
 
@@ -279,12 +284,12 @@ def catalogue_refresh(*, actor=None, service_ids: Iterable[int] | None = None,
     step = progress or (lambda pct, msg: None)
     ids = sorted(set(service_ids)) if service_ids is not None else None
     step(5, "čtení registru")
-    data = _collect(ids)
+    st = CatalogueState.objects.select_for_update().get_or_create(pk=1)[0]
+    data = _collect(ids, st.regions)
     network, year = network_membership()
     step(40, "sestavení položek katalogu")
     entries, places, details = _build(data, network, timezone.localdate())
     digest = _digest(entries, places, details)
-    st = CatalogueState.objects.select_for_update().get_or_create(pk=1)[0]
     if ids is None:
         changed = digest != st.fingerprint
         new_fingerprint = digest
@@ -317,3 +322,24 @@ def catalogue_refresh(*, actor=None, service_ids: Iterable[int] | None = None,
     step(100, "hotovo")
     return {"services": len(entries), "places": len(places), "changed": changed, "entries": st.entries,
             "network_year": year}
+
+
+@transaction.atomic
+def catalogue_regions_set(*, actor=None, region_codes: Iterable[str]) -> dict:
+    """Set which kraje the public catalogue lists (empty: every kraj with services) and rebuild it. Run by the
+    demo and by `socplan catalogue-refresh --kraje` (an administrator's command; `actor` None = the system)."""
+    from django.core.exceptions import ValidationError
+
+    from socplan.territory.models import Region
+
+    codes = sorted({c.strip().upper() for c in region_codes if c.strip()})
+    unknown = sorted(set(codes) - set(Region.objects.filter(code__in=codes).values_list("code", flat=True)))
+    if unknown:
+        raise ValidationError({"region_codes": _("Neznámý kód kraje: %(codes)s.") % {"codes": ", ".join(unknown)}})
+    st = CatalogueState.objects.select_for_update().get_or_create(pk=1)[0]
+    value = ",".join(codes)
+    if value != st.region_codes:
+        st.region_codes = value
+        st.fingerprint = ""  # the content is judged anew
+        st.save(update_fields=["region_codes", "fingerprint"])
+    return catalogue_refresh(actor=actor)
