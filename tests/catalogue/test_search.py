@@ -9,11 +9,13 @@ pečovatelská služba Blansko", 3734 "Pečovatelská služba Českého červen�
 from datetime import date, timedelta
 
 import pytest
+from django.core.management.base import CommandError
 
 from socplan.catalogue import selectors
 from socplan.catalogue.engine import haversine_km
 from socplan.catalogue.models import CatalogueEntry, CataloguePlace
 from socplan.catalogue.services import catalogue_refresh
+from socplan.registry.demo import DEMO_REGION
 from socplan.registry.models import Service
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,11 @@ def _registry(*registry_ids):
 
 
 def test_every_demo_service_has_an_entry():
-    assert CatalogueEntry.objects.count() == Service.objects.count() > 500
+    # the demo publishes its own kraj; the national extract of the other kraje stays out of the catalogue
+    published = Service.objects.filter(region__code=DEMO_REGION)
+    assert CatalogueEntry.objects.count() == published.count() > 500
+    assert not CatalogueEntry.objects.exclude(service__region__code=DEMO_REGION).exists()
+    assert Service.objects.exclude(region__code=DEMO_REGION).count() > 1000
 
 
 def test_life_situation_and_place_find_the_expected_services():
@@ -181,7 +187,14 @@ def test_refresh_command_and_import_hook(django_capture_on_commit_callbacks):
 
     out = StringIO()
     call_command("catalogue_refresh", stdout=out)
-    assert f"Katalog: {Service.objects.count()} služeb" in out.getvalue()
+    assert f"Katalog: {Service.objects.filter(region__code=DEMO_REGION).count()} služeb" in out.getvalue()
+    # the kraje the catalogue publishes are set by the command, checked, and every kraj when empty
+    with pytest.raises(CommandError, match="Neznámý kód kraje: CZ999"):
+        call_command("catalogue_refresh", kraje="CZ999", stdout=StringIO())
+    call_command("catalogue_refresh", kraje="", stdout=out)
+    assert CatalogueEntry.objects.count() == Service.objects.count()
+    call_command("catalogue_refresh", kraje=DEMO_REGION, stdout=out)
+    assert CatalogueEntry.objects.count() == Service.objects.filter(region__code=DEMO_REGION).count()
     # a finished MPSV import enqueues a full refresh of the catalogue once the import commits
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         RegistryImport.objects.create(file_name="rpss.json")

@@ -1,4 +1,5 @@
-"""A small hand-computed financing world in Zlínský kraj (CZ072), where the demo has no data, used by the
+"""A small hand-computed financing world in Zlínský kraj (CZ072) — the national extract's services there set
+aside — used by the
 finance Django tests (imported as fixtures by the other test modules).
 
 Services (demo year, 365 days), default illustrative parameters (docs/financing.md §1):
@@ -69,6 +70,8 @@ def zlk(db) -> ZlkWorld:
     from socplan.territory.models import Orp, Region
 
     region = Region.objects.get(code="CZ072")
+    # The demo loads the national registry extract into every kraj: this world holds only its own services.
+    Service.objects.filter(region=region).delete()
     zlin, otrokovice = Orp.objects.get(code="7213"), Orp.objects.get(code="7205")
     kinds = {k.code: k for k in ServiceKind.objects.filter(code__in=["37", "39", "49"])}
     forms = {f.code: f for f in DeliveryForm.objects.all()}

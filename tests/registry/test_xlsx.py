@@ -96,10 +96,13 @@ def test_round_trip_stores_values(provider, provider_user):
     for col in "HIJKLMNOPQRST":
         cells[f"{col}3"] = None
     cells["H3"] = 1000
+    # yearly records the template carries (services of the national extract in other kraje have none)
+    records = (Staffing.objects.filter(service__in=services, year=YEAR).count()
+               + Economics.objects.filter(service__in=services, year=YEAR).count())
     result = provider_xlsx_import(actor=provider_user, file=fill(content, cells))
     n = len(services)
     assert result.rows == n
-    assert result.counts == {"created": 0, "updated": 3, "confirmed": 2 * n - 1 - 3}
+    assert result.counts == {"created": 0, "updated": 3, "confirmed": records - 1 - 3}
 
     st1 = Staffing.objects.get(service=s1, year=YEAR)
     assert (st1.fte_direct, st1.fte_other, st1.source) == (Decimal("12.50"), Decimal("3.25"), Source.PROVIDER)
@@ -115,7 +118,7 @@ def test_round_trip_stores_values(provider, provider_user):
     assert ec2.cost_personnel == 1000
     assert all(getattr(ec2, f) == 0 for f in COST_FIELDS[1:] + REVENUE_FIELDS)
 
-    s3_staffing = Staffing.objects.get(service=services[2], year=YEAR) if n > 2 else None
+    s3_staffing = Staffing.objects.filter(service=services[2], year=YEAR).first() if n > 2 else None
     if s3_staffing is not None:  # unchanged rows are confirmed: verified now, source kept
         assert s3_staffing.verified_at is not None and s3_staffing.source == Source.SYNTHETIC
 
