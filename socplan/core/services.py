@@ -51,7 +51,12 @@ def has_version(model) -> bool:
 
 
 def _comparable_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in SKIP_FIELDS]
+    """The fields an editor can see change: a field the model keeps out of its history (e.g. the registry's
+    import fingerprint) is bookkeeping, not part of the record people edit."""
+    history = getattr(model, "history", None)
+    recorded = {f.attname for f in history.model._meta.concrete_fields} if history is not None else None
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in SKIP_FIELDS
+            and (recorded is None or f.attname in recorded)]
 
 
 def _loaded_state(current: models.Model, expected_version: int, fallback: models.Model | None):
