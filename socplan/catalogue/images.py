@@ -14,7 +14,7 @@ import io
 import struct
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -150,14 +150,21 @@ def derivative(data: bytes, max_side: int) -> Derivative:
     EXIF orientation and saved without any metadata (EXIF, XMP, comments, text chunks; the ICC colour profile
     is kept so colours stay right). The format stays: a PNG gives a PNG, a JPEG a JPEG (quality 82).
     Raises `ImageError` when the picture cannot be decoded."""
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported, which would turn a
+    # truncated upload into a grey-padded copy: decode strictly whatever else the process has imported.
+    truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as src:
             kind = "png" if src.format == "PNG" else "jpeg"
             icc = src.info.get("icc_profile")
+            src.load()
             img = ImageOps.exif_transpose(src)
             img.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ImageError("Fotografii nelze přečíst: soubor je poškozený.") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
     if kind == "png" and img.mode not in ("RGB", "RGBA", "L", "LA"):
         alpha = img.mode == "PA" or (img.mode == "P" and "transparency" in img.info)
         img = img.convert("RGBA" if alpha else "RGB")

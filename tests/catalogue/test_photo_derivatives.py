@@ -70,6 +70,16 @@ def test_derivatives_are_bounded_upright_and_without_metadata():
         images.derivative(factories.jpeg_header_bytes(800, 600), images.THUMB_SIDE)
 
 
+def test_a_truncated_photo_is_refused_even_after_weasyprint_relaxed_pillow(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
+    whole = photo_jpeg(800, 600)
+    with pytest.raises(images.ImageError, match="poškozený"):
+        images.derivative(whole[: len(whole) // 2], images.THUMB_SIDE)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for the documents
+
+
 @settings(max_examples=20, deadline=None)
 @given(width=st.integers(200, 1600), height=st.integers(200, 1600), side=st.sampled_from([400, 1200]))
 def test_a_derivative_keeps_the_proportions_and_never_exceeds_the_bound(width, height, side):

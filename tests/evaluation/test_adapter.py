@@ -59,8 +59,10 @@ def _year_data(s, *, fte, costs, revenues, grades, outputs):
 
 @pytest.fixture
 def worked(db):
-    """The three services of docs/evaluation.md §5 in Zlínský kraj (no demo data there)."""
+    """The three services of docs/evaluation.md §5 in Zlínský kraj (the national extract's services there set
+    aside)."""
     region = Region.objects.get(code="CZ072")
+    Service.objects.filter(region=region).delete()
     provider = Provider.objects.create(ico=_ico(7654321), name="Poskytovatel příkladu")
     s1 = _service(region, provider, "S1 domov", "49", {"pob": [("luzka", 80)]})
     s2 = _service(region, provider, "S2 domov", "49", {"pob": [("luzka", 60)]})
