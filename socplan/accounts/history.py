@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from socplan.core.display import display_value, related_names
+from socplan.core.services import history_attnames
 
 ALWAYS_EXCLUDED = {"version"}
 ACTION_LABELS = {"+": gettext_lazy("vytvořeno"), "~": gettext_lazy("změněno"), "-": gettext_lazy("smazáno")}
@@ -60,8 +61,7 @@ def _fields(model, user, obj, exclude) -> list[models.Field]:
             skip |= private
     elif private:
         skip |= private
-    # Fields the model keeps out of its history (simple-history's excluded_fields) have no column there.
-    recorded = {f.attname for f in model.history.model._meta.concrete_fields}
+    recorded = history_attnames(model)  # fields kept out of the history have no column there
     return [f for f in model._meta.concrete_fields
             if not f.primary_key and f.name not in skip and f.attname in recorded
             and not getattr(f, "auto_now", False)]

@@ -50,11 +50,16 @@ def has_version(model) -> bool:
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
-def _comparable_fields(model) -> list[models.Field]:
-    """The fields an editor can see change: a field the model keeps out of its history (e.g. the registry's
-    import fingerprint) is bookkeeping, not part of the record people edit."""
+def history_attnames(model) -> set[str] | None:
+    """The columns the model's history records (None: no history). A field the model keeps out of its history
+    (e.g. the registry's import fingerprint) is bookkeeping, not part of the record people edit or read."""
     history = getattr(model, "history", None)
-    recorded = {f.attname for f in history.model._meta.concrete_fields} if history is not None else None
+    return {f.attname for f in history.model._meta.concrete_fields} if history is not None else None
+
+
+def _comparable_fields(model) -> list[models.Field]:
+    """The fields an editor can see change (those the history records)."""
+    recorded = history_attnames(model)
     return [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in SKIP_FIELDS
             and (recorded is None or f.attname in recorded)]
 
